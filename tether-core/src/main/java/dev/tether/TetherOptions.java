@@ -1,0 +1,92 @@
+package dev.tether;
+
+import dev.tether.internal.wire.FrameKind;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of a client connection: limits and liveness. Immutable; start from
+ * {@link #defaults()} and change what you need with the {@code with} methods.
+ */
+public final class TetherOptions {
+  private static final TetherOptions DEFAULTS = new TetherOptions(FrameKind.DEFAULT_MAX_FRAME_BYTES,
+      Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(10));
+
+  private final int maxFrameBytes;
+  private final Duration connectTimeout;
+  private final Duration pingInterval;
+  private final Duration pingTimeout;
+
+  private TetherOptions(int maxFrameBytes, Duration connectTimeout, Duration pingInterval,
+      Duration pingTimeout) {
+    this.maxFrameBytes = maxFrameBytes;
+    this.connectTimeout = connectTimeout;
+    this.pingInterval = pingInterval;
+    this.pingTimeout = pingTimeout;
+  }
+
+  /**
+   * Defaults: 16 MiB frames, 10 s to connect, handshake and resolve, a ping after 5 s of silence
+   * while calls are pending, and the connection declared dead after 10 more silent seconds.
+   */
+  public static TetherOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /** Largest message accepted from the server, in bytes (at least 1 KiB). */
+  public TetherOptions withMaxFrameBytes(int bytes) {
+    if (bytes < 1024) {
+      throw new IllegalArgumentException("maxFrameBytes must be at least 1024: " + bytes);
+    }
+    return new TetherOptions(bytes, connectTimeout, pingInterval, pingTimeout);
+  }
+
+  /** Bound on connecting, the handshake and resolving an object with {@link Tether#get}. */
+  public TetherOptions withConnectTimeout(Duration timeout) {
+    return new TetherOptions(maxFrameBytes, positive(timeout, "connectTimeout"), pingInterval,
+        pingTimeout);
+  }
+
+  /**
+   * Liveness: while calls are pending and the server has been silent for {@code interval}, ping
+   * it; if it stays silent for {@code timeout} more, fail every pending call and close.
+   */
+  public TetherOptions withLiveness(Duration interval, Duration timeout) {
+    return new TetherOptions(maxFrameBytes, connectTimeout, positive(interval, "interval"),
+        positive(timeout, "timeout"));
+  }
+
+  private static Duration positive(Duration d, String what) {
+    Objects.requireNonNull(d, what);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive: " + d);
+    }
+    return d;
+  }
+
+  /** Largest message accepted from the server. */
+  public int maxFrameBytes() {
+    return maxFrameBytes;
+  }
+
+  /** Bound on connecting, handshaking and resolving. */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /** Silence while calls are pending before a ping. */
+  public Duration pingInterval() {
+    return pingInterval;
+  }
+
+  /** Further silence after which the connection is declared dead. */
+  public Duration pingTimeout() {
+    return pingTimeout;
+  }
+
+  @Override
+  public String toString() {
+    return "TetherOptions[maxFrameBytes=" + maxFrameBytes + ", connectTimeout=" + connectTimeout
+        + ", pingInterval=" + pingInterval + ", pingTimeout=" + pingTimeout + "]";
+  }
+}

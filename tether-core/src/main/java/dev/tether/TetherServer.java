@@ -1,0 +1,180 @@
+package dev.tether;
+
+import dev.tether.internal.server.ExportedObject;
+import dev.tether.internal.server.ServerCore;
+import dev.tether.internal.server.ServerOptions;
+import dev.tether.internal.transport.Endpoint;
+import dev.tether.internal.transport.PrivateDirs;
+import dev.tether.internal.wire.FrameKind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A server that exports objects by name. Each call is served on its own virtual thread with the
+ * call's cancellation context current, so the method can ask {@link Cancellation#isCancelled()}.
+ *
+ * <pre>{@code
+ * try (TetherServer server = TetherServer.builder()
+ *     .export("calc", Calculator.class, new CalculatorImpl())
+ *     .listen("tcp:127.0.0.1:7000")
+ *     .start()) {
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>Closing stops accepting, tells clients to go away, gives running calls the drain timeout to
+ * finish, then cancels the rest and closes every connection.
+ */
+public final class TetherServer implements AutoCloseable {
+  private final ServerCore core;
+  private final Path privateSocket;
+
+  private TetherServer(ServerCore core, Path privateSocket) {
+    this.core = core;
+    this.privateSocket = privateSocket;
+  }
+
+  /** Starts describing a server. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The first address clients can pass to {@link Tether#connect(String)}. */
+  public String address() {
+    return core.endpoints().get(0).toString();
+  }
+
+  /** Every address the server listens on. */
+  public List<String> addresses() {
+    return core.endpoints().stream().map(Endpoint::toString).toList();
+  }
+
+  /** A snapshot of the server's activity. */
+  public ServerStats stats() {
+    ServerCore.Stats s = core.stats();
+    return new ServerStats(s.connections(), s.connectionsAccepted(), s.callsStarted(),
+        s.callsRunning(), s.orphansRunning(), s.orphansTotal(), s.orphansFinished());
+  }
+
+  /** Calls running now whose callers gave up, longest running first. */
+  public List<OrphanedCall> orphans() {
+    return core.orphans().snapshot().stream()
+        .map(o -> new OrphanedCall(o.method(), o.client(), o.running(), o.sinceReleased()))
+        .toList();
+  }
+
+  /** Drains and stops the server (see the class description). Idempotent. */
+  @Override
+  public void close() {
+    core.close();
+    if (privateSocket != null) {
+      PrivateDirs.deleteSocketAndDir(privateSocket, true);
+    }
+  }
+
+  /** Describes a server: what it exports, where it listens, its limits. */
+  public static final class Builder {
+    private final Map<String, ExportedObject> exports = new LinkedHashMap<>();
+    private final List<Endpoint> endpoints = new ArrayList<>();
+    private int maxFrameBytes = FrameKind.DEFAULT_MAX_FRAME_BYTES;
+    private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private Duration drainTimeout = Duration.ofSeconds(2);
+    private String description = "tether server pid " + ProcessHandle.current().pid();
+
+    private Builder() {}
+
+    /**
+     * Exports {@code implementation} under {@code name} as {@code iface}.
+     *
+     * @throws IllegalArgumentException when {@code iface} uses a type Tether cannot carry (the
+     *     message names the method and type), the implementation does not implement it, or the
+     *     name is taken
+     */
+    public <T> Builder export(String name, Class<T> iface, T implementation) {
+      return export(name, iface, implementation, false);
+    }
+
+    /**
+     * Like {@link #export(String, Class, Object)}; with {@code interruptOnCancel} every method's
+     * serving thread is interrupted when its call is cancelled (see {@link InterruptOnCancel}).
+     */
+    public <T> Builder export(String name, Class<T> iface, T implementation,
+        boolean interruptOnCancel) {
+      Objects.requireNonNull(iface, "iface");
+      if (exports.containsKey(name)) {
+        throw new IllegalArgumentException("'" + name + "' is already exported");
+      }
+      exports.put(name, new ExportedObject(name, iface, implementation, interruptOnCancel));
+      return this;
+    }
+
+    /**
+     * Adds an address to listen on: {@code unix:/path/sock} (its directory must be private to
+     * this user, and is created so if missing), {@code tcp:host:port} (port 0 picks a free port),
+     * or {@code mem:name} (this JVM only). Without any, the server listens on a Unix socket in a
+     * fresh private directory.
+     */
+    public Builder listen(String address) {
+      endpoints.add(Endpoint.parse(address));
+      return this;
+    }
+
+    /** Largest message accepted from clients, in bytes. Default 16 MiB. */
+    public Builder maxFrameBytes(int bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("maxFrameBytes must be at least 1024: " + bytes);
+      }
+      this.maxFrameBytes = bytes;
+      return this;
+    }
+
+    /** Time a new connection has to complete its handshake. Default 10 s. */
+    public Builder handshakeTimeout(Duration timeout) {
+      this.handshakeTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** On close, how long running calls may take to finish before they are cancelled. Default 2 s. */
+    public Builder drainTimeout(Duration timeout) {
+      this.drainTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** How the server introduces itself to clients (shows in their error messages). */
+    public Builder description(String description) {
+      this.description = Objects.requireNonNull(description, "description");
+      return this;
+    }
+
+    /**
+     * Binds every address and starts serving.
+     *
+     * @throws UncheckedIOException when an address cannot be bound
+     */
+    public TetherServer start() {
+      List<Endpoint> where = new ArrayList<>(endpoints);
+      Path privateSocket = null;
+      if (where.isEmpty()) {
+        privateSocket = PrivateDirs.create().resolve("server.sock");
+        where.add(Endpoint.unix(privateSocket));
+      }
+      try {
+        ServerCore core = new ServerCore(exports, where,
+            new ServerOptions(maxFrameBytes, handshakeTimeout, drainTimeout, description));
+        return new TetherServer(core, privateSocket);
+      } catch (IOException e) {
+        if (privateSocket != null) {
+          PrivateDirs.deleteSocketAndDir(privateSocket, true);
+        }
+        throw new UncheckedIOException("cannot listen on " + where + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.tether.internal.cancel;
+
+/**
+ * The cancellation context of the current thread: the innermost cancel scope it is in, or the
+ * served call it is running. Outbound calls made on the thread are registered under it, so
+ * cancelling the scope (or the served call) cancels them, and its deadline travels with them.
+ */
+public final class CallContext {
+  private static final ThreadLocal<CancelNode> CURRENT = new ThreadLocal<>();
+
+  private CallContext() {}
+
+  /** The current node, or null. */
+  public static CancelNode current() {
+    return CURRENT.get();
+  }
+
+  /** Makes {@code node} current and returns the node it replaces (to pass to {@link #restore}). */
+  public static CancelNode enter(CancelNode node) {
+    CancelNode previous = CURRENT.get();
+    CURRENT.set(node);
+    return previous;
+  }
+
+  /** Restores what {@link #enter} returned. */
+  public static void restore(CancelNode previous) {
+    if (previous == null) {
+      CURRENT.remove();
+    } else {
+      CURRENT.set(previous);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.tether.internal.client;
+
+import dev.tether.ErrorCode;
+import dev.tether.TetherException;
+import dev.tether.internal.codec.ByteReader;
+import dev.tether.internal.codec.DecodeException;
+import dev.tether.internal.codec.MethodCodec;
+import dev.tether.internal.wire.FrameKind;
+
+/** Turns a call's outcome into what the proxy method returns or throws. */
+final class Answers {
+  private Answers() {}
+
+  /** The decoded return value, or throws what the outcome says. */
+  static Object unpack(Object outcome, MethodCodec codec, ClientConnection connection)
+      throws Throwable {
+    if (outcome instanceof byte[] body) {
+      try {
+        return codec.decodeResult(
+            new ByteReader(body, FrameKind.HEADER_BYTES, body.length - FrameKind.HEADER_BYTES));
+      } catch (DecodeException e) {
+        String msg = "undecodable result of " + describe(codec) + ": " + e.getMessage();
+        connection.protocolError(msg, e);
+        throw new TetherException(ErrorCode.PROTOCOL_ERROR, msg, e);
+      }
+    }
+    if (outcome instanceof Outcomes.Error e) {
+      throw RemoteErrors.forCall(e.error(), codec.method());
+    }
+    if (outcome instanceof Outcomes.Cancelled c) {
+      throw c.toException();
+    }
+    if (outcome instanceof Outcomes.Failed f) {
+      throw f.cause();
+    }
+    throw new TetherException(ErrorCode.PROTOCOL_ERROR,
+        "unexpected answer to " + describe(codec) + ": " + outcome);
+  }
+
+  /** "Iface.method" for messages. */
+  static String describe(MethodCodec codec) {
+    return codec.method().getDeclaringClass().getSimpleName() + "." + codec.method().getName();
+  }
+}

@@ -1,0 +1,49 @@
+package dev.tether.internal.client;
+
+import dev.tether.internal.cancel.CancelNode;
+import dev.tether.internal.codec.MethodCodec;
+
+/**
+ * A call whose caller does not wait: its outcome completes a {@link RemoteFuture}, decoded on a
+ * virtual thread so that neither the reader thread nor the thread that cancels runs user stages.
+ */
+final class AsyncCall extends PendingCall {
+  private final MethodCodec codec;
+  private final RemoteFuture<Object> future;
+  private volatile CancelNode.Removal scopeRegistration;
+
+  AsyncCall(ClientConnection connection, int id, MethodCodec codec) {
+    super(connection, id, Answers.describe(codec), null);
+    this.codec = codec;
+    this.future = new RemoteFuture<>(this);
+  }
+
+  RemoteFuture<Object> future() {
+    return future;
+  }
+
+  void scopeRegistration(CancelNode.Removal r) {
+    scopeRegistration = r;
+    if (isDone()) {
+      r.remove();
+    }
+  }
+
+  @Override
+  void onComplete(Object result) {
+    CancelNode.Removal r = scopeRegistration;
+    if (r != null) {
+      r.remove();
+    }
+    if (future.isDone()) {
+      return; // cancelled through the future itself
+    }
+    Thread.ofVirtual().name("tether-async-complete").start(() -> {
+      try {
+        future.complete(Answers.unpack(result, codec, connection));
+      } catch (Throwable t) {
+        future.completeExceptionally(t);
+      }
+    });
+  }
+}

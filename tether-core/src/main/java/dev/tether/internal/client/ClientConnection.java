@@ -1,0 +1,414 @@
+package dev.tether.internal.client;
+
+import dev.tether.CallCancelledException;
+import dev.tether.ConnectionClosedException;
+import dev.tether.ErrorCode;
+import dev.tether.TetherException;
+import dev.tether.internal.cancel.CancelReason;
+import dev.tether.internal.cancel.Timers;
+import dev.tether.internal.codec.ByteWriter;
+import dev.tether.internal.wire.FrameBuffers;
+import dev.tether.internal.wire.FrameHandler;
+import dev.tether.internal.wire.FrameKind;
+import dev.tether.internal.wire.FrameReader;
+import dev.tether.internal.wire.FrameWriter;
+import dev.tether.internal.wire.Frames;
+import dev.tether.internal.wire.ProtocolException;
+import dev.tether.internal.wire.RemoteError;
+import dev.tether.internal.transport.Link;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The client end of one connection: the handshake, the table of pending calls, a reader thread
+ * that hands each answer to its call, and liveness pings while calls are pending. Many threads
+ * share it; calls are multiplexed by id, so a slow call never delays a fast one.
+ *
+ * <p>When the connection fails or closes, every pending call fails at once with
+ * {@link ConnectionClosedException}, and later calls fail without waiting.
+ */
+public final class ClientConnection implements AutoCloseable {
+  private final Link link;
+  private final FrameReader reader;
+  private final FrameWriter writer;
+  private final ConnectionOptions options;
+  private final ConcurrentHashMap<Integer, PendingCall> pending = new ConcurrentHashMap<>();
+  private final AtomicInteger ids = new AtomicInteger();
+  private final AtomicLong lateAnswers = new AtomicLong();
+  private volatile int peerMaxFrameBytes;
+  private volatile String peer;
+  private volatile Failure failure;
+  private volatile String goAway;
+  private volatile long lastHeard = System.nanoTime();
+  private Thread readerThread;
+  private ScheduledFuture<?> heartbeat;
+
+  /** Why the connection is unusable; every caller gets its own exception built from it. */
+  private record Failure(String message, Throwable cause) {
+    ConnectionClosedException exception() {
+      return new ConnectionClosedException(message, cause);
+    }
+  }
+
+  private ClientConnection(Link link, ConnectionOptions options) {
+    this.link = link;
+    this.options = options;
+    this.reader = new FrameReader(link, options.maxFrameBytes());
+    this.writer = new FrameWriter(link);
+    this.peer = link.peer();
+  }
+
+  /**
+   * Performs the handshake on {@code link} and starts reading. Closes the link and throws when the
+   * peer does not answer in time or is not a Tether server.
+   */
+  public static ClientConnection open(Link link, ConnectionOptions options) throws IOException {
+    ClientConnection c = new ClientConnection(link, options);
+    try {
+      c.handshake();
+    } catch (IOException | ProtocolException | RuntimeException e) {
+      link.close();
+      if (e instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException("handshake with " + link.peer() + " failed: " + e.getMessage(), e);
+    }
+    c.start();
+    return c;
+  }
+
+  private void handshake() throws IOException, ProtocolException {
+    ScheduledFuture<?> timeout = Timers.schedule(link::close, options.handshakeTimeout().toNanos());
+    try {
+      ByteWriter w = FrameBuffers.acquire();
+      try {
+        Frames.hello(w, FrameKind.VERSION, options.maxFrameBytes(), options.description());
+        writer.write(w);
+      } finally {
+        FrameBuffers.release(w);
+      }
+      boolean[] ok = new boolean[1];
+      FrameHandler hello = new FrameHandler() {
+        @Override
+        public void hello(int version, int maxFrameBytes, String who) throws ProtocolException {
+          if (version < FrameKind.MIN_VERSION || version > FrameKind.VERSION) {
+            throw new ProtocolException("server speaks protocol version " + version
+                + "; this client speaks " + FrameKind.MIN_VERSION + ".." + FrameKind.VERSION);
+          }
+          peerMaxFrameBytes = maxFrameBytes;
+          peer = who + " at " + link.peer();
+          ok[0] = true;
+        }
+
+        @Override
+        public void goAway(ErrorCode code, String message) throws ProtocolException {
+          throw new ProtocolException("server refused the connection: " + code + ": " + message);
+        }
+      };
+      try {
+        if (!reader.next(hello) || !ok[0]) {
+          throw new IOException("server closed the connection during the handshake");
+        }
+      } catch (IOException e) {
+        if (timeout.isDone() && !timeout.isCancelled()) {
+          throw new IOException("no handshake from " + link.peer() + " within "
+              + options.handshakeTimeout(), e);
+        }
+        throw e;
+      }
+    } finally {
+      timeout.cancel(false);
+    }
+  }
+
+  private void start() {
+    readerThread = Thread.ofPlatform().daemon().name("tether-client-reader " + peer)
+        .start(this::readLoop);
+    long interval = options.pingInterval().toNanos();
+    heartbeat = Timers.scheduleAtFixedRate(this::checkLiveness, interval);
+  }
+
+  /** Who the peer is, for messages. */
+  public String peer() {
+    return peer;
+  }
+
+  /** True until the connection fails or is closed. */
+  public boolean isOpen() {
+    return failure == null;
+  }
+
+  /** Number of answers that arrived for calls that had already ended (forced or failed). */
+  public long lateAnswers() {
+    return lateAnswers.get();
+  }
+
+  /** Number of calls pending right now. */
+  public int pendingCount() {
+    return pending.size();
+  }
+
+  int peerMaxFrameBytes() {
+    return peerMaxFrameBytes;
+  }
+
+  /** Creates and registers a call; fails it at once if the connection is already unusable. */
+  <C extends PendingCall> C register(C call) {
+    pending.put(call.id, call);
+    Failure f = failure;
+    if (f != null) {
+      call.complete(new Outcomes.Failed(f.exception()));
+    } else if (goAway != null) {
+      call.complete(new Outcomes.Failed(new ConnectionClosedException(goAway, null)));
+    }
+    return call;
+  }
+
+  int nextId() {
+    int id = ids.incrementAndGet();
+    if (id <= 0) { // wrapped after 2^31 calls: skip 0 and negatives
+      ids.compareAndSet(id, 1);
+      id = ids.incrementAndGet();
+    }
+    return id;
+  }
+
+  /** Sends a finished CALL frame for {@code call}, unless the call already ended. */
+  void send(PendingCall call, ByteWriter frame) {
+    if (!call.beginSend()) {
+      return;
+    }
+    try {
+      writer.write(frame);
+    } catch (IOException e) {
+      fail("connection to " + peer + " lost while sending", e);
+      return;
+    }
+    call.markSent();
+  }
+
+  /** Best effort: the call ends one way or another even if this frame is lost. */
+  void sendCancel(int id, boolean callerReleased, long graceNanos) {
+    if (failure != null) {
+      return;
+    }
+    ByteWriter w = FrameBuffers.acquire();
+    try {
+      Frames.cancel(w, id, callerReleased, graceNanos);
+      writer.write(w);
+    } catch (IOException e) {
+      fail("connection to " + peer + " lost while sending a cancel", e);
+    } finally {
+      FrameBuffers.release(w);
+    }
+  }
+
+  void forget(PendingCall call) {
+    pending.remove(call.id, call);
+  }
+
+  /** Asks the server for the object {@code name}; returns the binding id for CALL frames. */
+  int resolve(String name, String iface, List<String> signatures) {
+    PendingCall call = register(new PendingCall(this, nextId(), "resolve " + name, Thread.currentThread()));
+    ByteWriter w = FrameBuffers.acquire();
+    try {
+      Frames.resolve(w, call.id, name, iface, signatures, peerMaxFrameBytes);
+      send(call, w);
+    } finally {
+      FrameBuffers.release(w);
+    }
+    long limit = options.handshakeTimeout().toNanos();
+    Object o = call.await(System.nanoTime() + limit,
+        CancelReason.of("no answer to resolving '" + name + "' within " + options.handshakeTimeout(), 0));
+    if (o instanceof Integer binding) {
+      return binding;
+    }
+    if (o instanceof Outcomes.Error e) {
+      throw RemoteErrors.plain(e.error());
+    }
+    if (o instanceof Outcomes.Failed f) {
+      throw f.cause();
+    }
+    if (o instanceof Outcomes.Cancelled c) {
+      throw new TetherException(ErrorCode.UNAVAILABLE, c.reason().message());
+    }
+    throw new TetherException(ErrorCode.PROTOCOL_ERROR, "unexpected answer to RESOLVE from " + peer);
+  }
+
+  /** The connection is broken for protocol reasons: tell the peer, then fail. */
+  void protocolError(String message, Throwable cause) {
+    sendGoAway(ErrorCode.PROTOCOL_ERROR, message);
+    fail("protocol error from " + peer + ": " + message, cause);
+  }
+
+  private void sendGoAway(ErrorCode code, String message) {
+    ByteWriter w = FrameBuffers.acquire();
+    try {
+      Frames.goAway(w, code, message);
+      writer.write(w);
+    } catch (IOException ignored) {
+      // the connection is going away anyway
+    } finally {
+      FrameBuffers.release(w);
+    }
+  }
+
+  private void readLoop() {
+    Handler h = new Handler();
+    try {
+      while (reader.next(h)) {
+        lastHeard = System.nanoTime();
+      }
+      fail(goAway != null ? goAway : "connection closed by " + peer, null);
+    } catch (ProtocolException e) {
+      protocolError(e.getMessage(), e);
+    } catch (IOException e) {
+      fail(goAway != null ? goAway : "connection to " + peer + " lost: " + e, e);
+    } catch (RuntimeException | Error e) {
+      fail("internal error reading from " + peer + ": " + e, e);
+      throw e;
+    }
+  }
+
+  private void checkLiveness() {
+    if (failure != null) {
+      return;
+    }
+    long silent = System.nanoTime() - lastHeard;
+    long interval = options.pingInterval().toNanos();
+    if (pending.isEmpty() || silent < interval) {
+      return;
+    }
+    if (silent >= interval + options.pingTimeout().toNanos()) {
+      fail("no answer from " + peer + " for " + (silent / 1_000_000) + " ms (liveness ping timed out)",
+          null);
+      return;
+    }
+    Thread.ofVirtual().name("tether-ping").start(() -> {
+      ByteWriter w = FrameBuffers.acquire();
+      try {
+        Frames.ping(w, false, System.nanoTime());
+        writer.write(w);
+      } catch (IOException e) {
+        fail("connection to " + peer + " lost while pinging", e);
+      } finally {
+        FrameBuffers.release(w);
+      }
+    });
+  }
+
+  /** Marks the connection failed, closes it and fails every pending call. Idempotent. */
+  void fail(String message, Throwable cause) {
+    synchronized (this) {
+      if (failure != null) {
+        return;
+      }
+      failure = new Failure(message, cause);
+    }
+    if (heartbeat != null) {
+      heartbeat.cancel(false);
+    }
+    link.close();
+    List<PendingCall> calls = new ArrayList<>(pending.values());
+    for (PendingCall c : calls) {
+      c.complete(new Outcomes.Failed(failure.exception()));
+    }
+  }
+
+  /** Fails the connection for a reason found outside it (for example the peer process died). */
+  public void failFromOutside(String message) {
+    fail(message, null);
+  }
+
+  /** The exception for a call made on an unusable connection, or null when it is usable. */
+  TetherException unusable() {
+    Failure f = failure;
+    if (f != null) {
+      return f.exception();
+    }
+    String g = goAway;
+    return g == null ? null : new ConnectionClosedException(g, null);
+  }
+
+  /** Closes the connection; pending calls fail with {@link ConnectionClosedException}. */
+  @Override
+  public void close() {
+    fail("connection closed by this client", null);
+    Thread t = readerThread;
+    if (t != null && t != Thread.currentThread()) {
+      try {
+        t.join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private final class Handler implements FrameHandler {
+    @Override
+    public void resolved(int callId, int bindingId) {
+      deliver(callId, bindingId);
+    }
+
+    @Override
+    public void result(int callId, byte[] body, int offset) {
+      deliver(callId, body);
+    }
+
+    @Override
+    public void error(int callId, RemoteError error) {
+      deliver(callId, new Outcomes.Error(error));
+    }
+
+    @Override
+    public void cancelAck(int callId, String message) {
+      PendingCall c = pending.get(callId);
+      if (c == null) {
+        lateAnswers.incrementAndGet();
+        return;
+      }
+      CancelReason why = c.reasonForAck(message);
+      if (!c.complete(new Outcomes.Cancelled(CallCancelledException.Outcome.ACKNOWLEDGED, why))) {
+        lateAnswers.incrementAndGet();
+      }
+    }
+
+    private void deliver(int callId, Object outcome) {
+      PendingCall c = pending.get(callId);
+      if (c == null || !c.complete(outcome)) {
+        lateAnswers.incrementAndGet();
+      }
+    }
+
+    @Override
+    public void ping(long value) {
+      ByteWriter w = FrameBuffers.acquire();
+      try {
+        Frames.ping(w, true, value);
+        writer.write(w);
+      } catch (IOException e) {
+        fail("connection to " + peer + " lost while answering a ping", e);
+      } finally {
+        FrameBuffers.release(w);
+      }
+    }
+
+    @Override
+    public void pong(long value) {
+      // lastHeard is updated for every frame
+    }
+
+    @Override
+    public void goAway(ErrorCode code, String message) {
+      goAway = "server " + peer + " is going away (" + code + (message == null ? "" : ": " + message) + ")";
+      if (code != ErrorCode.UNAVAILABLE) {
+        fail(goAway, null);
+      }
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package dev.tether.internal.client;
+
+import dev.tether.CallCancelledException;
+import dev.tether.TetherException;
+import dev.tether.internal.cancel.CallContext;
+import dev.tether.internal.cancel.CancelNode;
+import dev.tether.internal.cancel.ThreadCancelState;
+import dev.tether.internal.codec.ByteWriter;
+import dev.tether.internal.codec.InterfaceSchema;
+import dev.tether.internal.codec.MethodCodec;
+import dev.tether.internal.wire.FrameBuffers;
+import dev.tether.internal.wire.Frames;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+
+/**
+ * The invocation handler behind every proxy. {@code Object} methods are answered locally, default
+ * methods run locally, every other method becomes a CALL frame. A synchronous call blocks its
+ * thread until the answer or a release; an asynchronous one returns a {@link RemoteFuture}.
+ *
+ * <p>A call made inside a cancelled scope (or while serving a cancelled call) fails at once
+ * without touching the network; otherwise it is registered under that scope, so the scope's
+ * cancellation and deadline reach it, and, when the thread has cancellation enabled, pushed as the
+ * thread's innermost cancel object.
+ */
+public final class RemoteObjectHandler implements InvocationHandler {
+  private final ClientConnection connection;
+  private final InterfaceSchema schema;
+  private final String name;
+  private final int binding;
+
+  private RemoteObjectHandler(ClientConnection connection, InterfaceSchema schema, String name,
+      int binding) {
+    this.connection = connection;
+    this.schema = schema;
+    this.name = name;
+    this.binding = binding;
+  }
+
+  /**
+   * Resolves {@code name} on the server and returns a proxy for it.
+   *
+   * @throws TetherException when the server has no such object or its interface differs
+   */
+  public static <T> T proxy(ClientConnection connection, Class<T> iface, String name) {
+    InterfaceSchema schema = InterfaceSchema.of(iface);
+    TetherException unusable = connection.unusable();
+    if (unusable != null) {
+      throw unusable;
+    }
+    int binding = connection.resolve(name, iface.getName(), schema.signatures());
+    Object p = Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface},
+        new RemoteObjectHandler(connection, schema, name, binding));
+    return iface.cast(p);
+  }
+
+  @Override
+  public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+    if (method.getDeclaringClass() == Object.class) {
+      return objectMethod(proxy, method, args);
+    }
+    if (method.isDefault()) {
+      return InvocationHandler.invokeDefault(proxy, method, args);
+    }
+    int index = schema.indexOf(method);
+    if (index < 0) {
+      throw new UnsupportedOperationException(method + " is not a remote method");
+    }
+    MethodCodec codec = schema.method(index);
+    return codec.isAsync() ? callAsync(index, codec, args) : callSync(index, codec, args);
+  }
+
+  private Object callSync(int index, MethodCodec codec, Object[] args) throws Throwable {
+    TetherException unusable = connection.unusable();
+    if (unusable != null) {
+      throw unusable;
+    }
+    CancelNode scope = CallContext.current();
+    throwIfCancelledBeforeStart(scope);
+    int id = connection.nextId();
+    ByteWriter frame = FrameBuffers.acquire();
+    try {
+      encode(frame, id, index, codec, args, scope);
+      PendingCall call = connection.register(
+          new PendingCall(connection, id, Answers.describe(codec), Thread.currentThread()));
+      CancelNode.Removal inScope = scope == null ? null : scope.addListener(call);
+      ThreadCancelState thread = ThreadCancelState.currentIfEnabled();
+      if (thread != null) {
+        thread.push(call);
+      }
+      try {
+        connection.send(call, frame);
+        FrameBuffers.release(frame);
+        frame = null;
+        return Answers.unpack(call.await(), codec, connection);
+      } finally {
+        if (thread != null) {
+          thread.pop(call);
+        }
+        if (inScope != null) {
+          inScope.remove();
+        }
+      }
+    } finally {
+      if (frame != null) {
+        FrameBuffers.release(frame);
+      }
+    }
+  }
+
+  private Object callAsync(int index, MethodCodec codec, Object[] args) {
+    TetherException unusable = connection.unusable();
+    if (unusable != null) {
+      throw unusable;
+    }
+    CancelNode scope = CallContext.current();
+    throwIfCancelledBeforeStart(scope);
+    int id = connection.nextId();
+    ByteWriter frame = FrameBuffers.acquire();
+    try {
+      encode(frame, id, index, codec, args, scope);
+      AsyncCall call = connection.register(new AsyncCall(connection, id, codec));
+      if (scope != null) {
+        call.scopeRegistration(scope.addListener(call));
+      }
+      connection.send(call, frame);
+      return call.future();
+    } finally {
+      FrameBuffers.release(frame);
+    }
+  }
+
+  private static void throwIfCancelledBeforeStart(CancelNode scope) {
+    if (scope != null && scope.isCancelled()) {
+      throw new Outcomes.Cancelled(CallCancelledException.Outcome.NOT_SENT, scope.reason())
+          .toException();
+    }
+  }
+
+  private void encode(ByteWriter frame, int id, int index, MethodCodec codec, Object[] args,
+      CancelNode scope) {
+    long remaining = -1;
+    if (scope != null && scope.deadline() != CancelNode.NO_DEADLINE) {
+      remaining = Math.max(0, scope.deadline() - System.nanoTime());
+    }
+    Frames.beginCall(frame, id, binding, index, remaining);
+    codec.encodeArgs(frame, args);
+    Frames.end(frame, connection.peerMaxFrameBytes());
+  }
+
+  private Object objectMethod(Object proxy, Method method, Object[] args) {
+    return switch (method.getName()) {
+      case "equals" -> proxy == args[0];
+      case "hashCode" -> System.identityHashCode(proxy);
+      case "toString" -> "Tether proxy " + schema.type().getSimpleName() + " '" + name + "' at "
+          + connection.peer();
+      default -> throw new UnsupportedOperationException(method.toString());
+    };
+  }
+}

@@ -1,0 +1,55 @@
+package dev.tether.internal.launch;
+
+import dev.tether.WorkerSpec;
+import dev.tether.internal.process.WorkerProcess;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/** Builds a worker's command line from a {@link WorkerSpec} and starts it. */
+public final class WorkerLauncher {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private WorkerLauncher() {}
+
+  /**
+   * Starts the worker listening on the Unix socket {@code socket} and waits until it is ready.
+   *
+   * @throws IOException with the exit code and stderr tail when it fails to start
+   */
+  public static WorkerProcess start(WorkerSpec spec, Path socket) throws IOException {
+    byte[] nonce = new byte[12];
+    RANDOM.nextBytes(nonce);
+    String token = HexFormat.of().formatHex(nonce);
+    return WorkerProcess.start(command(spec, socket, token), token, spec.startTimeout(),
+        spec.forwardOutput(), spec.name());
+  }
+
+  static List<String> command(WorkerSpec spec, Path socket, String token) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(spec.javaExecutable().map(Path::toString).orElseGet(WorkerLauncher::currentJava));
+    cmd.addAll(spec.jvmArgs());
+    cmd.add("-cp");
+    cmd.add(spec.classpath().orElseGet(() -> System.getProperty("java.class.path")));
+    cmd.add(WorkerMain.class.getName());
+    cmd.add("--listen");
+    cmd.add("unix:" + socket);
+    cmd.add("--token");
+    cmd.add(token);
+    cmd.add("--max-frame");
+    cmd.add(Integer.toString(spec.options().maxFrameBytes()));
+    for (WorkerSpec.Export e : spec.exports()) {
+      cmd.add("--export");
+      cmd.add(e.name() + "=" + e.iface() + "=" + e.implementation());
+    }
+    return cmd;
+  }
+
+  private static String currentJava() {
+    return ProcessHandle.current().info().command()
+        .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
+  }
+}

@@ -1,0 +1,112 @@
+package dev.tether.internal.launch;
+
+import dev.tether.TetherServer;
+import dev.tether.internal.process.WorkerProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Main class of a worker JVM started by {@code Tether.launch}. Creates the exported objects,
+ * listens on the given address, prints the ready line, and exits when its standard input ends (the
+ * owner closed it, or the owner died). Exits with status 2 when it cannot start, after printing why
+ * on standard error.
+ *
+ * <p>Arguments: {@code --listen ADDRESS --token TOKEN [--drain MILLIS] [--max-frame BYTES]
+ * --export NAME=INTERFACE=IMPLEMENTATION ...}
+ */
+public final class WorkerMain {
+  private WorkerMain() {}
+
+  /** Entry point. */
+  public static void main(String[] args) {
+    TetherServer server;
+    String token;
+    try {
+      Args a = Args.parse(args);
+      token = a.token;
+      TetherServer.Builder b = TetherServer.builder()
+          .listen(a.listen)
+          .drainTimeout(Duration.ofMillis(a.drainMillis))
+          .maxFrameBytes(a.maxFrame)
+          .description("worker pid " + ProcessHandle.current().pid());
+      for (String[] e : a.exports) {
+        exportOne(b, e[0], e[1], e[2]);
+      }
+      server = b.start();
+    } catch (Throwable t) {
+      System.err.println("tether worker failed to start: " + t);
+      t.printStackTrace();
+      System.err.flush();
+      System.exit(2);
+      return;
+    }
+    TetherServer running = server;
+    Runtime.getRuntime().addShutdownHook(new Thread(running::close, "tether-worker-shutdown"));
+    System.out.println(WorkerProcess.READY + " " + token);
+    System.out.flush();
+    awaitEndOfInput(System.in);
+    running.close();
+    System.exit(0);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void exportOne(TetherServer.Builder b, String name, String ifaceName,
+      String implName) throws ReflectiveOperationException {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    Class iface = Class.forName(ifaceName, true, loader);
+    Class<?> impl = Class.forName(implName, true, loader);
+    Object instance = impl.getConstructor().newInstance();
+    b.export(name, iface, instance);
+  }
+
+  private static void awaitEndOfInput(InputStream in) {
+    byte[] buf = new byte[256];
+    try {
+      while (in.read(buf) >= 0) {
+        // the owner writes nothing; end of stream is the signal
+      }
+    } catch (IOException ignored) {
+      // a broken pipe means the same: the owner is gone
+    }
+  }
+
+  private static final class Args {
+    String listen;
+    String token;
+    long drainMillis = 2000;
+    int maxFrame = 16 << 20;
+    final List<String[]> exports = new ArrayList<>();
+
+    static Args parse(String[] args) {
+      Args a = new Args();
+      for (int i = 0; i < args.length; i++) {
+        String key = args[i];
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("missing value after " + key);
+        }
+        String value = args[++i];
+        switch (key) {
+          case "--listen" -> a.listen = value;
+          case "--token" -> a.token = value;
+          case "--drain" -> a.drainMillis = Long.parseLong(value);
+          case "--max-frame" -> a.maxFrame = Integer.parseInt(value);
+          case "--export" -> {
+            String[] parts = value.split("=", 3);
+            if (parts.length != 3) {
+              throw new IllegalArgumentException("--export wants NAME=INTERFACE=IMPLEMENTATION: " + value);
+            }
+            a.exports.add(parts);
+          }
+          default -> throw new IllegalArgumentException("unknown argument " + key);
+        }
+      }
+      if (a.listen == null || a.token == null || a.exports.isEmpty()) {
+        throw new IllegalArgumentException("--listen, --token and at least one --export are required");
+      }
+      return a;
+    }
+  }
+}

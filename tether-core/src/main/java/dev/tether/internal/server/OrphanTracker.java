@@ -1,0 +1,58 @@
+package dev.tether.internal.server;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Calls still running after their caller gave up (the grace ran out, or the client went away).
+ * Counts them and lists the ones running now, with method names and how long they have run.
+ */
+public final class OrphanTracker {
+  private final ConcurrentHashMap<ServerCall, Boolean> running = new ConcurrentHashMap<>();
+  private final AtomicLong total = new AtomicLong();
+  private final AtomicLong finished = new AtomicLong();
+
+  /** A call running now whose caller gave up. */
+  public record Orphan(String method, String client, Duration running, Duration sinceReleased) {}
+
+  void add(ServerCall call) {
+    running.put(call, Boolean.TRUE);
+    total.incrementAndGet();
+  }
+
+  void finished(ServerCall call) {
+    if (running.remove(call) != null) {
+      finished.incrementAndGet();
+    }
+  }
+
+  /** Orphans running now. */
+  public int runningCount() {
+    return running.size();
+  }
+
+  /** Orphans ever seen. */
+  public long totalCount() {
+    return total.get();
+  }
+
+  /** Orphans that have since finished (their answers were dropped). */
+  public long finishedCount() {
+    return finished.get();
+  }
+
+  /** A snapshot of the orphans running now, longest running first. */
+  public List<Orphan> snapshot() {
+    long now = System.nanoTime();
+    List<Orphan> out = new ArrayList<>();
+    for (ServerCall c : running.keySet()) {
+      out.add(new Orphan(c.methodName(), c.connection.peer(), Duration.ofNanos(now - c.startedNanos),
+          Duration.ofNanos(now - c.releasedNanos())));
+    }
+    out.sort((a, b) -> b.running().compareTo(a.running()));
+    return out;
+  }
+}

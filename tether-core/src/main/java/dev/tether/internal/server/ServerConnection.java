@@ -1,0 +1,341 @@
+package dev.tether.internal.server;
+
+import dev.tether.ErrorCode;
+import dev.tether.internal.cancel.CancelNode;
+import dev.tether.internal.cancel.CancelReason;
+import dev.tether.internal.cancel.Timers;
+import dev.tether.internal.codec.ByteWriter;
+import dev.tether.internal.codec.MethodCodec;
+import dev.tether.internal.transport.Link;
+import dev.tether.internal.wire.FrameBuffers;
+import dev.tether.internal.wire.FrameHandler;
+import dev.tether.internal.wire.FrameKind;
+import dev.tether.internal.wire.FrameReader;
+import dev.tether.internal.wire.FrameWriter;
+import dev.tether.internal.wire.Frames;
+import dev.tether.internal.wire.ProtocolException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * The server end of one client connection: the handshake, the bindings the client resolved, and
+ * the calls being served. A reader thread parses frames and starts each call on its own virtual
+ * thread, so a slow call never delays others. When the client goes away, every call it still has
+ * running is cancelled and becomes an orphan.
+ */
+final class ServerConnection {
+  private static final ThreadFactory CALL_THREADS =
+      Thread.ofVirtual().name("tether-call-", 0).factory();
+
+  private record Binding(ExportedObject object, int[] serverIndex) {}
+
+  private final ServerCore server;
+  private final Link link;
+  private final FrameReader reader;
+  private final FrameWriter writer;
+  private final CancelNode connectionNode = CancelNode.create(null, CancelNode.NO_DEADLINE, 0);
+  private final ConcurrentHashMap<Integer, ServerCall> calls = new ConcurrentHashMap<>();
+  private final List<Binding> bindings = new ArrayList<>(); // reader thread only
+  private volatile String peer;
+  private volatile boolean closed;
+  private volatile boolean draining;
+  private int peerMaxFrameBytes = FrameKind.DEFAULT_MAX_FRAME_BYTES;
+
+  ServerConnection(ServerCore server, Link link) {
+    this.server = server;
+    this.link = link;
+    this.reader = new FrameReader(link, server.options().maxFrameBytes());
+    this.writer = new FrameWriter(link);
+    this.peer = link.peer();
+  }
+
+  String peer() {
+    return peer;
+  }
+
+  int runningCalls() {
+    return calls.size();
+  }
+
+  /** Reads until the client goes away. Runs on the connection's reader thread. */
+  void serve() {
+    ScheduledFuture<?> handshakeTimeout =
+        Timers.schedule(link::close, server.options().handshakeTimeout().toNanos());
+    Handler handler = new Handler(handshakeTimeout);
+    String why = "client " + peer + " disconnected";
+    try {
+      while (!closed && reader.next(handler)) {
+        // each frame is handled as it is read
+      }
+    } catch (ProtocolException e) {
+      why = "protocol error from " + peer + ": " + e.getMessage();
+      sendGoAway(ErrorCode.PROTOCOL_ERROR, e.getMessage());
+      server.log(why);
+    } catch (IOException e) {
+      if (!handler.helloSeen) {
+        why = "no handshake from " + link.peer();
+      }
+    } finally {
+      handshakeTimeout.cancel(false);
+      close(why);
+    }
+  }
+
+  /** Tells the client no new calls will be accepted; running calls continue. */
+  void drain() {
+    draining = true;
+    sendGoAway(ErrorCode.UNAVAILABLE, "server shutting down");
+  }
+
+  /** Closes the connection; calls still running are cancelled and become orphans. */
+  void close(String why) {
+    if (closed && calls.isEmpty()) {
+      link.close();
+      return;
+    }
+    closed = true;
+    link.close();
+    connectionNode.cancel(CancelReason.of(why, 0));
+    for (ServerCall c : calls.values()) {
+      if (c.releaseCaller()) {
+        server.orphans().add(c);
+      }
+    }
+    server.connectionClosed(this);
+  }
+
+  void protocolError(String message, Throwable cause) {
+    server.log("protocol error from " + peer + ": " + message);
+    sendGoAway(ErrorCode.PROTOCOL_ERROR, message);
+    close("protocol error: " + message);
+  }
+
+  // ---- answers, from serving threads ----
+
+  void answerResult(ServerCall call, Object value) {
+    if (!finish(call)) {
+      return;
+    }
+    MethodCodec codec = call.object.codec(call.method);
+    ByteWriter w = FrameBuffers.acquire();
+    try {
+      Frames.beginResult(w, call.id);
+      codec.encodeResult(w, value);
+      Frames.end(w, peerMaxFrameBytes);
+    } catch (IllegalArgumentException e) { // FrameTooLargeException, or a value the codec refuses
+      Frames.error(w, call.id, ErrorCode.REMOTE_EXCEPTION,
+          "the result of " + call.methodName() + " cannot be sent: " + e.getMessage(), e,
+          peerMaxFrameBytes);
+    }
+    try {
+      write(w);
+    } finally {
+      FrameBuffers.release(w);
+    }
+  }
+
+  void answerError(ServerCall call, ErrorCode code, String message, Throwable thrown) {
+    if (!finish(call)) {
+      return;
+    }
+    ByteWriter w = FrameBuffers.acquire();
+    try {
+      Frames.error(w, call.id, code, message, thrown, peerMaxFrameBytes);
+      write(w);
+    } finally {
+      FrameBuffers.release(w);
+    }
+  }
+
+  void answerCancelled(ServerCall call) {
+    if (!finish(call)) {
+      return;
+    }
+    CancelReason r = call.node.reason();
+    ByteWriter w = FrameBuffers.acquire();
+    try {
+      Frames.cancelAck(w, call.id, r == null ? null : r.message());
+      write(w);
+    } finally {
+      FrameBuffers.release(w);
+    }
+  }
+
+  /** Ends a call without an answer (the connection is being closed). */
+  void finished(ServerCall call) {
+    finish(call);
+  }
+
+  /** Marks the call finished; false when no answer must be sent. */
+  private boolean finish(ServerCall call) {
+    if (!call.finish()) {
+      return false;
+    }
+    calls.remove(call.id, call);
+    call.node.detach();
+    server.callFinished();
+    if (call.wasCallerReleased()) {
+      server.orphans().finished(call);
+      return false; // the caller gave up: drop the answer
+    }
+    return !closed;
+  }
+
+  private void write(ByteWriter frame) {
+    try {
+      writer.write(frame);
+    } catch (IOException e) {
+      close("connection to " + peer + " lost: " + e.getMessage());
+    }
+  }
+
+  private void sendGoAway(ErrorCode code, String message) {
+    ByteWriter w = FrameBuffers.acquire();
+    try {
+      Frames.goAway(w, code, message);
+      writer.write(w);
+    } catch (IOException ignored) {
+      // closing anyway
+    } finally {
+      FrameBuffers.release(w);
+    }
+  }
+
+  private final class Handler implements FrameHandler {
+    private final ScheduledFuture<?> handshakeTimeout;
+    boolean helloSeen;
+
+    Handler(ScheduledFuture<?> handshakeTimeout) {
+      this.handshakeTimeout = handshakeTimeout;
+    }
+
+    private void requireHello() throws ProtocolException {
+      if (!helloSeen) {
+        throw new ProtocolException("expected HELLO first");
+      }
+    }
+
+    @Override
+    public void hello(int version, int maxFrameBytes, String who) throws ProtocolException {
+      if (helloSeen) {
+        throw new ProtocolException("second HELLO");
+      }
+      if (version < FrameKind.MIN_VERSION) {
+        throw new ProtocolException("client speaks protocol version " + version
+            + "; this server speaks " + FrameKind.MIN_VERSION + ".." + FrameKind.VERSION);
+      }
+      helloSeen = true;
+      handshakeTimeout.cancel(false);
+      peerMaxFrameBytes = maxFrameBytes;
+      peer = who + " at " + link.peer();
+      ByteWriter w = FrameBuffers.acquire();
+      try {
+        Frames.hello(w, Math.min(version, FrameKind.VERSION), server.options().maxFrameBytes(),
+            server.description());
+        write(w);
+      } finally {
+        FrameBuffers.release(w);
+      }
+    }
+
+    @Override
+    public void resolve(int callId, String name, String iface, List<String> signatures)
+        throws ProtocolException {
+      requireHello();
+      ExportedObject object = server.export(name);
+      ByteWriter w = FrameBuffers.acquire();
+      try {
+        if (object == null) {
+          Frames.error(w, callId, ErrorCode.NOT_FOUND, "no object exported as '" + name
+              + "' (exported: " + server.exportNames() + ")", null, peerMaxFrameBytes);
+        } else {
+          int[] map = new int[signatures.size()];
+          List<String> missing = new ArrayList<>();
+          for (int i = 0; i < map.length; i++) {
+            map[i] = object.schema().indexOfSignature(signatures.get(i));
+            if (map[i] < 0) {
+              missing.add(signatures.get(i));
+            }
+          }
+          if (missing.isEmpty()) {
+            bindings.add(new Binding(object, map));
+            Frames.resolved(w, callId, bindings.size() - 1);
+          } else {
+            Frames.error(w, callId, ErrorCode.INCOMPATIBLE, "'" + name + "' is exported as "
+                + object.schema().type().getName() + ", which lacks or differs in " + missing
+                + " of the client's " + iface, null, peerMaxFrameBytes);
+          }
+        }
+        write(w);
+      } finally {
+        FrameBuffers.release(w);
+      }
+    }
+
+    @Override
+    public void call(int callId, int bindingId, int methodIndex, long deadlineNanos, byte[] body,
+        int argsOffset) throws ProtocolException {
+      requireHello();
+      if (bindingId >= bindings.size()) {
+        throw new ProtocolException("CALL on unknown binding " + bindingId);
+      }
+      Binding b = bindings.get(bindingId);
+      if (methodIndex >= b.serverIndex.length) {
+        throw new ProtocolException("CALL of unknown method " + methodIndex);
+      }
+      long deadline = deadlineNanos < 0 ? CancelNode.NO_DEADLINE
+          : System.nanoTime() + deadlineNanos;
+      ServerCall call = new ServerCall(ServerConnection.this, callId, b.object,
+          b.serverIndex[methodIndex], CancelNode.create(connectionNode, deadline, 0));
+      if (calls.putIfAbsent(callId, call) != null) {
+        throw new ProtocolException("call id " + callId + " is already in use");
+      }
+      server.callStarted();
+      if (draining) {
+        answerError(call, ErrorCode.UNAVAILABLE, "server shutting down", null);
+        return;
+      }
+      CALL_THREADS.newThread(new CallRunner(call, body, argsOffset)).start();
+    }
+
+    @Override
+    public void cancel(int callId, boolean callerReleased, long graceNanos)
+        throws ProtocolException {
+      requireHello();
+      ServerCall call = calls.get(callId);
+      if (call == null) {
+        return; // already answered
+      }
+      call.node.cancel(CancelReason.of("cancelled by the caller", graceNanos));
+      if (callerReleased && call.releaseCaller()) {
+        server.orphans().add(call);
+      }
+    }
+
+    @Override
+    public void ping(long value) throws ProtocolException {
+      requireHello();
+      ByteWriter w = FrameBuffers.acquire();
+      try {
+        Frames.ping(w, true, value);
+        write(w);
+      } finally {
+        FrameBuffers.release(w);
+      }
+    }
+
+    @Override
+    public void pong(long value) {
+      // liveness only
+    }
+
+    @Override
+    public void goAway(ErrorCode code, String message) {
+      closed = true; // the client is leaving; the read loop ends
+    }
+  }
+}

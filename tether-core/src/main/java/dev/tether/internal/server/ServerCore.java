@@ -1,0 +1,180 @@
+package dev.tether.internal.server;
+
+import dev.tether.internal.transport.Endpoint;
+import dev.tether.internal.transport.Listener;
+import dev.tether.internal.transport.Link;
+import dev.tether.internal.transport.Transports;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A running server: its exports, listeners with one accepting thread each, the open connections
+ * (one reader thread each), and statistics. Closing drains: clients are told to go away, running
+ * calls get {@link ServerOptions#drainTimeout()} to finish, then the rest are cancelled.
+ */
+public final class ServerCore implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger("dev.tether.server");
+
+  private final Map<String, ExportedObject> exports;
+  private final ServerOptions options;
+  private final List<Listener> listeners = new ArrayList<>();
+  private final List<Thread> acceptors = new ArrayList<>();
+  private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
+  private final OrphanTracker orphans = new OrphanTracker();
+  private final AtomicLong callsStarted = new AtomicLong();
+  private final AtomicLong callsRunning = new AtomicLong();
+  private final AtomicLong connectionsAccepted = new AtomicLong();
+  private final Object drained = new Object();
+  private volatile boolean closed;
+
+  /** Statistics of a server at one moment. */
+  public record Stats(int connections, long connectionsAccepted, long callsStarted,
+      long callsRunning, int orphansRunning, long orphansTotal, long orphansFinished) {}
+
+  /** Binds every endpoint and starts accepting. Closes what was bound if one bind fails. */
+  public ServerCore(Map<String, ExportedObject> exports, List<Endpoint> endpoints,
+      ServerOptions options) throws IOException {
+    this.exports = Map.copyOf(exports);
+    this.options = options;
+    try {
+      for (Endpoint e : endpoints) {
+        listeners.add(Transports.listen(e));
+      }
+    } catch (IOException | RuntimeException e) {
+      listeners.forEach(Listener::close);
+      throw e;
+    }
+    for (Listener l : listeners) {
+      acceptors.add(Thread.ofPlatform().daemon().name("tether-accept " + l.endpoint())
+          .start(() -> acceptLoop(l)));
+    }
+  }
+
+  private void acceptLoop(Listener listener) {
+    while (!closed) {
+      Link link;
+      try {
+        link = listener.accept();
+      } catch (IOException e) {
+        if (!closed) {
+          log("stopped accepting on " + listener.endpoint() + ": " + e);
+        }
+        return;
+      }
+      if (closed) {
+        link.close();
+        return;
+      }
+      ServerConnection c = new ServerConnection(this, link);
+      connections.add(c);
+      connectionsAccepted.incrementAndGet();
+      Thread.ofPlatform().daemon().name("tether-server-reader " + link.peer()).start(c::serve);
+    }
+  }
+
+  /** The endpoints clients connect to. */
+  public List<Endpoint> endpoints() {
+    return listeners.stream().map(Listener::endpoint).toList();
+  }
+
+  /** Orphaned calls. */
+  public OrphanTracker orphans() {
+    return orphans;
+  }
+
+  /** A snapshot of the statistics. */
+  public Stats stats() {
+    return new Stats(connections.size(), connectionsAccepted.get(), callsStarted.get(),
+        callsRunning.get(), orphans.runningCount(), orphans.totalCount(), orphans.finishedCount());
+  }
+
+  ServerOptions options() {
+    return options;
+  }
+
+  String description() {
+    return options.description();
+  }
+
+  ExportedObject export(String name) {
+    return exports.get(name);
+  }
+
+  String exportNames() {
+    return String.join(", ", exports.keySet().stream().sorted().toList());
+  }
+
+  void callStarted() {
+    callsStarted.incrementAndGet();
+    callsRunning.incrementAndGet();
+  }
+
+  void callFinished() {
+    callsRunning.decrementAndGet();
+    if (closed) {
+      synchronized (drained) {
+        drained.notifyAll();
+      }
+    }
+  }
+
+  void connectionClosed(ServerConnection c) {
+    connections.remove(c);
+  }
+
+  void log(String message) {
+    LOG.log(System.Logger.Level.DEBUG, message);
+  }
+
+  /**
+   * Stops accepting, tells clients to go away, lets running calls finish for the drain timeout,
+   * then cancels what is left and closes every connection. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    listeners.forEach(Listener::close);
+    for (ServerConnection c : connections) {
+      c.drain();
+    }
+    long deadline = System.nanoTime() + options.drainTimeout().toNanos();
+    synchronized (drained) {
+      long left;
+      while (callsRunningOnOpenConnections() > 0 && (left = deadline - System.nanoTime()) > 0) {
+        try {
+          TimeUnit.NANOSECONDS.timedWait(drained, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    for (ServerConnection c : List.copyOf(connections)) {
+      c.close("server shut down");
+    }
+    for (Thread t : acceptors) {
+      try {
+        t.join(TimeUnit.SECONDS.toMillis(1));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private int callsRunningOnOpenConnections() {
+    int n = 0;
+    for (ServerConnection c : connections) {
+      n += c.runningCalls();
+    }
+    return n;
+  }
+}

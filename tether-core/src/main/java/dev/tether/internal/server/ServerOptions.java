@@ -1,0 +1,15 @@
+package dev.tether.internal.server;
+
+import java.time.Duration;
+
+/**
+ * Settings of a server.
+ *
+ * @param maxFrameBytes largest frame accepted from clients
+ * @param handshakeTimeout time a new connection has to send HELLO before it is closed
+ * @param drainTimeout on close, how long running calls may take to finish before they are
+ *     cancelled and the connections closed
+ * @param description who this server is, sent to clients in HELLO
+ */
+public record ServerOptions(int maxFrameBytes, Duration handshakeTimeout, Duration drainTimeout,
+    String description) {}

@@ -1,0 +1,113 @@
+package dev.tether.internal.transport;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.Pipe;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * In-process links over a pair of pipes, addressed by name ({@code mem:name}). For tests and for
+ * running client and server in one JVM; it behaves like a socket: blocking reads, close unblocks.
+ */
+final class MemoryTransport {
+  private static final ConcurrentHashMap<String, MemoryListener> LISTENERS =
+      new ConcurrentHashMap<>();
+
+  private MemoryTransport() {}
+
+  static Link connect(String name) throws IOException {
+    MemoryListener listener = LISTENERS.get(name);
+    if (listener == null) {
+      throw new ConnectException("nothing listens on mem:" + name);
+    }
+    Pipe toServer = Pipe.open();
+    Pipe toClient = Pipe.open();
+    Link client = new ChannelLink(new SourceAdapter(toClient.source()), toServer.sink(),
+        "mem:" + name, toClient.source(), toServer.sink());
+    Link server = new ChannelLink(new SourceAdapter(toServer.source()), toClient.sink(),
+        "mem:" + name + " (client)", toServer.source(), toClient.sink());
+    listener.offer(server);
+    return client;
+  }
+
+  static Listener listen(String name) {
+    MemoryListener l = new MemoryListener(name);
+    if (LISTENERS.putIfAbsent(name, l) != null) {
+      throw new IllegalArgumentException("mem:" + name + " is already in use");
+    }
+    return l;
+  }
+
+  private static final class MemoryListener implements Listener {
+    private static final Link CLOSED = new ChannelLink(null, null, "closed");
+    private final String name;
+    private final LinkedBlockingQueue<Link> queue = new LinkedBlockingQueue<>();
+    private volatile boolean closed;
+
+    MemoryListener(String name) {
+      this.name = name;
+    }
+
+    void offer(Link link) throws IOException {
+      if (closed) {
+        link.close();
+        throw new ConnectException("mem:" + name + " is closed");
+      }
+      queue.add(link);
+    }
+
+    @Override
+    public Link accept() throws IOException {
+      try {
+        Link l = queue.take();
+        if (l == CLOSED) {
+          queue.add(CLOSED);
+          throw new ClosedChannelException();
+        }
+        return l;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ClosedChannelException();
+      }
+    }
+
+    @Override
+    public Endpoint endpoint() {
+      return Endpoint.memory(name);
+    }
+
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        LISTENERS.remove(name, this);
+        queue.add(CLOSED);
+      }
+    }
+  }
+
+  /** Adapts a pipe's source (a readable channel) to the {@code ByteChannel} ChannelLink reads. */
+  private record SourceAdapter(Pipe.SourceChannel source) implements java.nio.channels.ByteChannel {
+    @Override
+    public int read(java.nio.ByteBuffer dst) throws IOException {
+      return source.read(dst);
+    }
+
+    @Override
+    public int write(java.nio.ByteBuffer src) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean isOpen() {
+      return source.isOpen();
+    }
+
+    @Override
+    public void close() throws IOException {
+      source.close();
+    }
+  }
+}

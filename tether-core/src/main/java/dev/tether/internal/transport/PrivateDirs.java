@@ -1,0 +1,81 @@
+package dev.tether.internal.transport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/** Directories for Unix-domain sockets that only the current user can enter. */
+public final class PrivateDirs {
+  private static final boolean POSIX =
+      FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rwx------");
+
+  private PrivateDirs() {}
+
+  /**
+   * Creates a fresh owner-only directory under the temporary directory (falling back to /tmp when
+   * that path is too long for socket addresses).
+   */
+  public static Path create() {
+    try {
+      Path base = Path.of(System.getProperty("java.io.tmpdir"));
+      if (base.toString().length() > 60 && Files.isDirectory(Path.of("/tmp"))) {
+        base = Path.of("/tmp");
+      }
+      return POSIX
+          ? Files.createTempDirectory(base, "tether-",
+              PosixFilePermissions.asFileAttribute(OWNER_ONLY))
+          : Files.createTempDirectory(base, "tether-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a private socket directory", e);
+    }
+  }
+
+  /**
+   * Makes sure {@code socket}'s directory exists and only its owner can use it: creates it
+   * owner-only if missing, refuses one that others can read or enter.
+   */
+  public static void requirePrivateParent(Path socket) {
+    Path dir = socket.toAbsolutePath().getParent();
+    try {
+      if (!Files.exists(dir)) {
+        if (POSIX) {
+          Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        } else {
+          Files.createDirectories(dir);
+        }
+        return;
+      }
+      if (POSIX) {
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
+        for (PosixFilePermission p : perms) {
+          if (!p.name().startsWith("OWNER_")) {
+            throw new IllegalArgumentException("socket directory " + dir + " is accessible to others ("
+                + PosixFilePermissions.toString(perms) + "); use a directory only you can read "
+                + "(chmod 700), or let Tether create one");
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare socket directory " + dir, e);
+    }
+  }
+
+  /** Deletes {@code socket} and, if empty, its directory. Best effort. */
+  public static void deleteSocketAndDir(Path socket, boolean dirToo) {
+    try {
+      Files.deleteIfExists(socket);
+      if (dirToo) {
+        Files.deleteIfExists(socket.toAbsolutePath().getParent());
+      }
+    } catch (IOException ignored) {
+      // leftovers in a private temp directory harm nobody
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.tether.internal.wire;
+
+import dev.tether.ErrorCode;
+import java.util.List;
+
+/**
+ * Receives the frames a {@link FrameReader} parses, one method per kind, on the reading thread.
+ * Byte arrays handed over belong to the handler. A side that never receives a kind rejects it by
+ * throwing {@link ProtocolException}; the defaults do that.
+ */
+public interface FrameHandler {
+  /** HELLO from the peer. */
+  default void hello(int version, int maxFrameBytes, String peer) throws ProtocolException {
+    throw unexpected(FrameKind.HELLO);
+  }
+
+  /** RESOLVE: a client asks for an exported object. */
+  default void resolve(int callId, String name, String iface, List<String> signatures)
+      throws ProtocolException {
+    throw unexpected(FrameKind.RESOLVE);
+  }
+
+  /** RESOLVED: the server's binding id for an earlier RESOLVE. */
+  default void resolved(int callId, int bindingId) throws ProtocolException {
+    throw unexpected(FrameKind.RESOLVED);
+  }
+
+  /**
+   * CALL: arguments are encoded in {@code body} from {@code argsOffset} to its end.
+   *
+   * @param deadlineNanos remaining nanoseconds to the caller's deadline, or -1 for none
+   */
+  default void call(int callId, int bindingId, int methodIndex, long deadlineNanos, byte[] body,
+      int argsOffset) throws ProtocolException {
+    throw unexpected(FrameKind.CALL);
+  }
+
+  /** RESULT: the value is encoded in {@code body} from {@code offset} to its end. */
+  default void result(int callId, byte[] body, int offset) throws ProtocolException {
+    throw unexpected(FrameKind.RESULT);
+  }
+
+  /** ERROR for a call (callId &gt; 0) or a RESOLVE. */
+  default void error(int callId, RemoteError error) throws ProtocolException {
+    throw unexpected(FrameKind.ERROR);
+  }
+
+  /** CANCEL from the caller. */
+  default void cancel(int callId, boolean callerReleased, long graceNanos)
+      throws ProtocolException {
+    throw unexpected(FrameKind.CANCEL);
+  }
+
+  /** CANCEL_ACK from the server. */
+  default void cancelAck(int callId, String message) throws ProtocolException {
+    throw unexpected(FrameKind.CANCEL_ACK);
+  }
+
+  /** PING: answer with PONG carrying {@code value}. */
+  default void ping(long value) throws ProtocolException {
+    throw unexpected(FrameKind.PING);
+  }
+
+  /** PONG answering our PING. */
+  default void pong(long value) throws ProtocolException {
+    throw unexpected(FrameKind.PONG);
+  }
+
+  /** GOAWAY: the peer starts no new calls and will close. */
+  default void goAway(ErrorCode code, String message) throws ProtocolException {
+    throw unexpected(FrameKind.GOAWAY);
+  }
+
+  private static ProtocolException unexpected(int kind) {
+    return new ProtocolException("unexpected " + FrameKind.name(kind) + " frame");
+  }
+}

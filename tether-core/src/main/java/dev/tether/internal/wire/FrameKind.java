@@ -1,0 +1,72 @@
+package dev.tether.internal.wire;
+
+/**
+ * Message kinds, flags and layout constants of the Tether wire protocol. The numbers are fixed:
+ * never renumber, only add.
+ *
+ * <p>Every frame is {@code int32 length | u8 kind | u8 flags | int32 callId | payload}, big-endian,
+ * where {@code length} counts the bytes after itself. See docs/ARCHITECTURE.md for each payload.
+ */
+public final class FrameKind {
+  /** First frame each way: magic, protocol version, limits. */
+  public static final int HELLO = 1;
+  /** Client asks for an exported object by name and interface; answered by RESOLVED or ERROR. */
+  public static final int RESOLVE = 2;
+  /** Server accepts a RESOLVE: the binding id that CALL frames use. */
+  public static final int RESOLVED = 3;
+  /** A method call. */
+  public static final int CALL = 4;
+  /** A call's return value. */
+  public static final int RESULT = 5;
+  /** A call failed (remote exception or runtime error). */
+  public static final int ERROR = 6;
+  /** The caller asks the server to cancel a call. */
+  public static final int CANCEL = 7;
+  /** The server stopped a call because of a cancel; final answer of that call. */
+  public static final int CANCEL_ACK = 8;
+  /** Liveness probe; answered by PONG with the same payload. */
+  public static final int PING = 9;
+  /** Answer to PING. */
+  public static final int PONG = 10;
+  /** The sender will start no new calls and is about to close, with a code and reason. */
+  public static final int GOAWAY = 11;
+
+  /** CALL flag: a deadline (remaining nanoseconds) follows the method index. */
+  public static final int FLAG_DEADLINE = 1;
+  /** CANCEL flag: the caller has already been released and will discard the answer. */
+  public static final int FLAG_CALLER_RELEASED = 1;
+
+  /** Bytes of the length field. */
+  public static final int LENGTH_BYTES = 4;
+  /** Bytes of kind, flags and call id that follow the length field. */
+  public static final int HEADER_BYTES = 6;
+
+  /** "TETH": the first four payload bytes of HELLO. */
+  public static final int MAGIC = 0x54455448;
+  /** The protocol version this build speaks. */
+  public static final int VERSION = 1;
+  /** The oldest protocol version this build accepts. */
+  public static final int MIN_VERSION = 1;
+  /** Default limit on a frame's length. */
+  public static final int DEFAULT_MAX_FRAME_BYTES = 16 << 20;
+
+  private FrameKind() {}
+
+  /** Name of a kind, for messages. */
+  public static String name(int kind) {
+    return switch (kind) {
+      case HELLO -> "HELLO";
+      case RESOLVE -> "RESOLVE";
+      case RESOLVED -> "RESOLVED";
+      case CALL -> "CALL";
+      case RESULT -> "RESULT";
+      case ERROR -> "ERROR";
+      case CANCEL -> "CANCEL";
+      case CANCEL_ACK -> "CANCEL_ACK";
+      case PING -> "PING";
+      case PONG -> "PONG";
+      case GOAWAY -> "GOAWAY";
+      default -> "kind " + kind;
+    };
+  }
+}

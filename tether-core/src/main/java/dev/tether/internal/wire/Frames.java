@@ -1,0 +1,129 @@
+package dev.tether.internal.wire;
+
+import dev.tether.ErrorCode;
+import dev.tether.internal.codec.ByteWriter;
+import java.util.List;
+
+/**
+ * Builds frames into a {@link ByteWriter}: {@link #begin} writes the header, the caller appends
+ * the payload (or uses one of the helpers), {@link #end} patches the length. Encoding happens on the
+ * caller's thread, outside any connection lock; only the finished bytes go to the
+ * {@link FrameWriter}.
+ */
+public final class Frames {
+  private Frames() {}
+
+  /** Resets {@code w} and writes a header with a placeholder length. */
+  public static ByteWriter begin(ByteWriter w, int kind, int flags, int callId) {
+    w.reset();
+    w.skip(FrameKind.LENGTH_BYTES);
+    w.writeByte(kind);
+    w.writeByte(flags);
+    w.writeInt(callId);
+    return w;
+  }
+
+  /**
+   * Patches the length of the frame in {@code w}.
+   *
+   * @throws FrameTooLargeException when the frame exceeds {@code maxFrameBytes}
+   */
+  public static void end(ByteWriter w, int maxFrameBytes) {
+    int length = w.size() - FrameKind.LENGTH_BYTES;
+    if (length > maxFrameBytes) {
+      throw new FrameTooLargeException(length, maxFrameBytes);
+    }
+    w.putInt(0, length);
+  }
+
+  /** HELLO: magic, version, the sender's frame limit, a description of the sender. */
+  public static void hello(ByteWriter w, int version, int maxFrameBytes, String peer) {
+    begin(w, FrameKind.HELLO, 0, 0);
+    w.writeInt(FrameKind.MAGIC);
+    w.writeVarInt(version);
+    w.writeVarInt(maxFrameBytes);
+    w.writeString(peer);
+    end(w, Integer.MAX_VALUE);
+  }
+
+  /** RESOLVE: object name, interface name, the signature of each method in client order. */
+  public static void resolve(ByteWriter w, int callId, String name, String iface,
+      List<String> signatures, int maxFrameBytes) {
+    begin(w, FrameKind.RESOLVE, 0, callId);
+    w.writeString(name);
+    w.writeString(iface);
+    w.writeVarInt(signatures.size());
+    for (String s : signatures) {
+      w.writeString(s);
+    }
+    end(w, maxFrameBytes);
+  }
+
+  /** RESOLVED: the binding id. */
+  public static void resolved(ByteWriter w, int callId, int bindingId) {
+    begin(w, FrameKind.RESOLVED, 0, callId);
+    w.writeVarInt(bindingId);
+    end(w, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Starts a CALL frame; the caller then encodes the arguments and calls {@link #end}.
+   *
+   * @param deadlineNanos remaining time until the deadline, or negative for none
+   */
+  public static void beginCall(ByteWriter w, int callId, int bindingId, int methodIndex,
+      long deadlineNanos) {
+    begin(w, FrameKind.CALL, deadlineNanos >= 0 ? FrameKind.FLAG_DEADLINE : 0, callId);
+    w.writeVarInt(bindingId);
+    w.writeVarInt(methodIndex);
+    if (deadlineNanos >= 0) {
+      w.writeVarLong(deadlineNanos);
+    }
+  }
+
+  /** Starts a RESULT frame; the caller encodes the value and calls {@link #end}. */
+  public static void beginResult(ByteWriter w, int callId) {
+    begin(w, FrameKind.RESULT, 0, callId);
+  }
+
+  /** ERROR with a code, a message and the chain of {@code thrown} (may be null). */
+  public static void error(ByteWriter w, int callId, ErrorCode code, String message,
+      Throwable thrown, int maxFrameBytes) {
+    begin(w, FrameKind.ERROR, 0, callId);
+    ErrorPayload.write(w, code, message, thrown);
+    if (w.size() - FrameKind.LENGTH_BYTES > maxFrameBytes) {
+      begin(w, FrameKind.ERROR, 0, callId);
+      ErrorPayload.write(w, code, message, null);
+    }
+    end(w, maxFrameBytes);
+  }
+
+  /** CANCEL with the caller's grace ({@code Long.MAX_VALUE} for unbounded). */
+  public static void cancel(ByteWriter w, int callId, boolean callerReleased, long graceNanos) {
+    begin(w, FrameKind.CANCEL, callerReleased ? FrameKind.FLAG_CALLER_RELEASED : 0, callId);
+    w.writeVarLong(graceNanos);
+    end(w, Integer.MAX_VALUE);
+  }
+
+  /** CANCEL_ACK: the server stopped the call because of the cancel. */
+  public static void cancelAck(ByteWriter w, int callId, String message) {
+    begin(w, FrameKind.CANCEL_ACK, 0, callId);
+    ErrorPayload.writeNullable(w, message);
+    end(w, Integer.MAX_VALUE);
+  }
+
+  /** PING or PONG with an opaque value. */
+  public static void ping(ByteWriter w, boolean pong, long value) {
+    begin(w, pong ? FrameKind.PONG : FrameKind.PING, 0, 0);
+    w.writeLong(value);
+    end(w, Integer.MAX_VALUE);
+  }
+
+  /** GOAWAY with a code and a reason. */
+  public static void goAway(ByteWriter w, ErrorCode code, String message) {
+    begin(w, FrameKind.GOAWAY, 0, 0);
+    w.writeVarInt(code.wireValue());
+    ErrorPayload.writeNullable(w, message);
+    end(w, Integer.MAX_VALUE);
+  }
+}

@@ -1,0 +1,18 @@
+package dev.tether.internal.wire;
+
+import dev.tether.ErrorCode;
+import java.util.List;
+
+/**
+ * The content of an ERROR frame: a code, a message and, for a remote exception, the server-side
+ * exception chain (outermost first).
+ *
+ * @param code why the call failed
+ * @param message a human-readable message
+ * @param chain the server exception and its causes, outermost first; empty when there is none
+ */
+public record RemoteError(ErrorCode code, String message, List<ThrowableInfo> chain) {
+
+  /** One exception of a server-side chain, as text. */
+  public record ThrowableInfo(String type, String message, StackTraceElement[] stack) {}
+}

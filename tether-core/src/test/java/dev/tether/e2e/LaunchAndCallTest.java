@@ -1,0 +1,135 @@
+package dev.tether.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tether.ConnectionClosedException;
+import dev.tether.ErrorCode;
+import dev.tether.RemoteException;
+import dev.tether.RemoteStackTrace;
+import dev.tether.Tether;
+import dev.tether.TetherException;
+import dev.tether.WorkerStartException;
+import dev.tether.fixtures.Color;
+import dev.tether.fixtures.EchoService;
+import dev.tether.fixtures.FailingAtStartup;
+import dev.tether.fixtures.FixtureException;
+import dev.tether.fixtures.Sample;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class LaunchAndCallTest {
+  static Tether worker;
+  static EchoService echo;
+
+  @BeforeAll
+  static void launch() {
+    worker = Workers.launchEcho();
+    echo = worker.get(EchoService.class, "echo");
+  }
+
+  @AfterAll
+  static void close() {
+    worker.close();
+  }
+
+  @Test
+  void callsRunInTheWorkerProcess() {
+    assertThat(echo.echo(42)).isEqualTo(42);
+    assertThat(echo.pid()).isNotEqualTo(ProcessHandle.current().pid())
+        .isEqualTo(worker.worker().orElseThrow().pid());
+  }
+
+  @Test
+  void recordsCollectionsAndNullsRoundTrip() {
+    Sample inner = new Sample("inner", -1, new byte[0], List.of(), Map.of(), Optional.empty(),
+        null, null);
+    Sample s = new Sample("näme ✓", 7, new byte[] {1, 2, 3}, List.of("a", "b"),
+        Map.of("x", 1), Optional.of("note"), Color.BLUE, inner);
+    assertThat(echo.echoSample(s)).isEqualTo(s);
+    assertThat(echo.echoSample(null)).isNull();
+    assertThat(echo.echoString(null)).isNull();
+    assertThat(echo.echoNested(List.of(Map.of("k", new int[] {1, 2}))).get(0).get("k"))
+        .containsExactly(1, 2);
+  }
+
+  @Test
+  void declaredCheckedExceptionIsRethrownAsItselfWithServerStack() {
+    assertThatThrownBy(() -> echo.throwChecked("bad input"))
+        .isInstanceOf(FixtureException.class)
+        .hasMessage("bad input")
+        .cause().isInstanceOf(RemoteStackTrace.class)
+        .satisfies(c -> assertThat(c.getStackTrace()).anySatisfy(
+            e -> assertThat(e.getMethodName()).isEqualTo("throwChecked")));
+  }
+
+  @Test
+  void uncheckedServerExceptionArrivesWithTypeMessageStackAndCause() {
+    assertThatThrownBy(() -> echo.throwUnchecked("boom"))
+        .isInstanceOfSatisfying(RemoteException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.REMOTE_EXCEPTION);
+          assertThat(e.remoteType()).isEqualTo("java.lang.IllegalStateException");
+          assertThat(e.remoteMessage()).isEqualTo("boom");
+          assertThat(e.serverStack().getStackTrace()).anySatisfy(
+              f -> assertThat(f.getClassName()).endsWith("EchoServiceImpl"));
+          assertThat(e.serverStack().getCause()).isInstanceOf(RemoteStackTrace.class)
+              .hasMessage("the cause");
+          assertThat(((RemoteStackTrace) e.serverStack().getCause()).remoteType())
+              .isEqualTo("java.io.IOException");
+        });
+  }
+
+  @Test
+  void unknownObjectNameIsNotFound() {
+    assertThatThrownBy(() -> worker.get(EchoService.class, "nope"))
+        .isInstanceOfSatisfying(TetherException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND))
+        .hasMessageContaining("'nope'").hasMessageContaining("echo");
+  }
+
+  @Test
+  void workerFailingAtStartupGivesExitCodeAndStderrTail() {
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> Tether.launch(Workers.echoSpec()
+        .export("broken", EchoService.class, FailingAtStartup.class).build()))
+        .isInstanceOf(WorkerStartException.class)
+        .hasMessageContaining("exited with code 2")
+        .hasMessageContaining("config file /etc/missing.conf not found")
+        .hasMessageContaining("cannot start without configuration");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void closingTheHandleStopsTheWorkerAndFailsLaterCalls() throws Exception {
+    Tether t = Workers.launchEcho();
+    EchoService e = t.get(EchoService.class, "echo");
+    assertThat(e.echo(1)).isEqualTo(1);
+    ProcessHandle process = t.worker().orElseThrow();
+    t.close();
+    assertThat(process.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+    assertThat(t.isOpen()).isFalse();
+    assertThatThrownBy(() -> e.echo(2)).isInstanceOf(ConnectionClosedException.class);
+  }
+
+  @Test
+  void workerDeathFailsThePendingCallAtOnce() throws Exception {
+    Tether t = Workers.launchEcho();
+    try {
+      EchoService e = t.get(EchoService.class, "echo");
+      assertThatThrownBy(() -> e.exit(3))
+          .isInstanceOf(ConnectionClosedException.class);
+      assertThat(t.worker().orElseThrow().onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+      assertThatThrownBy(() -> e.echo(1)).isInstanceOf(ConnectionClosedException.class);
+    } finally {
+      t.close();
+    }
+  }
+}
