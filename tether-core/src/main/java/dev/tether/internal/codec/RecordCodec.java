@@ -71,8 +71,9 @@ final class RecordCodec extends BaseCodec {
       try {
         codecs[i] = slotOf.apply(Types.resolve(rc[i].getGenericType(), bindings));
       } catch (UnsupportedTypeException e) {
-        throw new UnsupportedTypeException("in record " + raw.getTypeName() + ", component "
-            + names[i] + ": " + e.getMessage());
+        String where = "in record " + raw.getTypeName() + ", component " + names[i] + ": ";
+        throw e.getMessage().startsWith(where) ? e
+            : new UnsupportedTypeException(where + e.getMessage());
       }
       writers[i] = writer(erased[i], accessor(raw, rc[i].getAccessor()), codecs[i]);
     }
