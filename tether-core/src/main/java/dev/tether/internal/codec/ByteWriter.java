@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Growable big-endian output buffer that codecs append to.
@@ -116,7 +117,7 @@ public final class ByteWriter {
 
   /** Appends {@code len} bytes of {@code b} starting at {@code off}, with no length prefix. */
   public void writeBytes(byte[] b, int off, int len) {
-    java.util.Objects.checkFromIndexSize(off, len, b.length);
+    Objects.checkFromIndexSize(off, len, b.length);
     ensure(len);
     System.arraycopy(b, off, buf, size, len);
     size += len;
@@ -159,7 +160,7 @@ public final class ByteWriter {
    * @throws IndexOutOfBoundsException unless {@code index + 4 <= size()}
    */
   public void putInt(int index, int v) {
-    java.util.Objects.checkFromIndexSize(index, 4, size);
+    Objects.checkFromIndexSize(index, 4, size);
     INT.set(buf, index, v);
   }
 

@@ -28,12 +28,12 @@ import java.util.concurrent.Future;
  */
 final class CodecFactory {
 
-  /** Deepest type structure accepted; guards against generic records that expand forever. */
-  private static final int MAX_TYPE_DEPTH = 100;
+  /** Most records nested while building; stops generic records that expand forever. */
+  private static final int MAX_RECORD_DEPTH = 100;
 
   private final Map<Type, BaseCodec> shared;
   private final Map<Type, BaseCodec> built = new HashMap<>();
-  private int depth;
+  private int recordDepth;
 
   /**
    * Creates a factory.
@@ -63,16 +63,7 @@ final class CodecFactory {
     if (c != null) {
       return c;
     }
-    if (++depth > MAX_TYPE_DEPTH) {
-      throw new UnsupportedTypeException("unsupported type " + Types.rawClass(t).getTypeName()
-          + ": type structure nested deeper than " + MAX_TYPE_DEPTH
-          + " levels (a generic record whose components expand it without end?)");
-    }
-    try {
-      c = create(t);
-    } finally {
-      depth--;
-    }
+    c = create(t);
     built.put(t, c);
     return c;
   }
@@ -90,11 +81,19 @@ final class CodecFactory {
         throw new UnsupportedTypeException("raw type " + raw.getTypeName()
             + ": declare its type arguments, e.g. " + raw.getSimpleName() + "<String, ...>");
       }
+      if (++recordDepth > MAX_RECORD_DEPTH) {
+        throw unsupported(raw, "more than " + MAX_RECORD_DEPTH + " records nested in one type"
+            + " (a generic record whose components expand it without end?)");
+      }
       ForwardCodec forward = new ForwardCodec();
       built.put(t, forward);
-      BaseCodec c = new NullableCodec(RecordCodec.create(t, this::slot));
-      forward.setTarget(c);
-      return c;
+      try {
+        BaseCodec c = new NullableCodec(RecordCodec.create(t, this::slot));
+        forward.setTarget(c);
+        return c;
+      } finally {
+        recordDepth--;
+      }
     }
     return new NullableCodec(createReference(t, raw));
   }

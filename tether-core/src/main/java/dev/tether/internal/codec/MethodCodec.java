@@ -161,8 +161,9 @@ public final class MethodCodec {
 
   /**
    * Returns {@code name(schema of each parameter, comma-separated)schema of result}, with
-   * {@code void} for no result; client and server compare it to check that they agree. A sync
-   * method and its async variant have the same signature, as their bytes are the same.
+   * {@code void} for no result; client and server compare it to check that they agree. A method
+   * returning a reference type T and one returning {@code CompletableFuture<T>} have the same
+   * signature (apart from the name), as their bytes are the same.
    */
   public String signature() {
     return signature;

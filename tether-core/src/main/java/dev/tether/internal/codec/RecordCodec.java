@@ -71,8 +71,9 @@ final class RecordCodec extends BaseCodec {
       try {
         codecs[i] = slotOf.apply(Types.resolve(rc[i].getGenericType(), bindings));
       } catch (UnsupportedTypeException e) {
-        throw new UnsupportedTypeException("in record " + raw.getTypeName() + ", component "
-            + names[i] + ": " + e.getMessage());
+        String where = "in record " + raw.getTypeName() + ", component " + names[i] + ": ";
+        throw e.getMessage().startsWith(where) ? e
+            : new UnsupportedTypeException(where + e.getMessage());
       }
       writers[i] = writer(erased[i], accessor(raw, rc[i].getAccessor()), codecs[i]);
     }
@@ -128,15 +129,11 @@ final class RecordCodec extends BaseCodec {
 
   /** Returns a handle {@code (ByteWriter, Object record) -> void} that writes one component. */
   private static MethodHandle writer(Class<?> erased, MethodHandle getter, BaseCodec codec) {
-    MethodHandle write;
-    if (erased.isPrimitive()) {
-      write = PrimitiveWriters.forType(erased);
-    } else {
-      write = ENCODE.bindTo(codec);
-      erased = Object.class;
-    }
+    boolean primitive = erased.isPrimitive();
+    MethodHandle write = primitive ? PrimitiveWriters.forType(erased) : ENCODE.bindTo(codec);
+    Class<?> got = primitive ? erased : Object.class;
     return MethodHandles.filterArguments(
-        write, 1, getter.asType(MethodType.methodType(erased, Object.class)));
+        write, 1, getter.asType(MethodType.methodType(got, Object.class)));
   }
 
   private static MethodHandle accessor(Class<?> raw, Method m) {
