@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -83,7 +84,11 @@ public final class ClientConnection implements AutoCloseable {
   }
 
   private void handshake() throws IOException, ProtocolException {
-    ScheduledFuture<?> timeout = Timers.schedule(link::close, options.handshakeTimeout().toNanos());
+    AtomicBoolean timedOut = new AtomicBoolean();
+    ScheduledFuture<?> timeout = Timers.schedule(() -> {
+      timedOut.set(true);
+      link.close();
+    }, options.handshakeTimeout().toNanos());
     try {
       ByteWriter w = FrameBuffers.acquire();
       try {
@@ -115,7 +120,7 @@ public final class ClientConnection implements AutoCloseable {
           throw new IOException("server closed the connection during the handshake");
         }
       } catch (IOException e) {
-        if (timeout.isDone() && !timeout.isCancelled()) {
+        if (timedOut.get()) {
           throw new IOException("no handshake from " + link.peer() + " within "
               + options.handshakeTimeout(), e);
         }

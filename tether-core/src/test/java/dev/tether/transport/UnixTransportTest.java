@@ -1,0 +1,35 @@
+package dev.tether.transport;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tether.TetherServer;
+import dev.tether.fixtures.EchoService;
+import dev.tether.fixtures.EchoServiceImpl;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UnixTransportTest extends TransportContractTest {
+  @TempDir
+  Path dir;
+
+  @Override
+  String listenAddress() {
+    return "unix:" + dir.resolve("private").resolve("s.sock");
+  }
+
+  @Test
+  void refusesASocketDirectoryOthersCanRead() throws Exception {
+    Path shared = Files.createDirectory(dir.resolve("shared"),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertThatThrownBy(() -> TetherServer.builder()
+        .export("echo", EchoService.class, new EchoServiceImpl())
+        .listen("unix:" + shared.resolve("s.sock"))
+        .start())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("accessible to others");
+  }
+}
