@@ -3,6 +3,7 @@ package dev.tether;
 import dev.tether.internal.cancel.CallContext;
 import dev.tether.internal.cancel.CancelNode;
 import dev.tether.internal.cancel.CancelReason;
+import dev.tether.internal.cancel.Grace;
 import dev.tether.internal.cancel.HasCanceller;
 import dev.tether.internal.cancel.ThreadCancelState;
 import java.time.Duration;
@@ -76,7 +77,7 @@ public final class Cancellation {
    */
   public static CancelResult cancel(Thread thread, Duration grace) {
     Objects.requireNonNull(thread, "thread");
-    Objects.requireNonNull(grace, "grace");
+    Grace.toNanos(grace); // rejects null and negative graces before anything else
     Optional<CallCanceller> c = pendingCallOrEnabled(thread);
     if (c == null) {
       return CancelResult.NOT_ENABLED;
@@ -91,7 +92,7 @@ public final class Cancellation {
    */
   public static CancelResult cancel(Future<?> future, Duration grace) {
     Objects.requireNonNull(future, "future");
-    Objects.requireNonNull(grace, "grace");
+    Grace.toNanos(grace);
     if (future instanceof HasCanceller h) {
       return h.canceller().cancel(grace);
     }

@@ -29,6 +29,8 @@ import java.util.Objects;
  * }
  * }</pre>
  *
+ * <p>Every server also exports a {@link TetherAdmin} under {@link TetherAdmin#NAME}.
+ *
  * <p>Closing stops accepting, tells clients to go away, gives running calls the drain timeout to
  * finish, then cancels the rest and closes every connection.
  */
@@ -79,6 +81,21 @@ public final class TetherServer implements AutoCloseable {
     }
   }
 
+  /** The {@link TetherAdmin} every server exports. */
+  private static final class AdminObject implements TetherAdmin {
+    volatile TetherServer server;
+
+    @Override
+    public ServerStats stats() {
+      return server.stats();
+    }
+
+    @Override
+    public List<OrphanedCall> orphans() {
+      return server.orphans();
+    }
+  }
+
   /** Describes a server: what it exports, where it listens, its limits. */
   public static final class Builder {
     private final Map<String, ExportedObject> exports = new LinkedHashMap<>();
@@ -87,6 +104,7 @@ public final class TetherServer implements AutoCloseable {
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private Duration drainTimeout = Duration.ofSeconds(2);
     private String description = "tether server pid " + ProcessHandle.current().pid();
+    private int platformCallThreads = 64;
 
     private Builder() {}
 
@@ -147,6 +165,20 @@ public final class TetherServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Calls run on up to this many reused platform threads, and on virtual threads beyond that.
+     * Platform threads are preempted by the OS, so methods that spin on the CPU without ever
+     * checking for cancellation cannot stall other calls; virtual threads make thousands of blocked
+     * calls cheap. Default 64; 0 runs every call on a virtual thread.
+     */
+    public Builder platformCallThreads(int threads) {
+      if (threads < 0) {
+        throw new IllegalArgumentException("platformCallThreads must not be negative: " + threads);
+      }
+      this.platformCallThreads = threads;
+      return this;
+    }
+
     /** How the server introduces itself to clients (shows in their error messages). */
     public Builder description(String description) {
       this.description = Objects.requireNonNull(description, "description");
@@ -165,10 +197,17 @@ public final class TetherServer implements AutoCloseable {
         privateSocket = PrivateDirs.create().resolve("server.sock");
         where.add(Endpoint.unix(privateSocket));
       }
+      AdminObject admin = new AdminObject();
+      Map<String, ExportedObject> all = new LinkedHashMap<>(exports);
+      all.putIfAbsent(TetherAdmin.NAME,
+          new ExportedObject(TetherAdmin.NAME, TetherAdmin.class, admin, false));
       try {
-        ServerCore core = new ServerCore(exports, where,
-            new ServerOptions(maxFrameBytes, handshakeTimeout, drainTimeout, description));
-        return new TetherServer(core, privateSocket);
+        ServerCore core = new ServerCore(all, where,
+            new ServerOptions(maxFrameBytes, handshakeTimeout, drainTimeout, description,
+                platformCallThreads));
+        TetherServer server = new TetherServer(core, privateSocket);
+        admin.server = server;
+        return server;
       } catch (IOException e) {
         if (privateSocket != null) {
           PrivateDirs.deleteSocketAndDir(privateSocket, true);

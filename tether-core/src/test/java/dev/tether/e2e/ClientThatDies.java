@@ -11,7 +11,7 @@ public final class ClientThatDies {
   private ClientThatDies() {}
 
   public static void main(String[] args) throws InterruptedException {
-    Tether t = Workers.launchEcho();
+    Tether t = TestWorkers.launchEcho();
     EchoService echo = t.get(EchoService.class, "echo");
     System.out.println("WORKER " + echo.pid());
     System.out.flush();

@@ -32,7 +32,7 @@ class LaunchAndCallTest {
 
   @BeforeAll
   static void launch() {
-    worker = Workers.launchEcho();
+    worker = TestWorkers.launchEcho();
     echo = worker.get(EchoService.class, "echo");
   }
 
@@ -98,7 +98,7 @@ class LaunchAndCallTest {
   @Test
   void workerFailingAtStartupGivesExitCodeAndStderrTail() {
     long start = System.nanoTime();
-    assertThatThrownBy(() -> Tether.launch(Workers.echoSpec()
+    assertThatThrownBy(() -> Tether.launch(TestWorkers.echoSpec()
         .export("broken", EchoService.class, FailingAtStartup.class).build()))
         .isInstanceOf(WorkerStartException.class)
         .hasMessageContaining("exited with code 2")
@@ -109,7 +109,7 @@ class LaunchAndCallTest {
 
   @Test
   void closingTheHandleStopsTheWorkerAndFailsLaterCalls() throws Exception {
-    Tether t = Workers.launchEcho();
+    Tether t = TestWorkers.launchEcho();
     EchoService e = t.get(EchoService.class, "echo");
     assertThat(e.echo(1)).isEqualTo(1);
     ProcessHandle process = t.worker().orElseThrow();
@@ -121,7 +121,7 @@ class LaunchAndCallTest {
 
   @Test
   void workerDeathFailsThePendingCallAtOnce() throws Exception {
-    Tether t = Workers.launchEcho();
+    Tether t = TestWorkers.launchEcho();
     try {
       EchoService e = t.get(EchoService.class, "echo");
       assertThatThrownBy(() -> e.exit(3))

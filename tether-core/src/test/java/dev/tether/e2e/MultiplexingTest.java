@@ -29,7 +29,7 @@ class MultiplexingTest {
 
   @BeforeAll
   static void launch() {
-    worker = Workers.launchEcho();
+    worker = TestWorkers.launchEcho();
     echo = worker.get(EchoService.class, "echo");
   }
 

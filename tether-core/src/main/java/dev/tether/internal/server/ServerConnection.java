@@ -19,18 +19,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
 
 /**
  * The server end of one client connection: the handshake, the bindings the client resolved, and
- * the calls being served. A reader thread parses frames and starts each call on its own virtual
- * thread, so a slow call never delays others. When the client goes away, every call it still has
+ * the calls being served. A reader thread parses frames and hands each call to the server's
+ * {@link CallExecutor}, so a slow call never delays others. When the client goes away, every call it still has
  * running is cancelled and becomes an orphan.
  */
 final class ServerConnection {
-  private static final ThreadFactory CALL_THREADS =
-      Thread.ofVirtual().name("tether-call-", 0).factory();
-
   private record Binding(ExportedObject object, int[] serverIndex) {}
 
   private final ServerCore server;
@@ -299,7 +295,7 @@ final class ServerConnection {
         answerError(call, ErrorCode.UNAVAILABLE, "server shutting down", null);
         return;
       }
-      CALL_THREADS.newThread(new CallRunner(call, body, argsOffset)).start();
+      server.executor().execute(new CallRunner(call, body, argsOffset));
     }
 
     @Override

@@ -27,6 +27,7 @@ public final class ServerCore implements AutoCloseable {
   private final List<Thread> acceptors = new ArrayList<>();
   private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
   private final OrphanTracker orphans = new OrphanTracker();
+  private final CallExecutor executor;
   private final AtomicLong callsStarted = new AtomicLong();
   private final AtomicLong callsRunning = new AtomicLong();
   private final AtomicLong connectionsAccepted = new AtomicLong();
@@ -42,6 +43,7 @@ public final class ServerCore implements AutoCloseable {
       ServerOptions options) throws IOException {
     this.exports = Map.copyOf(exports);
     this.options = options;
+    this.executor = new CallExecutor(options.platformCallThreads());
     try {
       for (Endpoint e : endpoints) {
         listeners.add(Transports.listen(e));
@@ -100,6 +102,10 @@ public final class ServerCore implements AutoCloseable {
 
   String description() {
     return options.description();
+  }
+
+  CallExecutor executor() {
+    return executor;
   }
 
   ExportedObject export(String name) {
@@ -161,6 +167,7 @@ public final class ServerCore implements AutoCloseable {
     for (ServerConnection c : List.copyOf(connections)) {
       c.close("server shut down");
     }
+    executor.shutdown();
     for (Thread t : acceptors) {
       try {
         t.join(TimeUnit.SECONDS.toMillis(1));

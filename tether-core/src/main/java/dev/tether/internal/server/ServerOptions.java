@@ -10,6 +10,7 @@ import java.time.Duration;
  * @param drainTimeout on close, how long running calls may take to finish before they are
  *     cancelled and the connections closed
  * @param description who this server is, sent to clients in HELLO
+ * @param platformCallThreads calls run on up to this many platform threads, then on virtual ones
  */
 public record ServerOptions(int maxFrameBytes, Duration handshakeTimeout, Duration drainTimeout,
-    String description) {}
+    String description, int platformCallThreads) {}

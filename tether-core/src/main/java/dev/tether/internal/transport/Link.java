@@ -7,21 +7,18 @@ import java.nio.ByteBuffer;
 /**
  * A connected, ordered, reliable byte stream to one peer. One thread reads while others write;
  * writes from several threads must be serialized by the caller. {@link #close()} from any thread
- * unblocks a blocked read or write, which then throws.
+ * unblocks a blocked read or write, which then throws. Interrupting a reading or writing thread
+ * does not close the link (unlike a blocking NIO channel).
  */
 public interface Link extends Closeable {
+  /** A write that makes no progress for this long fails: the peer has stopped reading. */
+  long WRITE_STALL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+
   /** Reads some bytes into {@code dst}, blocking until at least one arrives; -1 at end of stream. */
   int read(ByteBuffer dst) throws IOException;
 
   /** Writes all remaining bytes of {@code src}, blocking as needed. */
   void write(ByteBuffer src) throws IOException;
-
-  /** Writes all remaining bytes of {@code srcs} in order (a gathering write where supported). */
-  default void write(ByteBuffer[] srcs) throws IOException {
-    for (ByteBuffer b : srcs) {
-      write(b);
-    }
-  }
 
   /** Who is at the other end, for messages. */
   String peer();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.Pipe;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -24,10 +25,10 @@ final class MemoryTransport {
     }
     Pipe toServer = Pipe.open();
     Pipe toClient = Pipe.open();
-    Link client = new ChannelLink(new SourceAdapter(toClient.source()), toServer.sink(),
-        "mem:" + name, toClient.source(), toServer.sink());
-    Link server = new ChannelLink(new SourceAdapter(toServer.source()), toClient.sink(),
-        "mem:" + name + " (client)", toServer.source(), toClient.sink());
+    Link client = new NioLink(toClient.source(), toServer.sink(), "mem:" + name,
+        Link.WRITE_STALL_NANOS, toClient.source(), toServer.sink());
+    Link server = new NioLink(toServer.source(), toClient.sink(), "mem:" + name + " (client)",
+        Link.WRITE_STALL_NANOS, toServer.source(), toClient.sink());
     listener.offer(server);
     return client;
   }
@@ -41,9 +42,8 @@ final class MemoryTransport {
   }
 
   private static final class MemoryListener implements Listener {
-    private static final Link CLOSED = new ChannelLink(null, null, "closed");
     private final String name;
-    private final LinkedBlockingQueue<Link> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Optional<Link>> queue = new LinkedBlockingQueue<>();
     private volatile boolean closed;
 
     MemoryListener(String name) {
@@ -55,18 +55,18 @@ final class MemoryTransport {
         link.close();
         throw new ConnectException("mem:" + name + " is closed");
       }
-      queue.add(link);
+      queue.add(Optional.of(link));
     }
 
     @Override
     public Link accept() throws IOException {
       try {
-        Link l = queue.take();
-        if (l == CLOSED) {
-          queue.add(CLOSED);
+        Optional<Link> l = queue.take();
+        if (l.isEmpty()) {
+          queue.add(l); // wake the next acceptor too
           throw new ClosedChannelException();
         }
-        return l;
+        return l.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new ClosedChannelException();
@@ -83,31 +83,8 @@ final class MemoryTransport {
       if (!closed) {
         closed = true;
         LISTENERS.remove(name, this);
-        queue.add(CLOSED);
+        queue.add(Optional.empty());
       }
-    }
-  }
-
-  /** Adapts a pipe's source (a readable channel) to the {@code ByteChannel} ChannelLink reads. */
-  private record SourceAdapter(Pipe.SourceChannel source) implements java.nio.channels.ByteChannel {
-    @Override
-    public int read(java.nio.ByteBuffer dst) throws IOException {
-      return source.read(dst);
-    }
-
-    @Override
-    public int write(java.nio.ByteBuffer src) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public boolean isOpen() {
-      return source.isOpen();
-    }
-
-    @Override
-    public void close() throws IOException {
-      source.close();
     }
   }
 }

@@ -18,7 +18,7 @@ final class SocketTransport {
     SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
     try {
       ch.connect(UnixDomainSocketAddress.of(path));
-      return new ChannelLink(ch, ch, "unix:" + path, ch);
+      return new NioLink(ch, ch, "unix:" + path, Link.WRITE_STALL_NANOS, ch);
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
@@ -31,7 +31,7 @@ final class SocketTransport {
       ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
       long millis = Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
       ch.socket().connect(new InetSocketAddress(host, port), (int) millis);
-      return new ChannelLink(ch, ch, "tcp:" + ch.getRemoteAddress(), ch);
+      return new NioLink(ch, ch, "tcp:" + ch.getRemoteAddress(), Link.WRITE_STALL_NANOS, ch);
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
@@ -79,9 +79,9 @@ final class SocketTransport {
       try {
         if (socketFile == null) {
           ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-          return new ChannelLink(ch, ch, "tcp:" + ch.getRemoteAddress(), ch);
+          return new NioLink(ch, ch, "tcp:" + ch.getRemoteAddress(), Link.WRITE_STALL_NANOS, ch);
         }
-        return new ChannelLink(ch, ch, "unix:" + socketFile + " (client)", ch);
+        return new NioLink(ch, ch, "unix:" + socketFile + " (client)", Link.WRITE_STALL_NANOS, ch);
       } catch (IOException | RuntimeException e) {
         ch.close();
         throw e;

@@ -7,10 +7,10 @@ import dev.tether.fixtures.EchoServiceImpl;
 import java.time.Duration;
 
 /** Launches the worker processes the end-to-end tests call. */
-final class Workers {
-  private Workers() {}
+public final class TestWorkers {
+  private TestWorkers() {}
 
-  static WorkerSpec.Builder echoSpec() {
+  public static WorkerSpec.Builder echoSpec() {
     return WorkerSpec.builder()
         .name("echo-worker")
         .export("echo", EchoService.class, EchoServiceImpl.class)
@@ -19,7 +19,7 @@ final class Workers {
         .forwardOutput(false);
   }
 
-  static Tether launchEcho() {
+  public static Tether launchEcho() {
     return Tether.launch(echoSpec().build());
   }
 }

@@ -1,0 +1,38 @@
+package dev.tether.cli;
+
+import dev.tether.OrphanedCall;
+import dev.tether.ServerStats;
+import dev.tether.Tether;
+import dev.tether.TetherAdmin;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code tether inspect ADDRESS}: a live server's statistics and orphaned calls. */
+@Command(name = "inspect", description = "Show a live server's calls, connections and orphaned calls.")
+final class InspectCommand implements Callable<Integer> {
+  @Parameters(index = "0", description = "server address, e.g. unix:/path/to/sock or tcp:host:port")
+  String address;
+
+  @Override
+  public Integer call() {
+    try (Tether t = Tether.connect(address)) {
+      TetherAdmin admin = t.get(TetherAdmin.class, TetherAdmin.NAME);
+      ServerStats s = admin.stats();
+      System.out.printf("server %s%n", address);
+      System.out.printf("  connections   %d open, %d accepted%n", s.connections(),
+          s.connectionsAccepted());
+      System.out.printf("  calls         %d running, %d received%n", s.callsRunning(),
+          s.callsStarted());
+      System.out.printf("  orphans       %d running, %d ever, %d finished%n", s.orphansRunning(),
+          s.orphansTotal(), s.orphansFinished());
+      List<OrphanedCall> orphans = admin.orphans();
+      for (OrphanedCall o : orphans) {
+        System.out.printf("    %-40s running %6d ms, caller left %6d ms ago (%s)%n", o.method(),
+            o.running().toMillis(), o.sinceCallerLeft().toMillis(), o.client());
+      }
+    }
+    return 0;
+  }
+}

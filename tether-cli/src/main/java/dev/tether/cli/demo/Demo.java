@@ -1,0 +1,140 @@
+package dev.tether.cli.demo;
+
+import dev.tether.CallCancelledException;
+import dev.tether.CancelResult;
+import dev.tether.Cancellation;
+import dev.tether.OrphanedCall;
+import dev.tether.Tether;
+import dev.tether.TetherAdmin;
+import dev.tether.WorkerSpec;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The demo: launches a worker JVM, calls it, cancels calls the COM way (cooperative, stubborn,
+ * grace zero), and shuts the worker down, printing what happens with timings.
+ */
+public final class Demo {
+  private final PrintStream out;
+  private DemoService demo;
+  private TetherAdmin admin;
+
+  /** A demo that prints to {@code out}. */
+  public Demo(PrintStream out) {
+    this.out = out;
+  }
+
+  /** Runs every scenario; returns normally when all of them behaved as described. */
+  public void run() throws Exception {
+    out.println("Tether demo: an object in another JVM, calls that can always be cancelled");
+    out.println();
+    long t0 = System.nanoTime();
+    WorkerSpec spec = WorkerSpec.builder()
+        .name("demo-worker")
+        .export("demo", DemoService.class, DemoServiceImpl.class)
+        .build();
+    try (Tether worker = Tether.launch(spec)) {
+      long pid = worker.worker().orElseThrow().pid();
+      out.printf("Launched worker JVM pid %d in %d ms, connected over %s%n%n", pid,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), worker.address());
+      demo = worker.get(DemoService.class, "demo");
+      admin = worker.get(TetherAdmin.class, TetherAdmin.NAME);
+      plainCalls();
+      cooperativeCancel();
+      stubbornCancel();
+      graceZero();
+      t0 = System.nanoTime();
+      ProcessHandle process = worker.worker().orElseThrow();
+      worker.close();
+      out.printf("Closed the handle: worker pid %d %s after %d ms%n", pid,
+          process.isAlive() ? "STILL RUNNING" : "has exited",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+  }
+
+  private void plainCalls() {
+    out.println("1. Plain calls (round-trip time of each)");
+    timed("greet(\"Ada\")", () -> demo.greet("Ada"));
+    timed("greet(\"Grace\")", () -> demo.greet("Grace"));
+    byte[] attachment = new byte[1024];
+    Arrays.fill(attachment, (byte) 7);
+    DemoService.Document doc = new DemoService.Document("notes",
+        List.of("objects in another process", "calls that can be cancelled"), attachment);
+    timed("summarize(3 lines + 1 KiB)", () -> demo.summarize(doc));
+    long[] rtt = new long[1000];
+    for (int i = 0; i < rtt.length; i++) {
+      long s = System.nanoTime();
+      demo.greet("x");
+      rtt[i] = System.nanoTime() - s;
+    }
+    Arrays.sort(rtt);
+    out.printf("   1000 more greet calls: median %d µs, p99 %d µs%n%n", rtt[500] / 1000,
+        rtt[990] / 1000);
+  }
+
+  private void cooperativeCancel() throws Exception {
+    out.println("2. Cancel a cooperative call (COM: CoCancelCall; the server checks CoTestCancel)");
+    Caller c = Caller.start(() -> demo.cooperativeWork(60_000));
+    Thread.sleep(100); // let the work get going in the worker
+    long t0 = System.nanoTime();
+    CancelResult r = Cancellation.cancel(c.thread, Duration.ofSeconds(2));
+    Object outcome = c.await();
+    long seen = demo.lastCancelSeenNanos();
+    out.printf("   Cancellation.cancel(caller, grace 2 s) -> %s%n", r);
+    out.printf("   server saw the cancel      %8.1f µs after the cancel%n", micros(seen - t0));
+    out.printf("   caller released            %8.1f µs after the cancel: %s%n%n",
+        micros(c.releasedNanos - t0), describe(outcome));
+  }
+
+  private void stubbornCancel() throws Exception {
+    out.println("3. Cancel an uncooperative call (it never checks): released at the grace");
+    Caller c = Caller.start(() -> demo.stubbornWork(1500));
+    long t0 = System.nanoTime();
+    CancelResult r = Cancellation.cancel(c.thread, Duration.ofMillis(300));
+    Object outcome = c.await();
+    out.printf("   Cancellation.cancel(caller, grace 300 ms) -> %s%n", r);
+    out.printf("   caller released            %8.1f ms after the cancel: %s%n",
+        micros(c.releasedNanos - t0) / 1000, describe(outcome));
+    List<OrphanedCall> orphans = admin.orphans();
+    for (OrphanedCall o : orphans) {
+      out.printf("   worker still runs it: %s, orphaned %d ms ago%n", o.method(),
+          o.sinceCallerLeft().toMillis());
+    }
+    timed("next call on the same connection: greet(\"again\")", () -> demo.greet("again"));
+    out.println();
+  }
+
+  private void graceZero() throws Exception {
+    out.println("4. Grace zero: send the cancel and release the caller at once");
+    Caller c = Caller.start(() -> demo.stubbornWork(200));
+    long t0 = System.nanoTime();
+    CancelResult r = Cancellation.cancel(c.thread, Duration.ZERO);
+    long returned = System.nanoTime();
+    Object outcome = c.await();
+    out.printf("   Cancellation.cancel(caller, ZERO) -> %s, returned after %.1f µs%n", r,
+        micros(returned - t0));
+    out.printf("   caller released            %8.1f µs after the cancel: %s%n%n",
+        micros(c.releasedNanos - t0), describe(outcome));
+  }
+
+  private void timed(String what, java.util.function.Supplier<Object> call) {
+    long s = System.nanoTime();
+    Object result = call.get();
+    long took = System.nanoTime() - s;
+    out.printf("   %-50s %8.1f µs  -> %s%n", what, micros(took), result);
+  }
+
+  private static double micros(long nanos) {
+    return nanos / 1000.0;
+  }
+
+  private static String describe(Object outcome) {
+    if (outcome instanceof CallCancelledException e) {
+      return "CallCancelledException (" + e.outcome().name().toLowerCase() + ")";
+    }
+    return outcome instanceof Throwable t ? t.toString() : "returned " + outcome;
+  }
+}

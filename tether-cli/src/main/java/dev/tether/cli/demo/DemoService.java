@@ -1,0 +1,34 @@
+package dev.tether.cli.demo;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** What the demo's worker exports. */
+public interface DemoService {
+  /** A greeting that names the worker's pid. */
+  String greet(String name);
+
+  /** Counts words and bytes of a document. */
+  Summary summarize(Document document);
+
+  /**
+   * Cooperative work: runs until cancelled, checking {@code Cancellation.isCancelled()} in its
+   * loop, then lets the cancellation escape. Gives up after {@code maxMillis}.
+   */
+  long cooperativeWork(long maxMillis);
+
+  /** Uncooperative work: runs for {@code millis} and never looks at cancellation. */
+  long stubbornWork(long millis);
+
+  /** When (System.nanoTime in the worker) the last cooperative call saw its cancel; 0 if never. */
+  long lastCancelSeenNanos();
+
+  /** Asynchronous form of cooperative work. */
+  CompletableFuture<Long> cooperativeWorkAsync(long maxMillis);
+
+  /** A document sent to the worker. */
+  record Document(String title, List<String> lines, byte[] attachment) {}
+
+  /** What {@link #summarize} returns. */
+  record Summary(String title, int words, int bytes, long workerPid) {}
+}

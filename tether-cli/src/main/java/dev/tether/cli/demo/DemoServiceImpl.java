@@ -1,0 +1,63 @@
+package dev.tether.cli.demo;
+
+import dev.tether.Cancellation;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The demo worker's implementation. */
+public class DemoServiceImpl implements DemoService {
+  private static final AtomicLong LAST_CANCEL_SEEN = new AtomicLong();
+
+  @Override
+  public String greet(String name) {
+    return "Hello, " + name + ", from worker pid " + ProcessHandle.current().pid();
+  }
+
+  @Override
+  public Summary summarize(Document d) {
+    int words = 0;
+    for (String line : d.lines()) {
+      words += line.isBlank() ? 0 : line.trim().split("\\s+").length;
+    }
+    return new Summary(d.title(), words, d.attachment().length, ProcessHandle.current().pid());
+  }
+
+  @Override
+  public long cooperativeWork(long maxMillis) {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
+    long rounds = 0;
+    while (System.nanoTime() < end) {
+      if (Cancellation.isCancelled()) {
+        LAST_CANCEL_SEEN.set(System.nanoTime());
+        Cancellation.throwIfCancelled();
+      }
+      rounds++;
+      Thread.onSpinWait();
+    }
+    return rounds;
+  }
+
+  @Override
+  public long stubbornWork(long millis) {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (System.nanoTime() < end) {
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException ignored) {
+        // stubborn: keeps going
+      }
+    }
+    return millis;
+  }
+
+  @Override
+  public long lastCancelSeenNanos() {
+    return LAST_CANCEL_SEEN.get();
+  }
+
+  @Override
+  public CompletableFuture<Long> cooperativeWorkAsync(long maxMillis) {
+    return CompletableFuture.completedFuture(cooperativeWork(maxMillis));
+  }
+}

@@ -1,0 +1,169 @@
+package dev.tether.internal.transport;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A {@link Link} over NIO channels in non-blocking mode, blocking with a selector only when there
+ * is nothing to read or no room to write.
+ *
+ * <p>Why not blocking channels: an interrupt of a thread blocked in (or entering) a blocking channel
+ * operation closes the channel, so one caller being interrupted while sending its call would kill
+ * the connection for every other caller. Non-blocking operations are not interruptible; waiting in
+ * a selector only wakes up on an interrupt. A write that cannot make progress for the stall timeout
+ * fails, so a peer that stops reading cannot block writers forever.
+ */
+final class NioLink implements Link {
+  private final ReadableByteChannel in;
+  private final WritableByteChannel out;
+  private final AutoCloseable[] resources;
+  private final String peer;
+  private final long writeStallNanos;
+  private final Selector readSelector;
+  private final ReentrantLock writeSelectorLock = new ReentrantLock();
+  private volatile Selector writeSelector; // created under writeSelectorLock
+  private volatile boolean closed;
+
+  /**
+   * Wraps {@code in} and {@code out} (the same socket, or the two ends of a pipe pair), switching
+   * them to non-blocking mode. {@code resources} are closed by {@link #close()}.
+   */
+  NioLink(ReadableByteChannel in, WritableByteChannel out, String peer, long writeStallNanos,
+      AutoCloseable... resources) throws IOException {
+    this.in = in;
+    this.out = out;
+    this.peer = peer;
+    this.writeStallNanos = writeStallNanos;
+    this.resources = resources;
+    ((SelectableChannel) in).configureBlocking(false);
+    ((SelectableChannel) out).configureBlocking(false);
+    this.readSelector = Selector.open();
+    ((SelectableChannel) in).register(readSelector, SelectionKey.OP_READ);
+  }
+
+  @Override
+  public int read(ByteBuffer dst) throws IOException {
+    while (true) {
+      int n = in.read(dst);
+      if (n != 0 || !dst.hasRemaining()) {
+        return n;
+      }
+      await(readSelector, 0);
+    }
+  }
+
+  @Override
+  public void write(ByteBuffer src) throws IOException {
+    while (src.hasRemaining()) {
+      if (out.write(src) == 0) {
+        awaitWritable();
+      }
+    }
+  }
+
+  private void awaitWritable() throws IOException {
+    writeSelectorLock.lock();
+    try {
+      Selector ws = writeSelector;
+      if (ws == null) {
+        ws = Selector.open();
+        ((SelectableChannel) out).register(ws, SelectionKey.OP_WRITE);
+        writeSelector = ws;
+        if (closed) {
+          closeQuietly(ws);
+        }
+      }
+      if (!await(ws, writeStallNanos)) {
+        close();
+        throw new IOException("peer " + peer + " has not read anything for "
+            + TimeUnit.NANOSECONDS.toMillis(writeStallNanos) + " ms; giving up on it");
+      }
+    } finally {
+      writeSelectorLock.unlock();
+    }
+  }
+
+  /**
+   * Waits for readiness, at most {@code timeoutNanos} (0: no limit). Returns false on timeout. An
+   * interrupt neither ends the wait nor is lost: the flag is set again afterwards.
+   */
+  private boolean await(Selector selector, long timeoutNanos) throws IOException {
+    boolean interrupted = Thread.interrupted();
+    long deadline = System.nanoTime() + timeoutNanos;
+    try {
+      while (true) {
+        if (closed) {
+          throw new ClosedChannelException();
+        }
+        long millis = 0;
+        if (timeoutNanos > 0) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return false;
+          }
+          millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
+        }
+        int ready = selector.select(millis);
+        selector.selectedKeys().clear();
+        if (ready > 0) {
+          return true;
+        }
+        if (Thread.interrupted()) {
+          interrupted = true;
+        }
+      }
+    } catch (ClosedSelectorException e) {
+      throw new ClosedChannelException();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public String peer() {
+    return peer;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (AutoCloseable c : resources) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // best effort: the link is unusable either way
+      }
+    }
+    closeQuietly(readSelector);
+    closeQuietly(writeSelector);
+  }
+
+  private static void closeQuietly(Selector s) {
+    if (s != null) {
+      try {
+        s.close(); // wakes a thread blocked in select()
+      } catch (IOException ignored) {
+        // nothing more to do
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Link[" + peer + "]";
+  }
+}
