@@ -37,6 +37,22 @@ final class PendingCaller {
     return c;
   }
 
+  /**
+   * Starts {@code call} with cancellation enabled and returns once it is pending or has already
+   * ended (a fast call can finish before anyone sees it pending).
+   */
+  static PendingCaller startMaybeDone(Callable<?> call) {
+    PendingCaller c = new PendingCaller(call, true);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (Cancellation.pendingCall(c.thread).isEmpty() && !c.outcome.isDone()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no call became pending on " + c.thread);
+      }
+      Thread.onSpinWait();
+    }
+    return c;
+  }
+
   /** Starts {@code call} with cancellation NOT enabled; returns at once. */
   static PendingCaller startDisabled(Callable<?> call) {
     return new PendingCaller(call, false);

@@ -1,0 +1,40 @@
+package dev.tether.cancel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tether.CallCancelledException;
+import dev.tether.CancelResult;
+import dev.tether.Cancellation;
+import dev.tether.Tether;
+import dev.tether.TetherAdmin;
+import dev.tether.e2e.TestWorkers;
+import dev.tether.fixtures.EchoService;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A call a server makes while serving is cancelled with the call it serves. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class NestedCancelTest {
+
+  @Test
+  void cancellingTheOuterCallCancelsTheNestedCallInTheNextProcess() throws Exception {
+    try (Tether a = TestWorkers.launchEcho(); Tether b = TestWorkers.launchEcho()) {
+      EchoService echoA = a.get(EchoService.class, "echo");
+      EchoService echoB = b.get(EchoService.class, "echo");
+      TetherAdmin adminB = b.get(TetherAdmin.class, TetherAdmin.NAME);
+
+      PendingCaller c = PendingCaller.startRunning(echoB,
+          () -> echoA.relayAwaitCancel(b.address(), 60_000));
+
+      assertThat(Cancellation.cancel(c.thread, Duration.ofSeconds(30)))
+          .isEqualTo(CancelResult.ACKNOWLEDGED);
+      assertThat(c.await()).isInstanceOfSatisfying(CallCancelledException.class,
+          e -> assertThat(e.acknowledged()).isTrue());
+      // B answered the nested call (it saw the cancel); only this stats call runs there now.
+      assertThat(adminB.stats().callsRunning()).isEqualTo(1);
+      assertThat(adminB.stats().orphansTotal()).isZero();
+    }
+  }
+}
