@@ -4,6 +4,7 @@ import dev.tether.Tether;
 import dev.tether.WorkerSpec;
 import dev.tether.fixtures.EchoService;
 import dev.tether.fixtures.EchoServiceImpl;
+import dev.tether.fixtures.SleepService;
 import java.time.Duration;
 
 /** Launches the worker processes the end-to-end tests call. */
@@ -14,6 +15,7 @@ public final class TestWorkers {
     return WorkerSpec.builder()
         .name("echo-worker")
         .export("echo", EchoService.class, EchoServiceImpl.class)
+        .export("sleep", SleepService.class, SleepService.Impl.class)
         .jvmArgs("-Xss512k", "-XX:TieredStopAtLevel=1", "-Xshare:auto")
         .startTimeout(Duration.ofSeconds(60))
         .forwardOutput(false);

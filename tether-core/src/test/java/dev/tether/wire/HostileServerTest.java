@@ -90,7 +90,8 @@ class HostileServerTest {
     ScriptedPeer.Received c = server[0].nextOf(FrameKind.CALL);
     server[0].send(w -> {
       Frames.beginResult(w, c.callId());
-      w.writeByte(1); // one byte where an int needs four
+      w.writeByte(1); // "present"
+      w.writeByte(1); // then one byte where an int needs four
       Frames.end(w, Integer.MAX_VALUE);
     });
     assertThat(call.get(10, TimeUnit.SECONDS)).hasMessageContaining("undecodable result");
@@ -117,11 +118,13 @@ class HostileServerTest {
     ScriptedPeer.Received c = server[0].nextOf(FrameKind.CALL);
     server[0].send(w -> {
       Frames.beginResult(w, c.callId() + 1000);
+      w.writeBoolean(true); // results travel nullable
       w.writeInt(666);
       Frames.end(w, Integer.MAX_VALUE);
     });
     server[0].send(w -> {
       Frames.beginResult(w, c.callId());
+      w.writeBoolean(true);
       w.writeInt(5);
       Frames.end(w, Integer.MAX_VALUE);
     });

@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
  * A hand-driven protocol peer for tests: writes the frames (or raw bytes) a test scripts and
  * records, on its own reader thread, every frame it receives, so a test can await them.
  */
-final class ScriptedPeer implements AutoCloseable {
+public final class ScriptedPeer implements AutoCloseable {
   /** A frame received: its kind, call id and a short rendering of its content. */
-  record Received(int kind, int callId, String detail) {}
+  public record Received(int kind, int callId, String detail) {}
 
   /** Marks the end of the stream in the received queue. */
   static final Received EOF = new Received(-1, 0, "end of stream");
@@ -74,7 +74,7 @@ final class ScriptedPeer implements AutoCloseable {
       }
 
       @Override
-      public void cancelAck(int callId, String message) {
+      public void cancelAck(int callId, String message, boolean deadline) {
         received.add(new Received(FrameKind.CANCEL_ACK, callId, String.valueOf(message)));
       }
 

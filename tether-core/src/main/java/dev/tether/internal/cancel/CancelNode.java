@@ -34,8 +34,9 @@ public final class CancelNode {
   private final long deadline;
   private final long deadlineGraceNanos;
   private volatile CancelReason reason;
-  // @GuardedBy("lock"); null once cancelled or detached.
+  // @GuardedBy("lock"); null once cancelled.
   private Map<Listener, Boolean> listeners = new IdentityHashMap<>(4);
+  private boolean closing;
   private Removal fromParent = NOTHING;
   private ScheduledFuture<?> deadlineTimer;
 
@@ -56,9 +57,7 @@ public final class CancelNode {
     if (parent != null) {
       Removal r = parent.addListener(node::cancel);
       synchronized (node.lock) {
-        if (node.listeners != null) {
-          node.fromParent = r;
-        }
+        node.fromParent = r;
       }
     }
     if (deadline != NO_DEADLINE && deadline <= node.deadline && !node.isCancelled()) {
@@ -77,7 +76,7 @@ public final class CancelNode {
     ScheduledFuture<?> timer = Timers.schedule(() -> Thread.ofVirtual().name("tether-deadline")
         .start(() -> cancel(CancelReason.deadlineExceeded(deadlineGraceNanos))), delay);
     synchronized (lock) {
-      if (listeners != null) {
+      if (reason == null && !closing) {
         deadlineTimer = timer;
         return;
       }
@@ -156,29 +155,46 @@ public final class CancelNode {
    */
   public Removal addListener(Listener l) {
     synchronized (lock) {
-      if (reason == null && listeners != null) {
+      if (reason == null) {
         listeners.put(l, Boolean.TRUE);
-        return () -> {
-          synchronized (lock) {
-            if (listeners != null) {
-              listeners.remove(l);
-            }
-          }
-        };
+        return () -> remove(l);
       }
     }
-    CancelReason r = reason;
-    if (r != null) {
-      l.cancelled(r);
-    }
+    l.cancelled(reason);
     return NOTHING;
   }
 
+  private void remove(Listener l) {
+    boolean detachNow;
+    synchronized (lock) {
+      if (listeners == null) {
+        return;
+      }
+      listeners.remove(l);
+      detachNow = closing && listeners.isEmpty();
+    }
+    if (detachNow) {
+      detach();
+    }
+  }
+
   /**
-   * Ends the node's life without cancelling it: stops its deadline timer, forgets its listeners
-   * and unhooks it from its parent. Later cancellation of the parent no longer reaches it.
+   * Ends the node's life without cancelling it: once nothing is registered under it any more (at
+   * once if nothing is), it stops its deadline timer and unhooks from its parent, so a long-lived
+   * parent does not keep it. Calls still registered keep it attached until they end.
    */
-  public void detach() {
+  public void close() {
+    boolean detachNow;
+    synchronized (lock) {
+      closing = true;
+      detachNow = listeners == null || listeners.isEmpty();
+    }
+    if (detachNow) {
+      detach();
+    }
+  }
+
+  private void detach() {
     Removal r;
     ScheduledFuture<?> timer;
     synchronized (lock) {
@@ -186,9 +202,6 @@ public final class CancelNode {
       fromParent = NOTHING;
       timer = deadlineTimer;
       deadlineTimer = null;
-      if (reason == null) {
-        listeners = null;
-      }
     }
     r.remove();
     if (timer != null) {

@@ -15,14 +15,20 @@ final class Answers {
   static Object unpack(Object outcome, MethodCodec codec, ClientConnection connection)
       throws Throwable {
     if (outcome instanceof byte[] body) {
+      Object value;
       try {
-        return codec.decodeResult(
+        value = codec.decodeResult(
             new ByteReader(body, FrameKind.HEADER_BYTES, body.length - FrameKind.HEADER_BYTES));
       } catch (DecodeException e) {
         String msg = "undecodable result of " + describe(codec) + ": " + e.getMessage();
         connection.protocolError(msg, e);
         throw new TetherException(ErrorCode.PROTOCOL_ERROR, msg, e);
       }
+      if (value == null && codec.method().getReturnType().isPrimitive()) {
+        throw new TetherException(ErrorCode.INCOMPATIBLE, "the server answered null to "
+            + describe(codec) + ", which returns " + codec.method().getReturnType());
+      }
+      return value;
     }
     if (outcome instanceof Outcomes.Error e) {
       throw RemoteErrors.forCall(e.error(), codec.method());

@@ -371,13 +371,13 @@ public final class ClientConnection implements AutoCloseable {
     }
 
     @Override
-    public void cancelAck(int callId, String message) {
+    public void cancelAck(int callId, String message, boolean deadline) {
       PendingCall c = pending.get(callId);
       if (c == null) {
         lateAnswers.incrementAndGet();
         return;
       }
-      CancelReason why = c.reasonForAck(message);
+      CancelReason why = c.reasonForAck(message, deadline);
       if (!c.complete(new Outcomes.Cancelled(CallCancelledException.Outcome.ACKNOWLEDGED, why))) {
         lateAnswers.incrementAndGet();
       }

@@ -265,11 +265,12 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
   }
 
   /** The reason to report when the server acknowledges a cancel. */
-  final synchronized CancelReason reasonForAck(String serverMessage) {
+  final synchronized CancelReason reasonForAck(String serverMessage, boolean deadline) {
     if (cancelReason != null) {
       return cancelReason;
     }
-    return CancelReason.of(serverMessage == null ? "cancelled by the server" : serverMessage, 0);
+    return new CancelReason(serverMessage == null ? "cancelled by the server" : serverMessage, 0,
+        deadline);
   }
 
   @Override

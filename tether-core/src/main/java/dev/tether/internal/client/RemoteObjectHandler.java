@@ -13,6 +13,7 @@ import dev.tether.internal.wire.Frames;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The invocation handler behind every proxy. {@code Object} methods are answered locally, default
@@ -109,13 +110,21 @@ public final class RemoteObjectHandler implements InvocationHandler {
     }
   }
 
+  /**
+   * Sends an asynchronous call. Outcomes of the call (cancelled, unavailable, remote exception)
+   * arrive through the future, even when known at once; only unusable arguments throw here.
+   */
   private Object callAsync(int index, MethodCodec codec, Object[] args) {
     TetherException unusable = connection.unusable();
     if (unusable != null) {
-      throw unusable;
+      return CompletableFuture.failedFuture(unusable);
     }
     CancelNode scope = CallContext.current();
-    throwIfCancelledBeforeStart(scope);
+    if (scope != null && scope.isCancelled()) {
+      return CompletableFuture.failedFuture(
+          new Outcomes.Cancelled(CallCancelledException.Outcome.NOT_SENT, scope.reason())
+              .toException());
+    }
     int id = connection.nextId();
     ByteWriter frame = FrameBuffers.acquire();
     try {

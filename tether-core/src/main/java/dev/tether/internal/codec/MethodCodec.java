@@ -63,6 +63,11 @@ public final class MethodCodec {
     try {
       Type type = async ? futureValue(declared, raw) : declared;
       boolean isVoid = type == void.class || type == Void.class;
+      if (!isVoid && type instanceof Class<?> c && c.isPrimitive()) {
+        // Results always travel nullable, so "int m()" and "CompletableFuture<Integer> m()"
+        // are the same on the wire and a sync and an async view of one service interoperate.
+        type = Types.box(c);
+      }
       BaseCodec result = isVoid ? null : Codecs.codec(type);
       sig.append(isVoid ? "void" : Codecs.schemaOf(type));
       return new MethodCodec(m, params, result, async, async ? type : declared, sig.toString());
@@ -128,7 +133,9 @@ public final class MethodCodec {
   }
 
   /**
-   * Reads the result of a call; primitives come back boxed, void methods yield null.
+   * Reads the result of a call; primitives come back boxed, void methods yield null. A method
+   * declared to return a primitive may still yield null (a server that answers through a future
+   * completed with null): the caller must check.
    *
    * @throws DecodeException if the bytes are malformed or not consumed exactly
    */
@@ -161,9 +168,10 @@ public final class MethodCodec {
 
   /**
    * Returns {@code name(schema of each parameter, comma-separated)schema of result}, with
-   * {@code void} for no result; client and server compare it to check that they agree. A method
-   * returning a reference type T and one returning {@code CompletableFuture<T>} have the same
-   * signature (apart from the name), as their bytes are the same.
+   * {@code void} for no result; client and server compare it to check that they agree. Results
+   * travel nullable (a primitive result as its box), so a method returning T (or the primitive
+   * whose box is T) and one returning {@code CompletableFuture<T>} have the same signature, as
+   * their bytes are the same.
    */
   public String signature() {
     return signature;

@@ -205,4 +205,9 @@ final class Types {
       return component.getTypeName() + "[]";
     }
   }
+
+  /** The box class of a primitive class. */
+  static Class<?> box(Class<?> primitive) {
+    return java.lang.invoke.MethodType.methodType(primitive).wrap().returnType();
+  }
 }

@@ -154,7 +154,7 @@ final class ServerConnection {
     CancelReason r = call.node.reason();
     ByteWriter w = FrameBuffers.acquire();
     try {
-      Frames.cancelAck(w, call.id, r == null ? null : r.message());
+      Frames.cancelAck(w, call.id, r == null ? null : r.message(), r != null && r.deadline());
       write(w);
     } finally {
       FrameBuffers.release(w);
@@ -172,7 +172,7 @@ final class ServerConnection {
       return false;
     }
     calls.remove(call.id, call);
-    call.node.detach();
+    call.node.close();
     server.callFinished();
     if (call.wasCallerReleased()) {
       server.orphans().finished(call);

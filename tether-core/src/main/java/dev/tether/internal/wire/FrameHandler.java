@@ -51,8 +51,8 @@ public interface FrameHandler {
     throw unexpected(FrameKind.CANCEL);
   }
 
-  /** CANCEL_ACK from the server. */
-  default void cancelAck(int callId, String message) throws ProtocolException {
+  /** CANCEL_ACK from the server; {@code deadline} when its deadline was the reason. */
+  default void cancelAck(int callId, String message, boolean deadline) throws ProtocolException {
     throw unexpected(FrameKind.CANCEL_ACK);
   }
 

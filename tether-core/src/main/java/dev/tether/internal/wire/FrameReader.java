@@ -124,7 +124,8 @@ public final class FrameReader {
         case FrameKind.ERROR -> h.error(callId, ErrorPayload.read(r));
         case FrameKind.CANCEL ->
             h.cancel(callId, (flags & FrameKind.FLAG_CALLER_RELEASED) != 0, r.readVarLong());
-        case FrameKind.CANCEL_ACK -> h.cancelAck(callId, ErrorPayload.readNullable(r));
+        case FrameKind.CANCEL_ACK -> h.cancelAck(callId, ErrorPayload.readNullable(r),
+            (flags & FrameKind.FLAG_ACK_DEADLINE) != 0);
         case FrameKind.PING -> h.ping(r.readLong());
         case FrameKind.PONG -> h.pong(r.readLong());
         case FrameKind.GOAWAY ->

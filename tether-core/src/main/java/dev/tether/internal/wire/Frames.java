@@ -106,8 +106,8 @@ public final class Frames {
   }
 
   /** CANCEL_ACK: the server stopped the call because of the cancel. */
-  public static void cancelAck(ByteWriter w, int callId, String message) {
-    begin(w, FrameKind.CANCEL_ACK, 0, callId);
+  public static void cancelAck(ByteWriter w, int callId, String message, boolean deadline) {
+    begin(w, FrameKind.CANCEL_ACK, deadline ? FrameKind.FLAG_ACK_DEADLINE : 0, callId);
     ErrorPayload.writeNullable(w, message);
     end(w, Integer.MAX_VALUE);
   }

@@ -1,0 +1,81 @@
+package dev.tether.scope;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tether.CallCancelledException;
+import dev.tether.CancelScope;
+import dev.tether.DeadlineExceededException;
+import dev.tether.Tether;
+import dev.tether.e2e.TestWorkers;
+import dev.tether.fixtures.EchoService;
+import dev.tether.testing.Async;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Cancellation and deadlines travel down a chain of processes: client, A, B, C. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ChainTest {
+
+  @Test
+  void cancellingTheFirstCallerMakesTheLastServerObserveIt() throws Exception {
+    try (Tether a = TestWorkers.launchEcho(); Tether b = TestWorkers.launchEcho();
+        Tether c = TestWorkers.launchEcho()) {
+      EchoService echoA = a.get(EchoService.class, "echo");
+      EchoService echoC = c.get(EchoService.class, "echo");
+      int startedC = echoC.startedCount();
+      CompletableFuture<CancelScope> opened = new CompletableFuture<>();
+      CompletableFuture<Throwable> call = Async.thrownBy(() -> {
+        try (CancelScope scope = CancelScope.builder().grace(Duration.ofSeconds(30)).open()) {
+          opened.complete(scope);
+          echoA.relayChain(List.of(b.address(), c.address()), 60_000);
+        }
+      });
+      awaitTrue(() -> echoC.startedCount() > startedC); // the call reached C
+      opened.get(30, TimeUnit.SECONDS).cancel("user gave up");
+      assertThat(call.get(60, TimeUnit.SECONDS)).isInstanceOfSatisfying(
+          CallCancelledException.class, e -> {
+            assertThat(e.acknowledged()).isTrue();
+            assertThat(e.reason()).isEqualTo("user gave up");
+          });
+      assertThat(echoC.lastCancelSeenNanos()).isPositive();
+      assertThat(b.get(EchoService.class, "echo").lastCancelSeenNanos()).isPositive();
+      assertThat(echoA.lastCancelSeenNanos()).isPositive();
+    }
+  }
+
+  @Test
+  void aDeadlineExpiresAtEveryHopOfTheChain() throws Exception {
+    try (Tether a = TestWorkers.launchEcho(); Tether b = TestWorkers.launchEcho();
+        Tether c = TestWorkers.launchEcho()) {
+      EchoService echoA = a.get(EchoService.class, "echo");
+      EchoService echoB = b.get(EchoService.class, "echo");
+      EchoService echoC = c.get(EchoService.class, "echo");
+      echoA.relayChain(List.of(b.address()), 1); // connect the hops before timing anything
+      echoB.relayChain(List.of(c.address()), 1);
+      long t0 = System.nanoTime();
+      Throwable thrown = Async.thrownBy(() -> CancelScope.callWithTimeout(Duration.ofMillis(500),
+          () -> echoA.relayChain(List.of(b.address(), c.address()), 60_000)))
+          .get(60, TimeUnit.SECONDS);
+      assertThat(thrown).isInstanceOf(DeadlineExceededException.class);
+      for (EchoService hop : List.of(echoA, echoB, echoC)) {
+        long seen = hop.lastCancelSeenNanos();
+        assertThat(seen - t0).as("each hop saw the deadline pass, no sooner")
+            .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(400));
+      }
+    }
+  }
+
+  static void awaitTrue(java.util.function.BooleanSupplier c) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!c.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 60 s");
+      }
+      Thread.sleep(2); // polls other processes
+    }
+  }
+}

@@ -1,0 +1,252 @@
+package dev.tether.scope;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tether.CallCancelledException;
+import dev.tether.CancelScope;
+import dev.tether.Cancellation;
+import dev.tether.DeadlineExceededException;
+import dev.tether.Tether;
+import dev.tether.e2e.TestWorkers;
+import dev.tether.fixtures.EchoService;
+import dev.tether.testing.Async;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Cancel scopes and deadlines against a real worker. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ScopeTest {
+  static Tether worker;
+  static EchoService echo;
+
+  @BeforeAll
+  static void launch() {
+    worker = TestWorkers.launchEcho();
+    echo = worker.get(EchoService.class, "echo");
+  }
+
+  @AfterAll
+  static void close() {
+    worker.close();
+  }
+
+  @AfterEach
+  void nothingLeftPending() {
+    assertThat(Cancellation.isCancelled()).as("no scope leaked onto the test thread").isFalse();
+    assertThat(echo.echo(1)).isEqualTo(1);
+    assertThat(worker.pendingCalls()).isZero();
+  }
+
+  @Test
+  void scopeCancelledBeforeItsFirstCallFailsItWithoutTouchingTheNetwork() {
+    int started = echo.startedCount();
+    try (CancelScope scope = CancelScope.open()) {
+      scope.cancel("user pressed Cancel");
+      assertThatThrownBy(() -> echo.awaitCancel(60_000))
+          .isInstanceOfSatisfying(CallCancelledException.class, e -> {
+            assertThat(e.outcome()).isEqualTo(CallCancelledException.Outcome.NOT_SENT);
+            assertThat(e.reason()).isEqualTo("user pressed Cancel");
+            assertThat(e).hasMessageContaining("user pressed Cancel");
+          });
+      assertThat(scope.isCancelled()).isTrue();
+      assertThat(scope.cancellationReason()).contains("user pressed Cancel");
+    }
+    assertThat(echo.startedCount()).isEqualTo(started);
+  }
+
+  @Test
+  void cancellingAScopeCancelsTheCallPendingInItWithItsGrace() throws Exception {
+    CompletableFuture<CancelScope> opened = new CompletableFuture<>();
+    CompletableFuture<Throwable> call = Async.thrownBy(() -> {
+      try (CancelScope scope = CancelScope.builder().grace(Duration.ofSeconds(30)).open()) {
+        opened.complete(scope);
+        echo.awaitCancel(60_000);
+      }
+    });
+    CancelScope scope = opened.get(30, TimeUnit.SECONDS);
+    awaitPending();
+    scope.cancel("stop");
+    assertThat(call.get(30, TimeUnit.SECONDS)).isInstanceOfSatisfying(CallCancelledException.class,
+        e -> {
+          assertThat(e.acknowledged()).isTrue();
+          assertThat(e.reason()).isEqualTo("stop");
+        });
+  }
+
+  @Test
+  void noCallEverEscapesACancelledScopeWhateverTheTiming() throws Exception {
+    java.util.Random random = new java.util.Random(42);
+    int before = 0;
+    int between = 0;
+    int during = 0;
+    for (int i = 0; i < 1000; i++) {
+      CompletableFuture<CancelScope> opened = new CompletableFuture<>();
+      // Calls until one is cancelled, then two more that must fail without being sent.
+      CompletableFuture<String> run = Async.run(() -> {
+        int completed = 0;
+        try (CancelScope scope = CancelScope.builder().grace(Duration.ZERO).open()) {
+          opened.complete(scope);
+          CallCancelledException first = null;
+          while (first == null) {
+            try {
+              echo.spinThenReturn(completed, 20);
+              completed++;
+            } catch (CallCancelledException e) {
+              first = e;
+            }
+          }
+          for (int k = 0; k < 2; k++) {
+            try {
+              echo.echo(k);
+              return "a call succeeded after the scope was cancelled";
+            } catch (CallCancelledException e) {
+              if (e.outcome() != CallCancelledException.Outcome.NOT_SENT) {
+                return "a call was sent after the scope was cancelled: " + e.outcome();
+              }
+            }
+          }
+          boolean notSent = first.outcome() == CallCancelledException.Outcome.NOT_SENT;
+          return completed == 0 && notSent ? "before" : notSent ? "between" : "during";
+        }
+      });
+      CancelScope scope = opened.get(30, TimeUnit.SECONDS);
+      long until = System.nanoTime() + random.nextInt(300_000);
+      while (System.nanoTime() < until) {
+        Thread.onSpinWait();
+      }
+      scope.cancel();
+      String r = run.get(30, TimeUnit.SECONDS);
+      switch (r) {
+        case "before" -> before++;
+        case "between" -> between++;
+        case "during" -> during++;
+        default -> throw new AssertionError("iteration " + i + ": " + r);
+      }
+    }
+    assertThat(new int[] {before, between, during}).as("before start, between calls, during a call")
+        .doesNotContain(0);
+  }
+
+  @Test
+  void cancellingAParentCancelsItsChildButNotTheOtherWayRound() {
+    try (CancelScope parent = CancelScope.open()) {
+      try (CancelScope child = CancelScope.open()) {
+        child.cancel("child only");
+        assertThatThrownBy(() -> echo.echo(1)).isInstanceOf(CallCancelledException.class);
+      }
+      assertThat(parent.isCancelled()).isFalse();
+      assertThat(echo.echo(2)).isEqualTo(2);
+      try (CancelScope child = CancelScope.open()) {
+        parent.cancel("parent");
+        assertThat(child.isCancelled()).isTrue();
+        assertThat(child.cancellationReason()).contains("parent");
+        assertThatThrownBy(() -> echo.echo(3)).isInstanceOf(CallCancelledException.class);
+      }
+    }
+  }
+
+  @Test
+  void deadlineTravelsWithTheCallAndCancelsItWhenItPasses() {
+    try (CancelScope scope = CancelScope.withTimeout(Duration.ofSeconds(20))) {
+      assertThat(echo.remainingDeadlineMillis()).isBetween(1L, 20_000L);
+      assertThat(scope.deadline()).isPresent();
+    }
+    assertThat(echo.remainingDeadlineMillis()).isEqualTo(-1);
+    long t0 = System.nanoTime();
+    assertThatThrownBy(() -> CancelScope.callWithTimeout(Duration.ofMillis(200),
+        () -> echo.awaitCancel(60_000)))
+        .isInstanceOfSatisfying(DeadlineExceededException.class,
+            e -> assertThat(e.acknowledged()).isTrue());
+    assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(200));
+  }
+
+  @Test
+  void callerIsReleasedAtTheDeadlinePlusTheGraceWhateverTheServerDoes() {
+    long t0 = System.nanoTime();
+    try (CancelScope s = CancelScope.builder().timeout(Duration.ofMillis(100))
+        .grace(Duration.ofMillis(200)).open()) {
+      assertThatThrownBy(() -> echo.sleep(20_000))
+          .isInstanceOfSatisfying(DeadlineExceededException.class, e -> assertThat(e.forced()).isTrue());
+    }
+    assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
+  }
+
+  @Test
+  void callsAfterTheDeadlineFailAtOnce() {
+    try (CancelScope s = CancelScope.withDeadline(Instant.now().minusSeconds(1))) {
+      assertThatThrownBy(() -> echo.echo(1))
+          .isInstanceOfSatisfying(DeadlineExceededException.class,
+              e -> assertThat(e.outcome()).isEqualTo(CallCancelledException.Outcome.NOT_SENT));
+    }
+  }
+
+  @Test
+  void tasksWrappedByTheScopeBelongToItOnOtherThreads() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try (CancelScope scope = CancelScope.builder().grace(Duration.ofSeconds(30)).open()) {
+      CompletableFuture<Throwable> inPool = new CompletableFuture<>();
+      scope.executor(pool).execute(() -> {
+        try {
+          echo.awaitCancel(60_000);
+          inPool.complete(null);
+        } catch (Throwable t) {
+          inPool.complete(t);
+        }
+      });
+      awaitPending();
+      scope.cancel("shutting down");
+      assertThat(inPool.get(30, TimeUnit.SECONDS)).isInstanceOf(CallCancelledException.class);
+      CompletableFuture<Throwable> later = new CompletableFuture<>();
+      pool.execute(scope.wrap(() -> {
+        try {
+          echo.echo(1);
+          later.complete(null);
+        } catch (Throwable t) {
+          later.complete(t);
+        }
+      }));
+      assertThat(later.get(30, TimeUnit.SECONDS)).isInstanceOf(CallCancelledException.class);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void scopeCallbacksRunOnceAndScopesMustBeClosedByTheirOpener() throws Exception {
+    CancelScope scope = CancelScope.open();
+    try {
+      java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+      scope.onCancel(runs::incrementAndGet);
+      scope.cancel("a");
+      scope.cancel("b");
+      scope.onCancel(runs::incrementAndGet); // already cancelled: runs at once
+      assertThat(runs).hasValue(2);
+      assertThat(scope.cancellationReason()).contains("a");
+      assertThat(Async.thrownBy(scope::close).get(30, TimeUnit.SECONDS))
+          .isInstanceOf(IllegalStateException.class);
+    } finally {
+      scope.close();
+    }
+    assertThatThrownBy(scope::join).isInstanceOf(IllegalStateException.class);
+  }
+
+  static void awaitPending() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (worker.pendingCalls() == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no call became pending");
+      }
+      Thread.onSpinWait();
+    }
+  }
+}
