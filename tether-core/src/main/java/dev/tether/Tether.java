@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A connection to a Tether server, and the handle of its worker process when this side launched
@@ -38,6 +39,7 @@ public final class Tether implements AutoCloseable {
   private final WorkerProcess worker;
   private final WorkerSpec spec;
   private final Path socket;
+  private final ConcurrentHashMap<String, Object> proxies = new ConcurrentHashMap<>();
 
   private Tether(ClientConnection connection, String address, WorkerProcess worker,
       WorkerSpec spec, Path socket) {
@@ -116,9 +118,9 @@ public final class Tether implements AutoCloseable {
   }
 
   /**
-   * A proxy for the object exported as {@code name}, implementing {@code iface}. Checks the
-   * interface (every type must be one Tether can carry) and asks the server whether it exports
-   * {@code name} with the same methods.
+   * A proxy for the object exported as {@code name}, implementing {@code iface}. The first time,
+   * checks the interface (every type must be one Tether can carry) and asks the server whether it
+   * exports {@code name} with the same methods; later calls return the same proxy.
    *
    * @throws IllegalArgumentException when the interface is unusable; the message names the method
    *     and the type
@@ -128,7 +130,14 @@ public final class Tether implements AutoCloseable {
   public <T> T get(Class<T> iface, String name) {
     Objects.requireNonNull(iface, "iface");
     Objects.requireNonNull(name, "name");
-    return RemoteObjectHandler.proxy(connection, iface, name);
+    String key = iface.getName() + "\u0000" + name;
+    Object cached = proxies.get(key);
+    if (cached != null && iface.isInstance(cached)) {
+      return iface.cast(cached);
+    }
+    T proxy = RemoteObjectHandler.proxy(connection, iface, name);
+    proxies.putIfAbsent(key, proxy);
+    return proxy;
   }
 
   /** True until the connection fails or is closed. */

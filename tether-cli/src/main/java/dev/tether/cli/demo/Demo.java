@@ -2,6 +2,7 @@ package dev.tether.cli.demo;
 
 import dev.tether.CallCancelledException;
 import dev.tether.CancelResult;
+import dev.tether.CancelScope;
 import dev.tether.Cancellation;
 import dev.tether.OrphanedCall;
 import dev.tether.Tether;
@@ -11,11 +12,14 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The demo: launches a worker JVM, calls it, cancels calls the COM way (cooperative, stubborn,
- * grace zero), and shuts the worker down, printing what happens with timings.
+ * grace zero) and beyond (a scope cancelled before its first call, an asynchronous call, a
+ * deadline across a chain of processes), and shuts the worker down, printing what happens with
+ * timings.
  */
 public final class Demo {
   private final PrintStream out;
@@ -46,6 +50,9 @@ public final class Demo {
       cooperativeCancel();
       stubbornCancel();
       graceZero();
+      scopeCancelledBeforeStart();
+      asyncCancel();
+      deadlineAcrossAChain(worker);
       t0 = System.nanoTime();
       ProcessHandle process = worker.worker().orElseThrow();
       worker.close();
@@ -120,6 +127,64 @@ public final class Demo {
         micros(c.releasedNanos - t0), describe(outcome));
   }
 
+  private void scopeCancelledBeforeStart() {
+    out.println("5. A cancel scope cancelled before its first call: no race, no re-cancelling timer");
+    try (CancelScope scope = CancelScope.open()) {
+      scope.cancel("the user pressed Cancel before the work began");
+      for (String step : List.of("prepare", "convert")) {
+        try {
+          demo.greet(step);
+          out.println("   " + step + ": ran (this must not happen)");
+        } catch (CallCancelledException e) {
+          out.printf("   %-8s -> CallCancelledException (%s): %s%n", step,
+              e.outcome().name().toLowerCase(), e.reason());
+        }
+      }
+    }
+    out.println("   (COM's CoCancelCall would have found no pending call and done nothing)");
+    out.println();
+  }
+
+  private void asyncCancel() throws Exception {
+    out.println("6. An asynchronous call, cancelled through its future");
+    CompletableFuture<Long> f = demo.cooperativeWorkAsync(60_000);
+    Thread.sleep(100); // let the work get going in the worker
+    long t0 = System.nanoTime();
+    CancelResult r = Cancellation.cancel(f, Duration.ofSeconds(2));
+    out.printf("   Cancellation.cancel(future, grace 2 s) -> %s after %.1f µs%n", r,
+        micros(System.nanoTime() - t0));
+    try {
+      f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      out.printf("   the future completed with %s%n%n", describe(e.getCause()));
+    }
+  }
+
+  private void deadlineAcrossAChain(Tether first) throws Exception {
+    out.println("7. A timeout that travels: client -> worker A -> worker B, 300 ms for the whole chain");
+    WorkerSpec spec = WorkerSpec.builder().name("demo-worker-b")
+        .export("demo", DemoService.class, DemoServiceImpl.class).build();
+    try (Tether second = Tether.launch(spec)) {
+      DemoService b = second.get(DemoService.class, "demo");
+      demo.relay(List.of(second.address()), 1); // connect A to B before timing anything
+      long t0 = System.nanoTime();
+      Object outcome;
+      try {
+        outcome = CancelScope.callWithTimeout(Duration.ofMillis(300),
+            () -> demo.relay(List.of(second.address()), 60_000));
+      } catch (CallCancelledException e) {
+        outcome = e;
+      }
+      long released = System.nanoTime();
+      out.printf("   worker B (pid %d), running the work, saw the deadline pass  +%6.1f ms%n",
+          second.worker().orElseThrow().pid(), micros(b.lastCancelSeenNanos() - t0) / 1000);
+      out.printf("   worker A (pid %d), waiting on B, saw its call to B end       +%6.1f ms%n",
+          first.worker().orElseThrow().pid(), micros(demo.lastCancelSeenNanos() - t0) / 1000);
+      out.printf("   the client was released                                     +%6.1f ms: %s%n%n",
+          micros(released - t0) / 1000, describe(outcome));
+    }
+  }
+
   private void timed(String what, java.util.function.Supplier<Object> call) {
     long s = System.nanoTime();
     Object result = call.get();
@@ -133,7 +198,7 @@ public final class Demo {
 
   private static String describe(Object outcome) {
     if (outcome instanceof CallCancelledException e) {
-      return "CallCancelledException (" + e.outcome().name().toLowerCase() + ")";
+      return e.getClass().getSimpleName() + " (" + e.outcome().name().toLowerCase() + ")";
     }
     return outcome instanceof Throwable t ? t.toString() : "returned " + outcome;
   }

@@ -20,7 +20,16 @@ public interface DemoService {
   /** Uncooperative work: runs for {@code millis} and never looks at cancellation. */
   long stubbornWork(long millis);
 
-  /** When (System.nanoTime in the worker) the last cooperative call saw its cancel; 0 if never. */
+  /**
+   * A call that travels on: with no addresses, {@link #cooperativeWork}; otherwise calls relay
+   * with the rest of the path on the DemoService at the first address.
+   */
+  long relay(List<String> path, long maxMillis);
+
+  /**
+   * When (System.nanoTime in the worker) a cooperative call or a relay last saw its call
+   * cancelled here; 0 if never.
+   */
   long lastCancelSeenNanos();
 
   /** Asynchronous form of cooperative work. */

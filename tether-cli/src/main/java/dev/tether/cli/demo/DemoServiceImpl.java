@@ -1,6 +1,11 @@
 package dev.tether.cli.demo;
 
+import dev.tether.CallCancelledException;
 import dev.tether.Cancellation;
+import dev.tether.Tether;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +54,23 @@ public class DemoServiceImpl implements DemoService {
       }
     }
     return millis;
+  }
+
+  private static final Map<String, Tether> NEXT = new ConcurrentHashMap<>();
+
+  @Override
+  public long relay(List<String> path, long maxMillis) {
+    if (path.isEmpty()) {
+      return cooperativeWork(maxMillis);
+    }
+    DemoService next = NEXT.computeIfAbsent(path.get(0), Tether::connect)
+        .get(DemoService.class, "demo");
+    try {
+      return next.relay(path.subList(1, path.size()), maxMillis);
+    } catch (CallCancelledException e) {
+      LAST_CANCEL_SEEN.set(System.nanoTime());
+      throw e;
+    }
   }
 
   @Override
