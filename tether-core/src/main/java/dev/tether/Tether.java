@@ -108,7 +108,7 @@ public final class Tether implements AutoCloseable {
 
   private static ConnectionOptions connectionOptions(TetherOptions o) {
     return new ConnectionOptions(o.maxFrameBytes(), o.connectTimeout(), o.pingInterval(),
-        o.pingTimeout(), "client pid " + ProcessHandle.current().pid());
+        o.pingTimeout(), "client pid " + ProcessHandle.current().pid(), o.spin().toNanos());
   }
 
   private void workerExited() {

@@ -9,25 +9,31 @@ import java.util.Objects;
  * {@link #defaults()} and change what you need with the {@code with} methods.
  */
 public final class TetherOptions {
+  /** Default of {@link #withSpin}: 50 µs. */
+  public static final Duration DEFAULT_SPIN = Duration.ofNanos(50_000);
+
   private static final TetherOptions DEFAULTS = new TetherOptions(FrameKind.DEFAULT_MAX_FRAME_BYTES,
-      Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(10));
+      Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(10), DEFAULT_SPIN);
 
   private final int maxFrameBytes;
   private final Duration connectTimeout;
   private final Duration pingInterval;
   private final Duration pingTimeout;
+  private final Duration spin;
 
   private TetherOptions(int maxFrameBytes, Duration connectTimeout, Duration pingInterval,
-      Duration pingTimeout) {
+      Duration pingTimeout, Duration spin) {
     this.maxFrameBytes = maxFrameBytes;
     this.connectTimeout = connectTimeout;
     this.pingInterval = pingInterval;
     this.pingTimeout = pingTimeout;
+    this.spin = spin;
   }
 
   /**
    * Defaults: 16 MiB frames, 10 s to connect, handshake and resolve, a ping after 5 s of silence
-   * while calls are pending, and the connection declared dead after 10 more silent seconds.
+   * while calls are pending, the connection declared dead after 10 more silent seconds, and
+   * 50 µs of polling before a waiting thread blocks.
    */
   public static TetherOptions defaults() {
     return DEFAULTS;
@@ -38,13 +44,13 @@ public final class TetherOptions {
     if (bytes < 1024) {
       throw new IllegalArgumentException("maxFrameBytes must be at least 1024: " + bytes);
     }
-    return new TetherOptions(bytes, connectTimeout, pingInterval, pingTimeout);
+    return new TetherOptions(bytes, connectTimeout, pingInterval, pingTimeout, spin);
   }
 
   /** Bound on connecting, the handshake and resolving an object with {@link Tether#get}. */
   public TetherOptions withConnectTimeout(Duration timeout) {
     return new TetherOptions(maxFrameBytes, positive(timeout, "connectTimeout"), pingInterval,
-        pingTimeout);
+        pingTimeout, spin);
   }
 
   /**
@@ -53,7 +59,23 @@ public final class TetherOptions {
    */
   public TetherOptions withLiveness(Duration interval, Duration timeout) {
     return new TetherOptions(maxFrameBytes, connectTimeout, positive(interval, "interval"),
-        positive(timeout, "timeout"));
+        positive(timeout, "timeout"), spin);
+  }
+
+  /**
+   * The idle strategy: how long a thread waiting for an answer polls the socket before it blocks
+   * (and, for a launched worker, how long its server polls for the next request). Polling avoids
+   * waking a sleeping thread and core, which costs more than the transport itself; it costs CPU
+   * only while a call is pending, at most this long per call. {@link Duration#ZERO} never polls
+   * (the most polite); a few hundred microseconds suits latency-critical callers with cores to
+   * spare. Default {@link #DEFAULT_SPIN}.
+   */
+  public TetherOptions withSpin(Duration spin) {
+    Objects.requireNonNull(spin, "spin");
+    if (spin.isNegative() || spin.compareTo(Duration.ofSeconds(1)) > 0) {
+      throw new IllegalArgumentException("spin must be between 0 and 1 s: " + spin);
+    }
+    return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin);
   }
 
   private static Duration positive(Duration d, String what) {
@@ -84,9 +106,15 @@ public final class TetherOptions {
     return pingTimeout;
   }
 
+  /** How long a waiting thread polls before it blocks. */
+  public Duration spin() {
+    return spin;
+  }
+
   @Override
   public String toString() {
     return "TetherOptions[maxFrameBytes=" + maxFrameBytes + ", connectTimeout=" + connectTimeout
-        + ", pingInterval=" + pingInterval + ", pingTimeout=" + pingTimeout + "]";
+        + ", pingInterval=" + pingInterval + ", pingTimeout=" + pingTimeout + ", spin=" + spin
+        + "]";
   }
 }

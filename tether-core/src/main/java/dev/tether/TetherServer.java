@@ -105,6 +105,7 @@ public final class TetherServer implements AutoCloseable {
     private Duration drainTimeout = Duration.ofSeconds(2);
     private String description = "tether server pid " + ProcessHandle.current().pid();
     private int platformCallThreads = 64;
+    private Duration spin = TetherOptions.DEFAULT_SPIN;
 
     private Builder() {}
 
@@ -179,6 +180,19 @@ public final class TetherServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The idle strategy: how long a connection's reader polls for the next request after each one
+     * before it blocks (see {@link TetherOptions#withSpin}). Default 50 µs; zero never polls.
+     */
+    public Builder spin(Duration spin) {
+      Objects.requireNonNull(spin, "spin");
+      if (spin.isNegative() || spin.compareTo(Duration.ofSeconds(1)) > 0) {
+        throw new IllegalArgumentException("spin must be between 0 and 1 s: " + spin);
+      }
+      this.spin = spin;
+      return this;
+    }
+
     /** How the server introduces itself to clients (shows in their error messages). */
     public Builder description(String description) {
       this.description = Objects.requireNonNull(description, "description");
@@ -204,7 +218,7 @@ public final class TetherServer implements AutoCloseable {
       try {
         ServerCore core = new ServerCore(all, where,
             new ServerOptions(maxFrameBytes, handshakeTimeout, drainTimeout, description,
-                platformCallThreads));
+                platformCallThreads, spin.toNanos()));
         TetherServer server = new TetherServer(core, privateSocket);
         admin.server = server;
         return server;

@@ -46,7 +46,7 @@ public final class ClientConnection implements AutoCloseable {
   private volatile Failure failure;
   private volatile String goAway;
   private volatile long lastHeard = System.nanoTime();
-  private Thread readerThread;
+  private ReplyReader replies;
   private ScheduledFuture<?> heartbeat;
 
   /** Why the connection is unusable; every caller gets its own exception built from it. */
@@ -132,8 +132,7 @@ public final class ClientConnection implements AutoCloseable {
   }
 
   private void start() {
-    readerThread = Thread.ofPlatform().daemon().name("tether-client-reader " + peer)
-        .start(this::readLoop);
+    replies = new ReplyReader(this, reader, link, new Handler(), options.spinNanos());
     long interval = options.pingInterval().toNanos();
     heartbeat = Timers.scheduleAtFixedRate(this::checkLiveness, interval);
   }
@@ -263,20 +262,28 @@ public final class ClientConnection implements AutoCloseable {
     }
   }
 
-  private void readLoop() {
-    Handler h = new Handler();
-    try {
-      while (reader.next(h)) {
-        lastHeard = System.nanoTime();
-      }
-      fail(goAway != null ? goAway : "connection closed by " + peer, null);
-    } catch (ProtocolException e) {
+  ReplyReader replies() {
+    return replies;
+  }
+
+  /** A frame arrived (for liveness). */
+  void heard() {
+    lastHeard = System.nanoTime();
+  }
+
+  /** True while calls are pending. */
+  boolean hasPending() {
+    return !pending.isEmpty();
+  }
+
+  /** Reading stopped: at the end of the stream ({@code e} null) or because of {@code e}. */
+  void readEnded(Exception e) {
+    if (e instanceof ProtocolException) {
       protocolError(e.getMessage(), e);
-    } catch (IOException e) {
+    } else if (e == null) {
+      fail(goAway != null ? goAway : "connection closed by " + peer, null);
+    } else {
       fail(goAway != null ? goAway : "connection to " + peer + " lost: " + e, e);
-    } catch (RuntimeException | Error e) {
-      fail("internal error reading from " + peer + ": " + e, e);
-      throw e;
     }
   }
 
@@ -344,13 +351,8 @@ public final class ClientConnection implements AutoCloseable {
   @Override
   public void close() {
     fail("connection closed by this client", null);
-    Thread t = readerThread;
-    if (t != null && t != Thread.currentThread()) {
-      try {
-        t.join(1000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (replies != null) {
+      replies.close(1000);
     }
   }
 

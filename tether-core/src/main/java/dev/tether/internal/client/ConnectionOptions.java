@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param pingTimeout how long after that PING the peer may stay silent before the connection is
  *     declared dead and every pending call fails
  * @param description who this side is, sent in HELLO for the peer's messages
+ * @param spinNanos how long a thread waiting for an answer polls the socket before it blocks
  */
 public record ConnectionOptions(int maxFrameBytes, Duration handshakeTimeout,
-    Duration pingInterval, Duration pingTimeout, String description) {}
+    Duration pingInterval, Duration pingTimeout, String description, long spinNanos) {}

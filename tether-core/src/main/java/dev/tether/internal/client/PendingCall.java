@@ -90,14 +90,25 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
     if (timer != null) {
       timer.cancel(false);
     }
-    if (caller != null) {
-      LockSupport.unpark(caller);
-    }
+    wakeCaller();
     CountDownLatch d = done;
     if (d != null) {
       d.countDown();
     }
     onComplete(result);
+  }
+
+  /** When the caller is to be released without an answer; {@link Grace#FOREVER} if not set. */
+  final long releaseAt() {
+    return releaseAt;
+  }
+
+  /** Wakes the calling thread, whether it is parked or leading the reading. */
+  final void wakeCaller() {
+    if (caller != null) {
+      LockSupport.unpark(caller);
+      connection.replies().wakeLeader(caller);
+    }
   }
 
   /** Hook for asynchronous calls: runs once, on the completing thread, right after the end. */
@@ -170,7 +181,7 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
     if (reason.graceNanos() == 0) {
       forceRelease();
     } else if (caller != null) {
-      LockSupport.unpark(caller); // let it recompute how long to wait
+      wakeCaller(); // let it recompute how long to wait
     } else if (releaseTime != Grace.FOREVER) {
       armReleaseTimer(releaseTime - now);
     }
@@ -252,11 +263,22 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
       if (onTimeout != null && (ra == Grace.FOREVER || untilNanos - ra < 0)) {
         wakeAt = untilNanos;
       }
-      if (wakeAt == Grace.FOREVER) {
-        LockSupport.park(this);
-      } else {
-        LockSupport.parkNanos(this, wakeAt - now);
+      ReplyReader replies = connection.replies();
+      if (replies.tryLead()) {
+        replies.lead(this, wakeAt); // read answers (ours and others') until ours arrives
+        continue;
       }
+      if (!replies.follow(this)) {
+        continue; // the leader just left: lead instead
+      }
+      if (outcome == null) {
+        if (wakeAt == Grace.FOREVER) {
+          LockSupport.park(this);
+        } else {
+          LockSupport.parkNanos(this, wakeAt - now);
+        }
+      }
+      replies.unfollow(this);
     }
     if (interrupted) {
       Thread.currentThread().interrupt();

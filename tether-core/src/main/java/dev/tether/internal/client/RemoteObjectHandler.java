@@ -134,6 +134,7 @@ public final class RemoteObjectHandler implements InvocationHandler {
         call.scopeRegistration(scope.addListener(call));
       }
       connection.send(call, frame);
+      connection.replies().ensureReader();
       return call.future();
     } finally {
       FrameBuffers.release(frame);

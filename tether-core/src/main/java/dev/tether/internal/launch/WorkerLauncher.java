@@ -41,6 +41,8 @@ public final class WorkerLauncher {
     cmd.add(token);
     cmd.add("--max-frame");
     cmd.add(Integer.toString(spec.options().maxFrameBytes()));
+    cmd.add("--spin-nanos");
+    cmd.add(Long.toString(spec.options().spin().toNanos()));
     for (WorkerSpec.Export e : spec.exports()) {
       cmd.add("--export");
       cmd.add(e.name() + "=" + e.iface() + "=" + e.implementation());

@@ -15,7 +15,7 @@ import java.util.List;
  * on standard error.
  *
  * <p>Arguments: {@code --listen ADDRESS --token TOKEN [--drain MILLIS] [--max-frame BYTES]
- * --export NAME=INTERFACE=IMPLEMENTATION ...}
+ * [--spin-nanos NANOS] --export NAME=INTERFACE=IMPLEMENTATION ...}
  */
 public final class WorkerMain {
   private WorkerMain() {}
@@ -31,6 +31,7 @@ public final class WorkerMain {
           .listen(a.listen)
           .drainTimeout(Duration.ofMillis(a.drainMillis))
           .maxFrameBytes(a.maxFrame)
+          .spin(java.time.Duration.ofNanos(a.spinNanos))
           .description("worker pid " + ProcessHandle.current().pid());
       for (String[] e : a.exports) {
         exportOne(b, e[0], e[1], e[2]);
@@ -78,6 +79,7 @@ public final class WorkerMain {
     String token;
     long drainMillis = 2000;
     int maxFrame = 16 << 20;
+    long spinNanos = 50_000;
     final List<String[]> exports = new ArrayList<>();
 
     static Args parse(String[] args) {
@@ -93,6 +95,7 @@ public final class WorkerMain {
           case "--token" -> a.token = value;
           case "--drain" -> a.drainMillis = Long.parseLong(value);
           case "--max-frame" -> a.maxFrame = Integer.parseInt(value);
+          case "--spin-nanos" -> a.spinNanos = Long.parseLong(value);
           case "--export" -> {
             String[] parts = value.split("=", 3);
             if (parts.length != 3) {

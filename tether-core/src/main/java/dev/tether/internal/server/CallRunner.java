@@ -28,8 +28,22 @@ final class CallRunner implements Runnable {
     this.argsOffset = argsOffset;
   }
 
+  /** The call this runs. */
+  ServerCall call() {
+    return call;
+  }
+
   @Override
   public void run() {
+    long start = System.nanoTime();
+    try {
+      serve();
+    } finally {
+      call.object.record(call.method, System.nanoTime() - start);
+    }
+  }
+
+  private void serve() {
     MethodCodec codec = call.object.codec(call.method);
     Object[] args;
     try {

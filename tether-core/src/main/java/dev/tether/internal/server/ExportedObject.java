@@ -8,6 +8,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * An implementation exported under a name: its interface schema and, per remote method, a method
@@ -22,6 +23,8 @@ public final class ExportedObject {
   private final Object implementation;
   private final MethodHandle[] invokers;
   private final boolean[] interruptOnCancel;
+  /** Per method: inlined when at least {@link #INLINE_CREDIT}; earned by fast runs. */
+  private final AtomicIntegerArray inlineCredit;
 
   /**
    * Prepares {@code implementation} for export.
@@ -43,6 +46,7 @@ public final class ExportedObject {
     this.implementation = implementation;
     this.invokers = new MethodHandle[schema.size()];
     this.interruptOnCancel = new boolean[schema.size()];
+    this.inlineCredit = new AtomicIntegerArray(schema.size());
     boolean typeLevel = interruptAll || iface.isAnnotationPresent(InterruptOnCancel.class)
         || implementation.getClass().isAnnotationPresent(InterruptOnCancel.class);
     for (int i = 0; i < schema.size(); i++) {
@@ -94,6 +98,38 @@ public final class ExportedObject {
   /** Whether the serving thread of method {@code index} is interrupted on cancel. */
   boolean interruptOnCancel(int index) {
     return interruptOnCancel[index];
+  }
+
+  /** Runs of at most this long count as fast. */
+  static final long FAST_NANOS = 100_000;
+  /** Consecutive-ish fast runs needed before a method runs inline on the reader thread. */
+  static final int INLINE_CREDIT = 16;
+  private static final int MAX_CREDIT = 64;
+
+  /**
+   * Whether a call of method {@code index} may run inline on the connection's reader thread: it
+   * has been fast lately, is synchronous, and does not want interrupts.
+   */
+  boolean mayInline(int index) {
+    return inlineCredit.get(index) >= INLINE_CREDIT && !interruptOnCancel[index]
+        && !schema.method(index).isAsync();
+  }
+
+  /** Records how long a call of method {@code index} took, to decide about inlining. */
+  void record(int index, long nanos) {
+    int c = inlineCredit.get(index);
+    if (nanos <= FAST_NANOS) {
+      if (c < MAX_CREDIT) {
+        inlineCredit.lazySet(index, c + 1); // racy on purpose: a heuristic, not a count
+      }
+    } else if (c > -MAX_CREDIT) {
+      inlineCredit.lazySet(index, -MAX_CREDIT);
+    }
+  }
+
+  /** A call of method {@code index} ran inline far too long: do not inline it for a long time. */
+  void inlineFailed(int index) {
+    inlineCredit.set(index, -64 * MAX_CREDIT);
   }
 
   /** Invokes method {@code index} on the implementation. Throws whatever the method throws. */

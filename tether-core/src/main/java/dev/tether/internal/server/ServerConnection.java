@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The server end of one client connection: the handshake, the bindings the client resolved, and
@@ -40,6 +41,10 @@ final class ServerConnection {
   private volatile boolean closed;
   private volatile boolean draining;
   private int peerMaxFrameBytes = FrameKind.DEFAULT_MAX_FRAME_BYTES;
+  private final ScheduledFuture<?> handshakeTimeout;
+  private final Handler handler;
+  private final AtomicReference<Object> inline = new AtomicReference<>();
+  private CallRunner nextInline; // reader thread only
 
   ServerConnection(ServerCore server, Link link) {
     this.server = server;
@@ -47,6 +52,9 @@ final class ServerConnection {
     this.reader = new FrameReader(link, server.options().maxFrameBytes());
     this.writer = new FrameWriter(link);
     this.peer = link.peer();
+    this.handshakeTimeout =
+        Timers.schedule(link::close, server.options().handshakeTimeout().toNanos());
+    this.handler = new Handler(handshakeTimeout);
   }
 
   String peer() {
@@ -57,15 +65,32 @@ final class ServerConnection {
     return calls.size();
   }
 
-  /** Reads until the client goes away. Runs on the connection's reader thread. */
+  /** Reads until the client goes away. Runs on the connection's first reader thread. */
   void serve() {
-    ScheduledFuture<?> handshakeTimeout =
-        Timers.schedule(link::close, server.options().handshakeTimeout().toNanos());
-    Handler handler = new Handler(handshakeTimeout);
+    readLoop();
+  }
+
+  /**
+   * The reader's loop. A call judged fast ({@link ExportedObject#mayInline}) runs right here on
+   * the reader thread, saving a thread hand-off; if it turns out slow, the server's watchdog
+   * starts another thread on this loop ({@link #takeOverIfStuck}) and this one leaves it when
+   * the call ends.
+   */
+  private void readLoop() {
     String why = "client " + peer + " disconnected";
     try {
-      while (!closed && reader.next(handler)) {
-        // each frame is handled as it is read
+      while (!closed && reader.next(handler, server.options().spinNanos())) {
+        CallRunner runner = nextInline;
+        if (runner != null) {
+          nextInline = null;
+          InlineRun run = new InlineRun(runner.call(), System.nanoTime());
+          inline.set(run);
+          server.inlineStarted();
+          runner.run();
+          if (!inline.compareAndSet(run, null)) {
+            return; // taken over: another thread reads now
+          }
+        }
       }
     } catch (ProtocolException e) {
       why = "protocol error from " + peer + ": " + e.getMessage();
@@ -75,10 +100,32 @@ final class ServerConnection {
       if (!handler.helloSeen) {
         why = "no handshake from " + link.peer();
       }
-    } finally {
-      handshakeTimeout.cancel(false);
-      close(why);
     }
+    handshakeTimeout.cancel(false);
+    close(why);
+  }
+
+  /** A call running inline on the reader thread since {@code startNanos}. */
+  private record InlineRun(ServerCall call, long startNanos) {}
+
+  private static final Object TAKEN_OVER = new Object();
+
+  /**
+   * Starts a new reader thread if the current one has been running an inline call for longer than
+   * {@code limitNanos}, and stops inlining that method. Called by the server's watchdog.
+   */
+  boolean takeOverIfStuck(long now, long limitNanos) {
+    Object current = inline.get();
+    if (!(current instanceof InlineRun run) || now - run.startNanos < limitNanos
+        || !inline.compareAndSet(run, TAKEN_OVER)) {
+      return current instanceof InlineRun;
+    }
+    run.call.object.inlineFailed(run.call.method);
+    Thread.ofPlatform().daemon().name("tether-server-reader " + peer).start(() -> {
+      inline.compareAndSet(TAKEN_OVER, null);
+      readLoop();
+    });
+    return true;
   }
 
   /** Tells the client no new calls will be accepted; running calls continue. */
@@ -295,7 +342,12 @@ final class ServerConnection {
         answerError(call, ErrorCode.UNAVAILABLE, "server shutting down", null);
         return;
       }
-      server.executor().execute(new CallRunner(call, body, argsOffset));
+      CallRunner runner = new CallRunner(call, body, argsOffset);
+      if (call.object.mayInline(call.method)) {
+        nextInline = runner;
+      } else {
+        server.executor().execute(runner);
+      }
     }
 
     @Override

@@ -32,6 +32,10 @@ public final class ServerCore implements AutoCloseable {
   private final AtomicLong callsRunning = new AtomicLong();
   private final AtomicLong connectionsAccepted = new AtomicLong();
   private final Object drained = new Object();
+  private final java.util.concurrent.atomic.AtomicBoolean watchdogRunning =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile long lastInlineNanos;
+  private volatile java.util.concurrent.ScheduledFuture<?> watchdog;
   private volatile boolean closed;
 
   /** Statistics of a server at one moment. */
@@ -114,6 +118,40 @@ public final class ServerCore implements AutoCloseable {
 
   String exportNames() {
     return String.join(", ", exports.keySet().stream().sorted().toList());
+  }
+
+  /** A call that runs inline longer than this gets its connection a new reader thread. */
+  static final long INLINE_LIMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+  /** A reader thread starts running a call inline: make sure the watchdog is looking. */
+  void inlineStarted() {
+    lastInlineNanos = System.nanoTime();
+    if (!watchdogRunning.get() && watchdogRunning.compareAndSet(false, true)) {
+      watchdog = dev.tether.internal.cancel.Timers.scheduleAtFixedRate(this::watch,
+          INLINE_LIMIT_NANOS);
+    }
+  }
+
+  /**
+   * Every 2 ms while calls run inline: gives a connection whose reader is stuck in an inline call a
+   * new reader. Stops itself after 100 ms without inline calls, so an idle server does not tick.
+   */
+  private void watch() {
+    long now = System.nanoTime();
+    boolean busy = false;
+    for (ServerConnection c : connections) {
+      busy |= c.takeOverIfStuck(now, INLINE_LIMIT_NANOS);
+    }
+    if (!busy && now - lastInlineNanos > TimeUnit.MILLISECONDS.toNanos(100) || closed) {
+      java.util.concurrent.ScheduledFuture<?> w = watchdog;
+      watchdogRunning.set(false);
+      if (w != null) {
+        w.cancel(false);
+      }
+      if (System.nanoTime() - lastInlineNanos < INLINE_LIMIT_NANOS && !closed) {
+        inlineStarted(); // an inline call began while stopping: keep watching
+      }
+    }
   }
 
   void callStarted() {

@@ -11,6 +11,7 @@ import java.time.Duration;
  *     cancelled and the connections closed
  * @param description who this server is, sent to clients in HELLO
  * @param platformCallThreads calls run on up to this many platform threads, then on virtual ones
+ * @param spinNanos how long a connection's reader polls for the next frame before it blocks
  */
 public record ServerOptions(int maxFrameBytes, Duration handshakeTimeout, Duration drainTimeout,
-    String description, int platformCallThreads) {}
+    String description, int platformCallThreads, long spinNanos) {}

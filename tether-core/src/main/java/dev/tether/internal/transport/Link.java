@@ -17,6 +17,18 @@ public interface Link extends Closeable {
   /** Reads some bytes into {@code dst}, blocking until at least one arrives; -1 at end of stream. */
   int read(ByteBuffer dst) throws IOException;
 
+  /** Reads what is available into {@code dst} without blocking: 0 if nothing, -1 at the end. */
+  int tryRead(ByteBuffer dst) throws IOException;
+
+  /**
+   * Waits until bytes may be available, at most {@code timeoutNanos}; returns early (false) on
+   * {@link #wakeupReader()} or an interrupt (whose flag stays set).
+   */
+  boolean awaitReadable(long timeoutNanos) throws IOException;
+
+  /** Makes a thread blocked in {@link #awaitReadable} return. */
+  void wakeupReader();
+
   /** Writes all remaining bytes of {@code src}, blocking as needed. */
   void write(ByteBuffer src) throws IOException;
 

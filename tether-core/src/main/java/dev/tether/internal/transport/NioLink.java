@@ -62,6 +62,34 @@ final class NioLink implements Link {
   }
 
   @Override
+  public int tryRead(ByteBuffer dst) throws IOException {
+    return in.read(dst);
+  }
+
+  @Override
+  public boolean awaitReadable(long timeoutNanos) throws IOException {
+    if (closed) {
+      throw new ClosedChannelException();
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      return false; // the flag stays set: the caller decides what an interrupt means
+    }
+    try {
+      int ready = timeoutNanos <= 0 ? readSelector.selectNow()
+          : readSelector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)));
+      readSelector.selectedKeys().clear();
+      return ready > 0;
+    } catch (ClosedSelectorException e) {
+      throw new ClosedChannelException();
+    }
+  }
+
+  @Override
+  public void wakeupReader() {
+    readSelector.wakeup();
+  }
+
+  @Override
   public void write(ByteBuffer src) throws IOException {
     while (src.hasRemaining()) {
       if (out.write(src) == 0) {

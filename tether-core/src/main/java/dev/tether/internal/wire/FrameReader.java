@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * Reads frames from a {@link Link} and hands each to a {@link FrameHandler}. Reads in large
  * chunks so that frames arriving together cost one system call. Not thread-safe: one reading
- * thread at a time. Anything malformed (a length beyond the limit, an unknown kind, a truncated or
+ * thread at a time, though that thread may change (a partly read frame is kept). Anything malformed (a length beyond the limit, an unknown kind, a truncated or
  * undecodable payload) throws {@link ProtocolException}.
  */
 public final class FrameReader {
@@ -22,6 +22,8 @@ public final class FrameReader {
   private final Link link;
   private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES).flip();
   private volatile int maxFrameBytes;
+  private byte[] body; // the frame being assembled, when it did not fit the buffer at once
+  private int bodyFilled;
 
   /** Creates a reader that rejects frames longer than {@code maxFrameBytes}. */
   public FrameReader(Link link, int maxFrameBytes) {
@@ -34,53 +36,113 @@ public final class FrameReader {
     this.maxFrameBytes = max;
   }
 
+  /** {@link #poll} dispatched a frame. */
+  public static final int FRAME = 1;
+  /** {@link #poll} found no complete frame yet. */
+  public static final int NONE = 0;
+  /** {@link #poll} reached the end of the stream between frames. */
+  public static final int END = -1;
+
   /**
-   * Reads one frame, blocking, and dispatches it.
+   * Reads one frame, waiting as long as it takes, and dispatches it. For threads that are never
+   * meant to be interrupted: an interrupt is cleared, not obeyed.
    *
    * @return false at a clean end of stream between frames
    * @throws EOFException when the stream ends inside a frame
    */
   public boolean next(FrameHandler handler) throws IOException, ProtocolException {
-    if (!fill(FrameKind.LENGTH_BYTES, true)) {
-      return false;
-    }
-    int length = buffer.getInt();
-    if (length < FrameKind.HEADER_BYTES || length > maxFrameBytes) {
-      throw new ProtocolException("frame length " + length + " outside 6.." + maxFrameBytes);
-    }
-    byte[] body = new byte[length];
-    int fromBuffer = Math.min(buffer.remaining(), length);
-    buffer.get(body, 0, fromBuffer);
-    if (fromBuffer < length) {
-      ByteBuffer rest = ByteBuffer.wrap(body, fromBuffer, length - fromBuffer);
-      while (rest.hasRemaining()) {
-        if (link.read(rest) < 0) {
-          throw new EOFException("stream ended inside a frame");
-        }
+    return next(handler, 0);
+  }
+
+  /**
+   * Like {@link #next(FrameHandler)}, but first polls without blocking for up to
+   * {@code spinNanos}: a frame that arrives meanwhile is read without the thread ever sleeping.
+   */
+  public boolean next(FrameHandler handler, long spinNanos) throws IOException, ProtocolException {
+    long spinEnd = spinNanos > 0 ? System.nanoTime() + spinNanos : 0;
+    while (true) {
+      Thread.interrupted();
+      int r = poll(handler, spinNanos > 0 && System.nanoTime() - spinEnd < 0 ? 0 : Long.MAX_VALUE);
+      if (r != NONE) {
+        return r == FRAME;
+      }
+      if (spinNanos > 0) {
+        Thread.onSpinWait();
       }
     }
-    dispatch(body, handler);
+  }
+
+  /**
+   * Dispatches one frame if it can be completed from what is buffered plus one non-blocking read
+   * and, when {@code timeoutNanos} is positive and nothing has arrived, one wait of at most that
+   * long (cut short by {@link Link#wakeupReader()} or an interrupt).
+   *
+   * @return {@link #FRAME}, {@link #NONE} or {@link #END}
+   * @throws EOFException when the stream ends inside a frame
+   */
+  public int poll(FrameHandler handler, long timeoutNanos) throws IOException, ProtocolException {
+    if (dispatchBuffered(handler)) {
+      return FRAME;
+    }
+    int n = readSome();
+    if (n == 0 && timeoutNanos > 0) {
+      link.awaitReadable(timeoutNanos);
+      n = readSome();
+    }
+    if (n < 0) {
+      if (body != null || buffer.hasRemaining()) {
+        throw new EOFException("stream ended inside a frame");
+      }
+      return END;
+    }
+    return dispatchBuffered(handler) ? FRAME : NONE;
+  }
+
+  /** Dispatches the next frame if all of it is here. */
+  private boolean dispatchBuffered(FrameHandler handler) throws ProtocolException {
+    if (body == null) {
+      if (buffer.remaining() < FrameKind.LENGTH_BYTES) {
+        return false;
+      }
+      int length = buffer.getInt(buffer.position());
+      if (length < FrameKind.HEADER_BYTES || length > maxFrameBytes) {
+        throw new ProtocolException("frame length " + length + " outside 6.." + maxFrameBytes);
+      }
+      int whole = FrameKind.LENGTH_BYTES + length;
+      if (buffer.remaining() < whole && whole <= buffer.capacity()) {
+        return false; // a small frame still arriving: wait for it in the buffer
+      }
+      buffer.position(buffer.position() + FrameKind.LENGTH_BYTES);
+      body = new byte[length];
+      bodyFilled = 0;
+    }
+    int take = Math.min(buffer.remaining(), body.length - bodyFilled);
+    buffer.get(body, bodyFilled, take);
+    bodyFilled += take;
+    if (bodyFilled < body.length) {
+      return false; // a large frame: the rest is read straight into body
+    }
+    byte[] frame = body;
+    body = null;
+    dispatch(frame, handler);
     return true;
   }
 
-  /** Ensures {@code n} bytes are buffered; false at clean EOF when {@code eofOk} and none are. */
-  private boolean fill(int n, boolean eofOk) throws IOException {
-    while (buffer.remaining() < n) {
-      buffer.compact();
-      int read;
-      try {
-        read = link.read(buffer);
-      } finally {
-        buffer.flip();
+  /** One non-blocking read, into the large frame being assembled or into the buffer. */
+  private int readSome() throws IOException {
+    if (body != null && !buffer.hasRemaining()) {
+      int n = link.tryRead(ByteBuffer.wrap(body, bodyFilled, body.length - bodyFilled));
+      if (n > 0) {
+        bodyFilled += n;
       }
-      if (read < 0) {
-        if (eofOk && buffer.remaining() == 0) {
-          return false;
-        }
-        throw new EOFException("stream ended inside a frame");
-      }
+      return n;
     }
-    return true;
+    buffer.compact();
+    try {
+      return link.tryRead(buffer);
+    } finally {
+      buffer.flip();
+    }
   }
 
   private static void dispatch(byte[] body, FrameHandler h) throws ProtocolException {

@@ -1,0 +1,203 @@
+package dev.tether.internal.client;
+
+import dev.tether.internal.cancel.Grace;
+import dev.tether.internal.transport.Link;
+import dev.tether.internal.wire.FrameHandler;
+import dev.tether.internal.wire.FrameReader;
+import dev.tether.internal.wire.ProtocolException;
+import java.io.IOException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Who reads a connection's answers: leader/follower, so a caller usually reads its own answer and
+ * no thread hand-off sits between the socket and the caller.
+ *
+ * <p>A caller waiting for its answer becomes the leader if nobody reads; the leader reads frames
+ * (spinning briefly before it blocks) and completes every call they answer, until its own call
+ * ends. Callers that find a leader are followers: they park and are woken by whoever completes
+ * their call. A leader that steps down while calls are still pending promotes a follower, or, when
+ * only asynchronous calls (which have no waiting thread) remain, wakes the background reader.
+ */
+final class ReplyReader {
+  private static final long BACKGROUND_RECHECK_NANOS = 50_000_000;
+  private final ClientConnection connection;
+  private final FrameReader frames;
+  private final Link link;
+  private final FrameHandler handler;
+  private final long spinNanos;
+  private final AtomicReference<Thread> leader = new AtomicReference<>();
+  private final ConcurrentLinkedQueue<PendingCall> followers = new ConcurrentLinkedQueue<>();
+  private final Object backgroundLock = new Object();
+  private volatile boolean backgroundWanted;
+  private Thread background; // guarded by backgroundLock
+
+  ReplyReader(ClientConnection connection, FrameReader frames, Link link, FrameHandler handler,
+      long spinNanos) {
+    this.connection = connection;
+    this.frames = frames;
+    this.link = link;
+    this.handler = handler;
+    this.spinNanos = spinNanos;
+  }
+
+  /** Makes the current thread the leader if nobody reads. */
+  boolean tryLead() {
+    return leader.get() == null && leader.compareAndSet(null, Thread.currentThread());
+  }
+
+  /** True when {@code t} is the one reading. */
+  boolean isLeader(Thread t) {
+    return leader.get() == t;
+  }
+
+  /**
+   * As leader: reads answers until {@code call} ends, {@code wakeAt} passes (a {@link
+   * System#nanoTime} instant or {@link Grace#FOREVER}), the thread is interrupted, or
+   * {@link #wakeLeader} is called; then steps down.
+   */
+  void lead(PendingCall call, long wakeAt) {
+    try {
+      readUntil(call, wakeAt);
+    } finally {
+      stepDown();
+    }
+  }
+
+  private void readUntil(PendingCall call, long wakeAt) {
+    long spinEnd = System.nanoTime() + spinNanos;
+    try {
+      while (call == null ? connection.hasPending() : !call.isDone()) {
+        int r = frames.poll(handler, 0);
+        if (r == FrameReader.FRAME) {
+          connection.heard();
+          spinEnd = System.nanoTime() + spinNanos;
+          continue;
+        }
+        if (r == FrameReader.END) {
+          connection.readEnded(null);
+          return;
+        }
+        long now = System.nanoTime();
+        long until = call == null ? wakeAt : earlier(wakeAt, call.releaseAt());
+        if (until != Grace.FOREVER && now - until >= 0 || Thread.currentThread().isInterrupted()) {
+          return;
+        }
+        if (now - spinEnd < 0) {
+          Thread.onSpinWait();
+          continue;
+        }
+        // the background reader re-checks now and then whether anything is still pending
+        long wait = call == null ? BACKGROUND_RECHECK_NANOS
+            : until == Grace.FOREVER ? Long.MAX_VALUE : until - now;
+        if (frames.poll(handler, wait) == FrameReader.FRAME) {
+          connection.heard();
+          spinEnd = System.nanoTime() + spinNanos;
+        }
+      }
+    } catch (IOException | ProtocolException e) {
+      connection.readEnded(e);
+    }
+  }
+
+  private static long earlier(long a, long b) {
+    if (a == Grace.FOREVER) {
+      return b;
+    }
+    return b == Grace.FOREVER || a - b < 0 ? a : b;
+  }
+
+  private void stepDown() {
+    leader.set(null);
+    if (!connection.hasPending()) {
+      return;
+    }
+    PendingCall f;
+    while ((f = followers.poll()) != null) {
+      if (!f.isDone()) {
+        f.wakeCaller();
+        return;
+      }
+    }
+    wakeBackground();
+  }
+
+  /**
+   * Registers {@code call} as waiting without leading. Returns false (not registered) when the
+   * leader left meanwhile, so the caller should try to lead instead.
+   */
+  boolean follow(PendingCall call) {
+    followers.add(call);
+    if (leader.get() == null) {
+      followers.remove(call);
+      return false;
+    }
+    return true;
+  }
+
+  /** The follower stopped waiting. */
+  void unfollow(PendingCall call) {
+    followers.remove(call);
+  }
+
+  /** Makes the leader return from a wait, if {@code t} is the leader and not the caller itself. */
+  void wakeLeader(Thread t) {
+    if (t != Thread.currentThread() && leader.get() == t) {
+      link.wakeupReader();
+    }
+  }
+
+  /** Asynchronous calls have no thread of their own: make sure somebody reads for them. */
+  void ensureReader() {
+    if (leader.get() == null) {
+      wakeBackground();
+    }
+  }
+
+  private void wakeBackground() {
+    Thread t;
+    synchronized (backgroundLock) {
+      backgroundWanted = true;
+      t = background;
+      if (t == null) {
+        t = Thread.ofPlatform().daemon().name("tether-client-reader " + connection.peer())
+            .start(this::backgroundLoop);
+        background = t;
+        return;
+      }
+    }
+    LockSupport.unpark(t);
+  }
+
+  /** The background reader: leads while calls are pending and nobody else does. */
+  private void backgroundLoop() {
+    while (connection.isOpen()) {
+      if (!backgroundWanted) {
+        LockSupport.park(this);
+        continue;
+      }
+      backgroundWanted = false;
+      Thread.interrupted(); // nobody may interrupt this thread into a busy loop
+      while (connection.isOpen() && connection.hasPending() && tryLead()) {
+        lead(null, Grace.FOREVER);
+      }
+    }
+  }
+
+  /** Stops the background reader, waiting at most {@code millis} for it. */
+  void close(long millis) {
+    Thread t;
+    synchronized (backgroundLock) {
+      t = background;
+    }
+    if (t != null && t != Thread.currentThread()) {
+      LockSupport.unpark(t);
+      try {
+        t.join(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
