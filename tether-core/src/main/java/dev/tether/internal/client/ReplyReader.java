@@ -85,7 +85,7 @@ final class ReplyReader {
           return;
         }
         if (now - spinEnd < 0) {
-          Thread.onSpinWait();
+          Thread.yield(); // lets a thread waiting for this core (perhaps our peer) run first
           continue;
         }
         // the background reader re-checks now and then whether anything is still pending

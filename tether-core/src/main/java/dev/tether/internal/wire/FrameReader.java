@@ -67,7 +67,7 @@ public final class FrameReader {
         return r == FRAME;
       }
       if (spinNanos > 0) {
-        Thread.onSpinWait();
+        Thread.yield(); // lets a thread waiting for this core (perhaps our peer) run first
       }
     }
   }
