@@ -49,6 +49,12 @@ class LaunchAndCallTest {
   }
 
   @Test
+  void voidMethodsReturnNormally() {
+    echo.nothing();
+    assertThat(echo.echo(3)).isEqualTo(3);
+  }
+
+  @Test
   void recordsCollectionsAndNullsRoundTrip() {
     Sample inner = new Sample("inner", -1, new byte[0], List.of(), Map.of(), Optional.empty(),
         null, null);

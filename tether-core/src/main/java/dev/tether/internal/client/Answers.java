@@ -24,7 +24,7 @@ final class Answers {
         connection.protocolError(msg, e);
         throw new TetherException(ErrorCode.PROTOCOL_ERROR, msg, e);
       }
-      if (value == null && codec.method().getReturnType().isPrimitive()) {
+      if (value == null && !codec.isVoid() && codec.method().getReturnType().isPrimitive()) {
         throw new TetherException(ErrorCode.INCOMPATIBLE, "the server answered null to "
             + describe(codec) + ", which returns " + codec.method().getReturnType());
       }
