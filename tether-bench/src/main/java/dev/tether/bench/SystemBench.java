@@ -1,0 +1,135 @@
+package dev.tether.bench;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One system of the side-by-side benchmark. {@link #run} starts it (a server JVM and a client in
+ * this JVM), measures every metric, and closes it; a metric that fails becomes an error row and
+ * the others still run, and a system that cannot start gets an error row for every metric.
+ */
+public abstract class SystemBench implements AutoCloseable {
+  /** Rounds a pending-call measurement produced, kept for the rows that follow it. */
+  private final Map<Metric, Row> extra = new EnumMap<>(Metric.class);
+  /** This system's name in the table. */
+  protected final String name;
+  /** How much to measure. */
+  protected final BenchPlan plan;
+
+  protected SystemBench(String name, BenchPlan plan) {
+    this.name = name;
+    this.plan = plan;
+  }
+
+  /** Starts the server JVM and connects. */
+  protected abstract void start() throws Exception;
+
+  /**
+   * Measures {@code metric}; may return rows of later metrics too (they are then not measured
+   * again). Unsupported metrics return {@link Row#notApplicable}.
+   */
+  protected abstract List<Row> measure(Metric metric) throws Exception;
+
+  /** The metrics this system has a row for. */
+  protected List<Metric> metrics() {
+    List<Metric> all = new ArrayList<>(List.of(Metric.values()));
+    all.remove(Metric.ONE_WAY);
+    return all;
+  }
+
+  /** Notes for the output, such as how the peer was set up. */
+  public List<String> notes() {
+    return List.of();
+  }
+
+  /** Runs everything and returns the rows, one per metric. Never throws. */
+  public final List<Row> run(java.io.PrintStream progress) {
+    List<Row> rows = new ArrayList<>();
+    try {
+      progress.println("[bench] " + name + ": starting");
+      start();
+    } catch (Throwable t) {
+      for (Metric m : metrics()) {
+        rows.add(Row.error(name, m, t));
+      }
+      closeQuietly();
+      return rows;
+    }
+    try {
+      for (Metric m : metrics()) {
+        Row done = extra.remove(m);
+        if (done != null) {
+          rows.add(done);
+          continue;
+        }
+        long t0 = System.nanoTime();
+        try {
+          for (Row r : measure(m)) {
+            if (r.metric() == m) {
+              rows.add(r);
+            } else {
+              extra.put(r.metric(), r);
+            }
+          }
+        } catch (Throwable t) {
+          rows.add(Row.error(name, m, t));
+          if (t instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+        }
+        progress.printf("[bench] %s: %s done in %.1f s%n", name, m.id(),
+            (System.nanoTime() - t0) / 1e9);
+      }
+    } finally {
+      closeQuietly();
+    }
+    return rows;
+  }
+
+  private void closeQuietly() {
+    try {
+      close();
+    } catch (Throwable ignored) {
+      // the server process is destroyed by ServerProcess either way
+    }
+  }
+
+  /** A single row in a list. */
+  protected static List<Row> one(Row r) {
+    return List.of(r);
+  }
+
+  /** Rows of {@code cancel_10k} (release, observe) and the memory metric, from the rounds. */
+  protected List<Row> pendingRows(Measure.PendingProbe probe, String note) throws Exception {
+    Histogram release = new Histogram();
+    Histogram observe = new Histogram();
+    double bytes = 0;
+    for (int i = 0; i < plan.pendingRounds(); i++) {
+      double[] r = Measure.pendingRound(plan.pendingCalls(), probe);
+      release.add((long) r[0]);
+      observe.add((long) r[1]);
+      bytes += r[2];
+    }
+    String what = plan.pendingCalls() + " calls, " + plan.pendingRounds() + " round(s)";
+    return List.of(
+        Row.of(name, Metric.CANCEL_10K_RELEASE, release, what + "; " + note),
+        Row.of(name, Metric.CANCEL_10K_OBSERVE, observe, what),
+        Row.value(name, Metric.MEM_PER_PENDING, bytes / plan.pendingRounds(),
+            plan.pendingRounds(), "used heap after GC, with minus without " + plan.pendingCalls()
+                + " pending calls, divided by " + plan.pendingCalls()));
+  }
+
+  /** A latency row. */
+  protected Row latencyRow(Metric m, Histogram h, String note) {
+    return Row.of(name, m, h, note);
+  }
+
+  /** The {@code throughput_16} row. */
+  protected Row throughputRow(Measure.Call call, String note) throws Exception {
+    double[] r = Measure.throughput(plan, 16, call);
+    return Row.value(name, Metric.THROUGHPUT_16, r[0], (long) r[1], note);
+  }
+}
