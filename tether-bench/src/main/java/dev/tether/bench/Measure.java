@@ -106,10 +106,22 @@ public final class Measure {
   }
 
   /**
+   * Cancel latencies and how many calls were discarded because the cancel reached the server
+   * before the server method ran.
+   */
+  public record CancelSamples(Histogram histogram, int discarded) {
+    /** A note for the row: what was measured, and the discards if any. */
+    public String note(String what) {
+      return discarded == 0 ? what : what + "; " + discarded
+          + " call(s) discarded (the cancel beat the server method)";
+    }
+  }
+
+  /**
    * Samples of (end time reported by the caller) minus (time just before the cancel). Before each
    * cancel the measuring thread waits until the call is pending, then {@code preCancelDelayNanos}.
    */
-  public static Histogram cancelLatency(BenchPlan plan, CancelProbe probe) throws Exception {
+  public static CancelSamples cancelLatency(BenchPlan plan, CancelProbe probe) throws Exception {
     int total = plan.cancelWarmup() + plan.samples();
     BlockingQueue<Long> ends = new ArrayBlockingQueue<>(1);
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -165,7 +177,7 @@ public final class Measure {
         Throwable t = failure.get();
         throw new IllegalStateException("the caller failed: " + t, t);
       }
-      return h;
+      return new CancelSamples(h, discarded);
     } finally {
       stop.set(true);
       caller.interrupt();

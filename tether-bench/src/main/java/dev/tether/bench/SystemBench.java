@@ -122,6 +122,12 @@ public abstract class SystemBench implements AutoCloseable {
                 + " pending calls, divided by " + plan.pendingCalls()));
   }
 
+  /** A row of cancel latencies. */
+  protected Row cancelRow(Metric m, Measure.CancelProbe probe, String note) throws Exception {
+    Measure.CancelSamples s = Measure.cancelLatency(plan, probe);
+    return Row.of(name, m, s.histogram(), s.note(note));
+  }
+
   /** A latency row. */
   protected Row latencyRow(Metric m, Histogram h, String note) {
     return Row.of(name, m, h, note);

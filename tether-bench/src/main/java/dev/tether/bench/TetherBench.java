@@ -54,9 +54,9 @@ public final class TetherBench extends SystemBench {
       case RTT_RECORD -> one(latencyRow(m, Measure.latency(plan, () -> svc.echoPayload(payload)),
           ""));
       case THROUGHPUT_16 -> one(throughputRow(() -> svc.echo(7), "16 threads, one connection"));
-      case CANCEL_RELEASE -> one(latencyRow(m, Measure.cancelLatency(plan, new ReleaseProbe()),
+      case CANCEL_RELEASE -> one(cancelRow(m, new ReleaseProbe(),
           "Cancellation.cancel(thread, ZERO) until the caller catches CallCancelledException"));
-      case CANCEL_OBSERVE -> one(latencyRow(m, Measure.cancelLatency(plan, new ObserveProbe()),
+      case CANCEL_OBSERVE -> one(cancelRow(m, new ObserveProbe(),
           "Cancellation.cancel(thread, 10 s) until Cancellation.isCancelled() is true"));
       case CANCEL_10K_RELEASE, CANCEL_10K_OBSERVE, MEM_PER_PENDING -> pendingRows(
           new PendingCalls(), "CompletableFuture methods, future.cancel(true)");
