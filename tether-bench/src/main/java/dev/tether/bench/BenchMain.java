@@ -94,10 +94,9 @@ public final class BenchMain {
     n.add("cancel_observe subtracts a System.nanoTime() read in this JVM (just before the cancel) "
         + "from one read in the server JVM (when the server method saw it). Both are "
         + "CLOCK_MONOTONIC on Linux, a single machine-wide clock, so the two compare directly.");
-    n.add(String.format(Locale.ROOT, "Cancel metrics wait until the call is pending plus %d us "
-        + "before cancelling, so that the call is on the wire and running on the server; samples "
-        + "where the cancel still beat the server method are discarded.",
-        plan.preCancelDelayNanos() / 1000));
+    n.add("cancel_release and cancel_observe cancel only once the server method runs: it stores "
+        + "its call's sequence number in a memory-mapped file shared with this JVM (outside every "
+        + "transport), and the canceller waits for that number, then cancels at once.");
     n.add("cancel_release uses no grace (Cancellation.cancel(thread, Duration.ZERO) for Tether): "
         + "it is the local cost of releasing the caller; the cancel still goes to the server.");
     n.add("cancel_10k: " + plan.pendingCalls() + " asynchronous calls pending on one connection, "

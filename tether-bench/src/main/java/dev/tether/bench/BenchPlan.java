@@ -10,11 +10,9 @@ package dev.tether.bench;
  * @param throughputMillis timed running time of {@code throughput_16}
  * @param pendingCalls calls pending at once in {@code cancel_10k} and the memory metric
  * @param pendingRounds repetitions of {@code cancel_10k}
- * @param preCancelDelayNanos how long the canceller waits after the call is pending, so that the
- *     call is on the wire and running on the server when the cancel is sent
  */
 public record BenchPlan(boolean quick, int samples, int warmup, long throughputWarmupMillis,
-    long throughputMillis, int pendingCalls, int pendingRounds, long preCancelDelayNanos) {
+    long throughputMillis, int pendingCalls, int pendingRounds) {
 
   /** Samples of the full run. */
   public static final int FULL_SAMPLES = 50_000;
@@ -22,10 +20,10 @@ public record BenchPlan(boolean quick, int samples, int warmup, long throughputW
   /** The plan for {@code --quick} or the full run, with {@code samples} when positive. */
   public static BenchPlan of(boolean quick, int samples) {
     if (quick) {
-      return new BenchPlan(true, samples > 0 ? samples : 500, 200, 200, 300, 10_000, 1, 100_000);
+      return new BenchPlan(true, samples > 0 ? samples : 500, 200, 200, 300, 10_000, 1);
     }
     return new BenchPlan(false, samples > 0 ? samples : FULL_SAMPLES, 20_000, 2_000, 5_000,
-        10_000, 3, 100_000);
+        10_000, 3);
   }
 
   /** Warm-up calls for the cancel metrics, whose calls are slower. */

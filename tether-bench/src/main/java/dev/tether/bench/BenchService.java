@@ -10,14 +10,18 @@ public interface BenchService {
   /** Returns {@code p}: the call of {@code rtt_record}. */
   Payload echoPayload(Payload p);
 
-  /** Blocks until cancelled (at most a minute), then returns 0: the call of {@code cancel_release}. */
-  int block();
+  /**
+   * Signals {@code seq} through the {@link StartSignal}, then blocks until cancelled (at most a
+   * minute) and returns 0: the call of {@code cancel_release}.
+   */
+  int block(int seq);
 
   /**
-   * Polls {@code Cancellation.isCancelled()} with {@link Thread#onSpinWait()} and returns
-   * {@link System#nanoTime()} when it sees the cancel (-1 after a minute): {@code cancel_observe}.
+   * Signals {@code seq}, then polls {@code Cancellation.isCancelled()} with
+   * {@link Thread#onSpinWait()} and returns {@link System#nanoTime()} when it sees the cancel (-1
+   * after a minute): the call of {@code cancel_observe}.
    */
-  long spinUntilCancelled();
+  long spinUntilCancelled(int seq);
 
   /** Stays pending until cancelled; counts the cancel on the server: {@code cancel_10k}. */
   CompletableFuture<Integer> awaitCancel();

@@ -24,9 +24,10 @@ public final class BenchServiceImpl implements BenchService {
   }
 
   @Override
-  public int block() {
+  public int block(int seq) {
     CountDownLatch cancelled = new CountDownLatch(1);
     try (Registration r = Cancellation.onCancel(cancelled::countDown)) {
+      StartSignal.started(seq);
       cancelled.await(1, TimeUnit.MINUTES);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -35,7 +36,8 @@ public final class BenchServiceImpl implements BenchService {
   }
 
   @Override
-  public long spinUntilCancelled() {
+  public long spinUntilCancelled(int seq) {
+    StartSignal.started(seq);
     return ServerCounters.spinUntil(Cancellation::isCancelled, MINUTE_NANOS);
   }
 

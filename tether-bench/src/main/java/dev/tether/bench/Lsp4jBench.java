@@ -46,7 +46,7 @@ public final class Lsp4jBench extends SystemBench {
 
   @Override
   protected void start() throws Exception {
-    server = ServerProcess.start("lsp4j", 60);
+    server = startServer("lsp4j");
     socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
     socket.setTcpNoDelay(true);
     executor = Executors.newCachedThreadPool(r -> {
@@ -115,8 +115,8 @@ public final class Lsp4jBench extends SystemBench {
     final AtomicReference<CompletableFuture<?>> current = new AtomicReference<>();
 
     @Override
-    public long call() throws Exception {
-      CompletableFuture<Integer> f = svc.block(1);
+    public long call(int seq) throws Exception {
+      CompletableFuture<Integer> f = svc.block(seq);
       current.set(f);
       try {
         boolean cancelled = awaitCancelled(f);
@@ -128,26 +128,17 @@ public final class Lsp4jBench extends SystemBench {
     }
 
     @Override
-    public boolean pending(Thread caller) {
-      return current.get() != null;
-    }
-
-    @Override
-    public void cancel(Thread caller) {
-      CompletableFuture<?> f = current.get();
-      if (f != null) {
-        f.cancel(true);
-      }
+    public void cancel(Thread caller) throws Exception {
+      // The server may signal before the caller has published the future it got back.
+      Measure.waitFor(() -> current.get() != null, "the caller's future");
+      current.get().cancel(true);
     }
   }
 
   /** The server spins until its future is cancelled; the caller reads the time back. */
   private final class ObserveProbe extends ReleaseProbe {
-    private int seq;
-
     @Override
-    public long call() throws Exception {
-      int mine = ++seq;
+    public long call(int mine) throws Exception {
       CompletableFuture<Long> f = svc.spin(mine);
       current.set(f);
       try {
@@ -291,15 +282,18 @@ public final class Lsp4jBench extends SystemBench {
     }
 
     @Override
-    public CompletableFuture<Integer> block(Integer ignored) {
+    public CompletableFuture<Integer> block(Integer seq) {
+      StartSignal.started(seq);
       return new CompletableFuture<>();
     }
 
     @Override
     public CompletableFuture<Long> spin(Integer seq) {
       CompletableFuture<Long> f = new CompletableFuture<>();
-      spinners.execute(() -> counters.seen(seq, ServerCounters.spinUntil(f::isCancelled,
-          MINUTE_NANOS)));
+      spinners.execute(() -> {
+        StartSignal.started(seq);
+        counters.seen(seq, ServerCounters.spinUntil(f::isCancelled, MINUTE_NANOS));
+      });
       return f;
     }
 

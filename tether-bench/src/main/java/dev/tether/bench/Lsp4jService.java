@@ -13,11 +13,11 @@ public interface Lsp4jService {
   @JsonRequest
   CompletableFuture<Payload> echoPayload(Payload p);
 
-  /** Pending until cancelled. */
+  /** Signals {@code seq}, then stays pending until cancelled. */
   @JsonRequest
-  CompletableFuture<Integer> block(Integer ignored);
+  CompletableFuture<Integer> block(Integer seq);
 
-  /** Spins until cancelled; records when under {@code seq}. */
+  /** Signals {@code seq}, then spins until cancelled; records when under {@code seq}. */
   @JsonRequest
   CompletableFuture<Long> spin(Integer seq);
 

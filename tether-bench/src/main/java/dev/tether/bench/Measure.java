@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -88,58 +89,64 @@ public final class Measure {
 
   /**
    * A call that a second thread cancels: {@link #cancelLatency} runs {@link #call} on a caller
-   * thread and {@link #pending} and {@link #cancel} on the measuring thread.
+   * thread and {@link #cancel} on the measuring thread once the server method signalled.
    */
   public interface CancelProbe {
     /**
-     * Caller thread: makes one call that waits for its cancel; returns the {@link System#nanoTime()}
+     * Caller thread: makes call number {@code seq}, whose server method signals {@code seq} through
+     * the {@link StartSignal} and then waits for its cancel; returns the {@link System#nanoTime()}
      * the metric ends at (when the caller was released, or when the server saw the cancel), or -1
      * to discard the sample.
      */
-    long call() throws Exception;
-
-    /** True once the call of {@code caller} is pending. */
-    boolean pending(Thread caller);
+    long call(int seq) throws Exception;
 
     /** Cancels the call pending on {@code caller}. */
     void cancel(Thread caller) throws Exception;
   }
 
   /**
-   * Cancel latencies and how many calls were discarded because the cancel reached the server
-   * before the server method ran.
+   * Cancel latencies and how many calls were discarded because they ended some other way (for
+   * example the cancel reached the server before the server method ran).
    */
   public record CancelSamples(Histogram histogram, int discarded) {
     /** A note for the row: what was measured, and the discards if any. */
     public String note(String what) {
-      return discarded == 0 ? what : what + "; " + discarded
-          + " call(s) discarded (the cancel beat the server method)";
+      return discarded == 0 ? what : what + "; " + discarded + " call(s) discarded";
     }
   }
 
   /**
    * Samples of (end time reported by the caller) minus (time just before the cancel). Before each
-   * cancel the measuring thread waits until the call is pending, then {@code preCancelDelayNanos}.
+   * cancel the measuring thread waits until the server method signals that it runs.
    */
-  public static CancelSamples cancelLatency(BenchPlan plan, CancelProbe probe) throws Exception {
+  public static CancelSamples cancelLatency(BenchPlan plan, StartSignal signal, CancelProbe probe)
+      throws Exception {
     int total = plan.cancelWarmup() + plan.samples();
+    int base = (int) signal.get();
     BlockingQueue<Long> ends = new ArrayBlockingQueue<>(1);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     AtomicBoolean stop = new AtomicBoolean();
+    // The measuring thread hands out one permit per call, so the caller never starts a call that
+    // nobody will cancel. The caller is never interrupted: an interrupt during a socket write
+    // would close the channel under every other call on the connection.
+    Semaphore go = new Semaphore(0);
     Thread caller = Thread.ofPlatform().daemon().name("bench-cancel-caller").start(() -> {
-      for (int i = 0; i < total * 2 && !stop.get(); i++) {
+      for (int k = 1; ; k++) {
+        try {
+          if (!go.tryAcquire(60, TimeUnit.SECONDS) || stop.get()) {
+            return;
+          }
+        } catch (InterruptedException e) {
+          return;
+        }
         long end;
         try {
-          end = probe.call();
+          end = probe.call(base + k);
         } catch (Throwable t) {
           failure.compareAndSet(null, t);
           end = Long.MIN_VALUE;
         }
-        try {
-          if (!ends.offer(end, 30, TimeUnit.SECONDS) || end == Long.MIN_VALUE) {
-            return;
-          }
-        } catch (InterruptedException e) {
+        if (!ends.offer(end) || end == Long.MIN_VALUE) {
           return;
         }
       }
@@ -147,17 +154,22 @@ public final class Measure {
     Histogram h = new Histogram();
     int discarded = 0;
     try {
-      for (int i = 0; i < total; ) {
-        waitFor(() -> probe.pending(caller) || failure.get() != null, "the call to be pending");
-        if (failure.get() != null) {
-          break;
-        }
-        LockSupport.parkNanos(plan.preCancelDelayNanos());
-        long t0 = System.nanoTime();
-        probe.cancel(caller);
-        Long end = ends.poll(30, TimeUnit.SECONDS);
-        if (end == null) {
-          throw new TimeoutException("the cancelled call did not end within 30 s");
+      for (int k = 1, i = 0; i < total; k++) {
+        long seq = base + k;
+        go.release();
+        waitFor(() -> signal.get() == seq || !ends.isEmpty(), "the server method to start");
+        Long end;
+        long t0 = 0;
+        if (signal.get() == seq) {
+          t0 = System.nanoTime();
+          probe.cancel(caller);
+          end = ends.poll(30, TimeUnit.SECONDS);
+          if (end == null) {
+            throw new TimeoutException("the cancelled call did not end within 30 s");
+          }
+        } else {
+          end = ends.take(); // it ended before its server method started: not a sample
+          end = end == Long.MIN_VALUE ? end : -1;
         }
         if (end == Long.MIN_VALUE) {
           break;
@@ -180,7 +192,7 @@ public final class Measure {
       return new CancelSamples(h, discarded);
     } finally {
       stop.set(true);
-      caller.interrupt();
+      go.release();
       caller.join(5_000);
     }
   }

@@ -40,7 +40,7 @@ public final class RawBench extends SystemBench {
 
   @Override
   protected void start() throws Exception {
-    server = ServerProcess.start(name, 60);
+    server = startServer(name);
     String a = server.address();
     if (uds) {
       channel = SocketChannel.open(StandardProtocolFamily.UNIX);

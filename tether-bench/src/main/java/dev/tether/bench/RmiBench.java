@@ -26,7 +26,7 @@ public final class RmiBench extends SystemBench {
 
   @Override
   protected void start() throws Exception {
-    server = ServerProcess.start("rmi", 60);
+    server = startServer("rmi");
     Registry registry = LocateRegistry.getRegistry("127.0.0.1", server.port());
     svc = (RmiService) registry.lookup("svc");
   }

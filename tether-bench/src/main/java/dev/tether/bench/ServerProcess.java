@@ -41,15 +41,17 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code ServerMain kind} and waits up to {@code timeoutSeconds} for its address.
+   * Starts {@code ServerMain kind}, with {@code jvmArgs} after the common ones, and waits up to {@code timeoutSeconds} for its address.
    *
    * @throws IOException when it cannot start, exits, or is not ready in time; the message has the
    *     tail of its standard error
    */
-  public static ServerProcess start(String kind, long timeoutSeconds) throws IOException {
+  public static ServerProcess start(String kind, long timeoutSeconds, List<String> jvmArgs)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaExecutable());
     cmd.addAll(SERVER_JVM_ARGS);
+    cmd.addAll(jvmArgs);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(ServerMain.class.getName());

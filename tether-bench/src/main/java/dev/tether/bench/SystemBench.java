@@ -17,6 +17,8 @@ public abstract class SystemBench implements AutoCloseable {
   protected final String name;
   /** How much to measure. */
   protected final BenchPlan plan;
+  /** Tells the cancel metrics when a server method runs; created before {@link #start()}. */
+  protected StartSignal signal;
 
   protected SystemBench(String name, BenchPlan plan) {
     this.name = name;
@@ -49,6 +51,7 @@ public abstract class SystemBench implements AutoCloseable {
     List<Row> rows = new ArrayList<>();
     try {
       progress.println("[bench] " + name + ": starting");
+      signal = StartSignal.create();
       start();
     } catch (Throwable t) {
       for (Metric m : metrics()) {
@@ -97,6 +100,11 @@ public abstract class SystemBench implements AutoCloseable {
     }
   }
 
+  /** Starts this system's server JVM, handing it the start signal. */
+  protected ServerProcess startServer(String kind) throws java.io.IOException {
+    return ServerProcess.start(kind, 60, List.of(signal.jvmArg()));
+  }
+
   /** A single row in a list. */
   protected static List<Row> one(Row r) {
     return List.of(r);
@@ -124,7 +132,7 @@ public abstract class SystemBench implements AutoCloseable {
 
   /** A row of cancel latencies. */
   protected Row cancelRow(Metric m, Measure.CancelProbe probe, String note) throws Exception {
-    Measure.CancelSamples s = Measure.cancelLatency(plan, probe);
+    Measure.CancelSamples s = Measure.cancelLatency(plan, signal, probe);
     return Row.of(name, m, s.histogram(), s.note(note));
   }
 

@@ -32,13 +32,14 @@ public final class TetherBench extends SystemBench {
   @Override
   protected void start() throws Exception {
     if (tcp) {
-      server = ServerProcess.start("tether-tcp", 60);
+      server = startServer("tether-tcp");
       tether = Tether.connect(server.address());
     } else {
       tether = Tether.launch(WorkerSpec.builder()
           .name("bench")
           .export("svc", BenchService.class, BenchServiceImpl.class)
           .jvmArgs(ServerProcess.SERVER_JVM_ARGS.toArray(String[]::new))
+          .jvmArgs(signal.jvmArg())
           .startTimeout(Duration.ofSeconds(60))
           .forwardOutput(false)
           .build());
@@ -106,19 +107,14 @@ public final class TetherBench extends SystemBench {
   /** Blocking call, cancelled with no grace; ends when the caller catches the exception. */
   private final class ReleaseProbe implements Measure.CancelProbe {
     @Override
-    public long call() {
+    public long call(int seq) {
       try (Registration r = Cancellation.enable()) {
-        svc.block();
+        svc.block(seq);
         return -1; // answered before the cancel: not a sample
       } catch (CallCancelledException e) {
         long now = System.nanoTime();
         return e.forced() ? now : -1;
       }
-    }
-
-    @Override
-    public boolean pending(Thread caller) {
-      return Cancellation.pendingCall(caller).isPresent();
     }
 
     @Override
@@ -130,17 +126,12 @@ public final class TetherBench extends SystemBench {
   /** Spinning call, cancelled with a grace; the server answers with when it saw the cancel. */
   private final class ObserveProbe implements Measure.CancelProbe {
     @Override
-    public long call() {
+    public long call(int seq) {
       try (Registration r = Cancellation.enable()) {
-        return svc.spinUntilCancelled();
+        return svc.spinUntilCancelled(seq);
       } catch (CallCancelledException e) {
         return -1; // the cancel reached the server before the method started: not a sample
       }
-    }
-
-    @Override
-    public boolean pending(Thread caller) {
-      return Cancellation.pendingCall(caller).isPresent();
     }
 
     @Override
