@@ -24,6 +24,7 @@ public final class BenchServiceImpl implements BenchService {
   }
 
   @Override
+  @SuppressWarnings("try") // the registration only needs closing
   public int block(int seq) {
     CountDownLatch cancelled = new CountDownLatch(1);
     try (Registration r = Cancellation.onCancel(cancelled::countDown)) {

@@ -180,11 +180,13 @@ public final class GrpcBench extends SystemBench {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     try {
       if (channel != null) {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       if (server != null) {
         server.close();
@@ -247,8 +249,12 @@ public final class GrpcBench extends SystemBench {
     }
 
     @Override
-    public void close() throws InterruptedException {
-      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    public void close() {
+      try {
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

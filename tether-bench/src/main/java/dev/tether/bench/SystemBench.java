@@ -41,6 +41,10 @@ public abstract class SystemBench implements AutoCloseable {
     return all;
   }
 
+  /** Closes the client and destroys the server JVM. */
+  @Override
+  public abstract void close() throws java.io.IOException;
+
   /** Notes for the output, such as how the peer was set up. */
   public List<String> notes() {
     return List.of();

@@ -67,6 +67,7 @@ public final class TetherBench extends SystemBench {
   }
 
   /** Round trip with cancellation enabled versus disabled, alternating blocks of calls. */
+  @SuppressWarnings("try") // registrations are only closed
   private Row overhead() throws Exception {
     Histogram off = new Histogram();
     Histogram on = new Histogram();
@@ -107,6 +108,7 @@ public final class TetherBench extends SystemBench {
   /** Blocking call, cancelled with no grace; ends when the caller catches the exception. */
   private final class ReleaseProbe implements Measure.CancelProbe {
     @Override
+    @SuppressWarnings("try") // the registration is only closed
     public long call(int seq) {
       try (Registration r = Cancellation.enable()) {
         svc.block(seq);
@@ -126,6 +128,7 @@ public final class TetherBench extends SystemBench {
   /** Spinning call, cancelled with a grace; the server answers with when it saw the cancel. */
   private final class ObserveProbe implements Measure.CancelProbe {
     @Override
+    @SuppressWarnings("try") // the registration is only closed
     public long call(int seq) {
       try (Registration r = Cancellation.enable()) {
         return svc.spinUntilCancelled(seq);
