@@ -4,6 +4,11 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One system of the side-by-side benchmark. {@link #run} starts it (a server JVM and a client in
@@ -11,6 +16,10 @@ import java.util.Map;
  * the others still run, and a system that cannot start gets an error row for every metric.
  */
 public abstract class SystemBench implements AutoCloseable {
+  /** Closes a system whose metric (or start) overran its time limit: blocked calls then fail. */
+  private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(
+      r -> Thread.ofPlatform().daemon().name("bench-watchdog").unstarted(r));
+
   /** Rounds a pending-call measurement produced, kept for the rows that follow it. */
   private final Map<Metric, Row> extra = new EnumMap<>(Metric.class);
   /** This system's name in the table. */
@@ -50,19 +59,31 @@ public abstract class SystemBench implements AutoCloseable {
     return List.of();
   }
 
+  /**
+   * How long starting, or one metric, may take before the watchdog closes the system; the system
+   * property {@code tether.bench.limitSeconds} overrides it.
+   */
+  private long limitSeconds() {
+    return Long.getLong("tether.bench.limitSeconds", plan.quick() ? 120 : 900);
+  }
+
   /** Runs everything and returns the rows, one per metric. Never throws. */
   public final List<Row> run(java.io.PrintStream progress) {
     List<Row> rows = new ArrayList<>();
+    boolean[] overran = new boolean[1];
+    ScheduledFuture<?> dog = watch(overran);
     try {
       progress.println("[bench] " + name + ": starting");
       signal = StartSignal.create();
       start();
     } catch (Throwable t) {
       for (Metric m : metrics()) {
-        rows.add(Row.error(name, m, t));
+        rows.add(Row.error(name, m, overran[0] ? overrun() : t));
       }
       closeQuietly();
       return rows;
+    } finally {
+      dog.cancel(false);
     }
     try {
       for (Metric m : metrics()) {
@@ -72,6 +93,7 @@ public abstract class SystemBench implements AutoCloseable {
           continue;
         }
         long t0 = System.nanoTime();
+        dog = watch(overran);
         try {
           for (Row r : measure(m)) {
             if (r.metric() == m) {
@@ -81,11 +103,13 @@ public abstract class SystemBench implements AutoCloseable {
             }
           }
         } catch (Throwable t) {
-          rows.add(Row.error(name, m, t));
+          rows.add(Row.error(name, m, overran[0] ? overrun() : t));
           if (t instanceof InterruptedException) {
             Thread.currentThread().interrupt();
             break;
           }
+        } finally {
+          dog.cancel(false);
         }
         progress.printf("[bench] %s: %s done in %.1f s%n", name, m.id(),
             (System.nanoTime() - t0) / 1e9);
@@ -94,6 +118,18 @@ public abstract class SystemBench implements AutoCloseable {
       closeQuietly();
     }
     return rows;
+  }
+
+  /** Closes this system (destroying its server) if the current step overruns its limit. */
+  private ScheduledFuture<?> watch(boolean[] overran) {
+    return WATCHDOG.schedule(() -> {
+      overran[0] = true;
+      closeQuietly();
+    }, limitSeconds(), TimeUnit.SECONDS);
+  }
+
+  private TimeoutException overrun() {
+    return new TimeoutException("took longer than " + limitSeconds() + " s; the system was closed");
   }
 
   private void closeQuietly() {
