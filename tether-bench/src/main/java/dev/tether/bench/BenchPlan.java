@@ -1,0 +1,33 @@
+package dev.tether.bench;
+
+/**
+ * How much to measure.
+ *
+ * @param quick the short run (structure checks, not numbers)
+ * @param samples timed samples per percentile metric
+ * @param warmup untimed calls before each latency metric
+ * @param throughputWarmupMillis untimed running time before {@code throughput_16}
+ * @param throughputMillis timed running time of {@code throughput_16}
+ * @param pendingCalls calls pending at once in {@code cancel_10k} and the memory metric
+ * @param pendingRounds repetitions of {@code cancel_10k}
+ */
+public record BenchPlan(boolean quick, int samples, int warmup, long throughputWarmupMillis,
+    long throughputMillis, int pendingCalls, int pendingRounds) {
+
+  /** Samples of the full run. */
+  public static final int FULL_SAMPLES = 50_000;
+
+  /** The plan for {@code --quick} or the full run, with {@code samples} when positive. */
+  public static BenchPlan of(boolean quick, int samples) {
+    if (quick) {
+      return new BenchPlan(true, samples > 0 ? samples : 500, 200, 200, 300, 10_000, 1);
+    }
+    return new BenchPlan(false, samples > 0 ? samples : FULL_SAMPLES, 20_000, 2_000, 5_000,
+        10_000, 3);
+  }
+
+  /** Warm-up calls for the cancel metrics, whose calls are slower. */
+  public int cancelWarmup() {
+    return Math.max(20, warmup / 10);
+  }
+}

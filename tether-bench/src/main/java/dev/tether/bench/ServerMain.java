@@ -1,0 +1,76 @@
+package dev.tether.bench;
+
+import dev.tether.TetherServer;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Main class of the server JVMs the benchmark starts ({@link ServerProcess}): starts the server of
+ * one peer, prints {@code READY <address>}, and exits when its standard input closes.
+ */
+public final class ServerMain {
+  private ServerMain() {}
+
+  /** {@code ServerMain tether-tcp|rmi|grpc|lsp4j|raw-uds|raw-tcp}. */
+  public static void main(String[] args) throws Exception {
+    if (args.length != 1) {
+      System.err.println("usage: ServerMain tether-tcp|rmi|grpc|lsp4j|raw-uds|raw-tcp");
+      System.exit(2);
+    }
+    AutoCloseable server;
+    String address;
+    switch (args[0]) {
+      case "tether-tcp" -> {
+        TetherServer s = TetherServer.builder()
+            .export("svc", BenchService.class, new BenchServiceImpl())
+            .listen("tcp:127.0.0.1:0")
+            .start();
+        server = s;
+        address = s.address();
+      }
+      case "rmi" -> {
+        RmiBench.Server s = RmiBench.Server.start();
+        server = s;
+        address = s.address();
+      }
+      case "grpc" -> {
+        GrpcBench.Server s = GrpcBench.Server.start();
+        server = s;
+        address = s.address();
+      }
+      case "lsp4j" -> {
+        Lsp4jBench.Server s = Lsp4jBench.Server.start();
+        server = s;
+        address = s.address();
+      }
+      case "raw-uds", "raw-tcp" -> {
+        RawBench.Server s = RawBench.Server.start(args[0].equals("raw-uds"));
+        server = s;
+        address = s.address();
+      }
+      default -> {
+        System.err.println("unknown server kind " + args[0]);
+        System.exit(2);
+        return;
+      }
+    }
+    System.out.println("READY " + address);
+    System.out.flush();
+    waitForEndOfInput(System.in);
+    try {
+      server.close();
+    } finally {
+      System.exit(0);
+    }
+  }
+
+  private static void waitForEndOfInput(InputStream in) {
+    try {
+      while (in.read() >= 0) {
+        // the parent never writes; EOF means it closed the pipe or died
+      }
+    } catch (IOException ignored) {
+      // treat as end of input
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package dev.tether.bench;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One system of the side-by-side benchmark. {@link #run} starts it (a server JVM and a client in
+ * this JVM), measures every metric, and closes it; a metric that fails becomes an error row and
+ * the others still run, and a system that cannot start gets an error row for every metric.
+ */
+public abstract class SystemBench implements AutoCloseable {
+  /** Closes a system whose metric (or start) overran its time limit: blocked calls then fail. */
+  private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(
+      r -> Thread.ofPlatform().daemon().name("bench-watchdog").unstarted(r));
+
+  /** Rounds a pending-call measurement produced, kept for the rows that follow it. */
+  private final Map<Metric, Row> extra = new EnumMap<>(Metric.class);
+  /** This system's name in the table. */
+  protected final String name;
+  /** How much to measure. */
+  protected final BenchPlan plan;
+  /** Tells the cancel metrics when a server method runs; created before {@link #start()}. */
+  protected StartSignal signal;
+
+  protected SystemBench(String name, BenchPlan plan) {
+    this.name = name;
+    this.plan = plan;
+  }
+
+  /** Starts the server JVM and connects. */
+  protected abstract void start() throws Exception;
+
+  /**
+   * Measures {@code metric}; may return rows of later metrics too (they are then not measured
+   * again). Unsupported metrics return {@link Row#notApplicable}.
+   */
+  protected abstract List<Row> measure(Metric metric) throws Exception;
+
+  /** The metrics this system has a row for. */
+  protected List<Metric> metrics() {
+    List<Metric> all = new ArrayList<>(List.of(Metric.values()));
+    all.remove(Metric.ONE_WAY);
+    return all;
+  }
+
+  /** Closes the client and destroys the server JVM. */
+  @Override
+  public abstract void close() throws java.io.IOException;
+
+  /** Notes for the output, such as how the peer was set up. */
+  public List<String> notes() {
+    return List.of();
+  }
+
+  /**
+   * How long starting, or one metric, may take before the watchdog closes the system; the system
+   * property {@code tether.bench.limitSeconds} overrides it.
+   */
+  private long limitSeconds() {
+    return Long.getLong("tether.bench.limitSeconds", plan.quick() ? 120 : 900);
+  }
+
+  /** Runs everything and returns the rows, one per metric. Never throws. */
+  public final List<Row> run(java.io.PrintStream progress) {
+    List<Row> rows = new ArrayList<>();
+    boolean[] overran = new boolean[1];
+    ScheduledFuture<?> dog = watch(overran);
+    try {
+      progress.println("[bench] " + name + ": starting");
+      signal = StartSignal.create();
+      start();
+    } catch (Throwable t) {
+      for (Metric m : metrics()) {
+        rows.add(Row.error(name, m, overran[0] ? overrun() : t));
+      }
+      closeQuietly();
+      return rows;
+    } finally {
+      dog.cancel(false);
+    }
+    try {
+      for (Metric m : metrics()) {
+        Row done = extra.remove(m);
+        if (done != null) {
+          rows.add(done);
+          continue;
+        }
+        long t0 = System.nanoTime();
+        dog = watch(overran);
+        try {
+          for (Row r : measure(m)) {
+            if (r.metric() == m) {
+              rows.add(r);
+            } else {
+              extra.put(r.metric(), r);
+            }
+          }
+        } catch (Throwable t) {
+          rows.add(Row.error(name, m, overran[0] ? overrun() : t));
+          if (t instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+        } finally {
+          dog.cancel(false);
+        }
+        progress.printf("[bench] %s: %s done in %.1f s%n", name, m.id(),
+            (System.nanoTime() - t0) / 1e9);
+      }
+    } finally {
+      closeQuietly();
+    }
+    return rows;
+  }
+
+  /** Closes this system (destroying its server) if the current step overruns its limit. */
+  private ScheduledFuture<?> watch(boolean[] overran) {
+    return WATCHDOG.schedule(() -> {
+      overran[0] = true;
+      closeQuietly();
+    }, limitSeconds(), TimeUnit.SECONDS);
+  }
+
+  private TimeoutException overrun() {
+    return new TimeoutException("took longer than " + limitSeconds() + " s; the system was closed");
+  }
+
+  private void closeQuietly() {
+    try {
+      close();
+    } catch (Throwable ignored) {
+      // the server process is destroyed by ServerProcess either way
+    }
+  }
+
+  /** Starts this system's server JVM, handing it the start signal. */
+  protected ServerProcess startServer(String kind) throws java.io.IOException {
+    return ServerProcess.start(kind, 60, List.of(signal.jvmArg()));
+  }
+
+  /** A single row in a list. */
+  protected static List<Row> one(Row r) {
+    return List.of(r);
+  }
+
+  /** Rows of {@code cancel_10k} (release, observe) and the memory metric, from the rounds. */
+  protected List<Row> pendingRows(Measure.PendingProbe probe, String note) throws Exception {
+    Histogram release = new Histogram();
+    Histogram observe = new Histogram();
+    double bytes = 0;
+    for (int i = 0; i < plan.pendingRounds(); i++) {
+      double[] r = Measure.pendingRound(plan.pendingCalls(), probe);
+      release.add((long) r[0]);
+      observe.add((long) r[1]);
+      bytes += r[2];
+    }
+    String what = plan.pendingCalls() + " calls, " + plan.pendingRounds() + " round(s)";
+    return List.of(
+        Row.of(name, Metric.CANCEL_10K_RELEASE, release, what + "; " + note),
+        Row.of(name, Metric.CANCEL_10K_OBSERVE, observe, what),
+        Row.value(name, Metric.MEM_PER_PENDING, bytes / plan.pendingRounds(),
+            plan.pendingRounds(), "used heap after GC, with minus without " + plan.pendingCalls()
+                + " pending calls, divided by " + plan.pendingCalls()));
+  }
+
+  /** A row of cancel latencies. */
+  protected Row cancelRow(Metric m, Measure.CancelProbe probe, String note) throws Exception {
+    Measure.CancelSamples s = Measure.cancelLatency(plan, signal, probe);
+    return Row.of(name, m, s.histogram(), s.note(note));
+  }
+
+  /** A latency row. */
+  protected Row latencyRow(Metric m, Histogram h, String note) {
+    return Row.of(name, m, h, note);
+  }
+
+  /** The {@code throughput_16} row. */
+  protected Row throughputRow(Measure.Call call, String note) throws Exception {
+    double[] r = Measure.throughput(plan, 16, call);
+    return Row.value(name, Metric.THROUGHPUT_16, r[0], (long) r[1], note);
+  }
+}

@@ -1,0 +1,201 @@
+package dev.tether.bench;
+
+import dev.tether.CallCancelledException;
+import dev.tether.CancelResult;
+import dev.tether.Cancellation;
+import dev.tether.Registration;
+import dev.tether.Tether;
+import dev.tether.WorkerSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Tether itself: over its default Unix-domain socket to a worker started with
+ * {@link Tether#launch}, or over loopback TCP to a {@code TetherServer} in a {@link ServerProcess}.
+ */
+public final class TetherBench extends SystemBench {
+  private static final Duration OBSERVE_GRACE = Duration.ofSeconds(10);
+
+  private final boolean tcp;
+  private ServerProcess server;
+  private Tether tether;
+  private BenchService svc;
+
+  /** Tether over Unix-domain sockets ({@code tcp == false}) or loopback TCP. */
+  public TetherBench(boolean tcp, BenchPlan plan) {
+    super(tcp ? Table.TETHER_TCP : Table.TETHER, plan);
+    this.tcp = tcp;
+  }
+
+  @Override
+  protected void start() throws Exception {
+    if (tcp) {
+      server = startServer("tether-tcp");
+      tether = Tether.connect(server.address());
+    } else {
+      tether = Tether.launch(WorkerSpec.builder()
+          .name("bench")
+          .export("svc", BenchService.class, BenchServiceImpl.class)
+          .jvmArgs(ServerProcess.SERVER_JVM_ARGS.toArray(String[]::new))
+          .jvmArgs(signal.jvmArg())
+          .startTimeout(Duration.ofSeconds(60))
+          .forwardOutput(false)
+          .build());
+    }
+    svc = tether.get(BenchService.class, "svc");
+  }
+
+  @Override
+  protected List<Row> measure(Metric m) throws Exception {
+    Payload payload = Payload.sample();
+    return switch (m) {
+      case RTT -> one(latencyRow(m, Measure.latency(plan, () -> svc.echo(7)), ""));
+      case RTT_RECORD -> one(latencyRow(m, Measure.latency(plan, () -> svc.echoPayload(payload)),
+          ""));
+      case THROUGHPUT_16 -> one(throughputRow(() -> svc.echo(7), "16 threads, one connection"));
+      case CANCEL_RELEASE -> one(cancelRow(m, new ReleaseProbe(),
+          "Cancellation.cancel(thread, ZERO) until the caller catches CallCancelledException"));
+      case CANCEL_OBSERVE -> one(cancelRow(m, new ObserveProbe(),
+          "Cancellation.cancel(thread, 10 s) until Cancellation.isCancelled() is true"));
+      case CANCEL_10K_RELEASE, CANCEL_10K_OBSERVE, MEM_PER_PENDING -> pendingRows(
+          new PendingCalls(), "CompletableFuture methods, future.cancel(true)");
+      case CANCEL_OVERHEAD -> one(overhead());
+      default -> one(Row.notApplicable(name, m, "not measured for this system"));
+    };
+  }
+
+  /** Round trip with cancellation enabled versus disabled, alternating blocks of calls. */
+  @SuppressWarnings("try") // registrations are only closed
+  private Row overhead() throws Exception {
+    Histogram off = new Histogram();
+    Histogram on = new Histogram();
+    int block = 500;
+    for (int i = 0; i < plan.warmup(); i++) {
+      try (Registration r = i % 2 == 0 ? Cancellation.enable() : () -> {}) {
+        svc.echo(i);
+      }
+    }
+    for (int done = 0; done < plan.samples(); done += block) {
+      int n = Math.min(block, plan.samples() - done);
+      for (int i = 0; i < n; i++) {
+        long t0 = System.nanoTime();
+        svc.echo(i);
+        off.add(System.nanoTime() - t0);
+      }
+      try (Registration r = Cancellation.enable()) {
+        for (int i = 0; i < n; i++) {
+          long t0 = System.nanoTime();
+          svc.echo(i);
+          on.add(System.nanoTime() - t0);
+        }
+      }
+    }
+    double p50 = percent(on.percentile(50), off.percentile(50));
+    double p99 = percent(on.percentile(99), off.percentile(99));
+    double mean = percent(on.mean(), off.mean());
+    return new Row(name, Metric.CANCEL_OVERHEAD, p50, p99, mean, on.count() + off.count(), "",
+        String.format(java.util.Locale.ROOT,
+            "rtt p50 enabled %.2f us vs disabled %.2f us; alternating blocks of %d calls",
+            on.percentile(50) / 1e3, off.percentile(50) / 1e3, block));
+  }
+
+  private static double percent(double on, double off) {
+    return (on / off - 1) * 100;
+  }
+
+  /** Blocking call, cancelled with no grace; ends when the caller catches the exception. */
+  private final class ReleaseProbe implements Measure.CancelProbe {
+    @Override
+    @SuppressWarnings("try") // the registration is only closed
+    public long call(int seq) {
+      try (Registration r = Cancellation.enable()) {
+        svc.block(seq);
+        return -1; // answered before the cancel: not a sample
+      } catch (CallCancelledException e) {
+        long now = System.nanoTime();
+        return e.forced() ? now : -1;
+      }
+    }
+
+    @Override
+    public void cancel(Thread caller) {
+      Cancellation.cancel(caller, Duration.ZERO);
+    }
+  }
+
+  /** Spinning call, cancelled with a grace; the server answers with when it saw the cancel. */
+  private final class ObserveProbe implements Measure.CancelProbe {
+    @Override
+    @SuppressWarnings("try") // the registration is only closed
+    public long call(int seq) {
+      try (Registration r = Cancellation.enable()) {
+        return svc.spinUntilCancelled(seq);
+      } catch (CallCancelledException e) {
+        return -1; // the cancel reached the server before the method started: not a sample
+      }
+    }
+
+    @Override
+    public void cancel(Thread caller) {
+      CancelResult r = Cancellation.cancel(caller, OBSERVE_GRACE);
+      if (r != CancelResult.ANSWERED && r != CancelResult.ACKNOWLEDGED) {
+        throw new IllegalStateException("cancel ended " + r + ", expected ANSWERED");
+      }
+    }
+  }
+
+  /** Asynchronous calls pending on one connection, each cancelled through its future. */
+  private final class PendingCalls implements Measure.PendingProbe {
+    private final List<CompletableFuture<Integer>> calls = new ArrayList<>();
+
+    @Override
+    public void reset(int n) {
+      svc.resetCancelCount(n);
+    }
+
+    @Override
+    public void start(Runnable released) {
+      CompletableFuture<Integer> f = svc.awaitCancel();
+      f.whenComplete((v, t) -> released.run());
+      calls.add(f);
+    }
+
+    @Override
+    public CancelProgress progress() {
+      return svc.cancelProgress();
+    }
+
+    @Override
+    public void cancelAll() {
+      for (CompletableFuture<Integer> f : calls) {
+        f.cancel(true);
+      }
+    }
+
+    @Override
+    public void clear() {
+      calls.clear();
+    }
+  }
+
+  @Override
+  public List<String> notes() {
+    return tcp ? List.of() : List.of("tether-uds: worker JVM started by Tether.launch, "
+        + "Unix-domain socket; every call is served on its own virtual thread.");
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (tether != null) {
+        tether.close();
+      }
+    } finally {
+      if (server != null) {
+        server.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package dev.tether.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the whole side-by-side benchmark with {@code --quick} and tiny sample counts and checks the
+ * structure of its output: every row, finite positive numbers, parseable RATIO lines. It asserts
+ * nothing about timing.
+ */
+class BenchQuickTest {
+  private static final Pattern RATIO =
+      Pattern.compile("^(RATIO|RATIO_TCP) ([a-z0-9_]+) ([a-z0-9-]+) ([0-9.]+)$");
+
+  @Test
+  @Timeout(180)
+  void quickRunPrintsEveryRowAndParseableRatios(@TempDir Path dir) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    Path md = dir.resolve("bench.md");
+    int code = BenchMain.run(new String[] {"--quick", "--samples", "100", "--markdown",
+        md.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(progress, true, StandardCharsets.UTF_8));
+    String report = out.toString(StandardCharsets.UTF_8);
+    System.out.println(report);
+    System.out.println(progress.toString(StandardCharsets.UTF_8));
+
+    assertThat(code).isZero();
+    assertThat(Files.readString(md)).isEqualTo(report);
+    Map<String, String[]> rows = tableRows(report);
+    for (String system : BenchOptions.SYSTEMS) {
+      for (Metric m : Metric.values()) {
+        boolean raw = system.startsWith("raw-");
+        if (m == Metric.ONE_WAY && !raw) {
+          continue;
+        }
+        String[] cells = rows.get(system + "/" + m.id());
+        assertThat(cells).as("row %s %s", system, m.id()).isNotNull();
+        String first = cells[2];
+        assertThat(first).as("%s %s", system, m.id()).doesNotStartWith("error");
+        if (first.startsWith("n/a: ")) {
+          assertThat(first.length()).as("n/a needs a reason").isGreaterThan(10);
+          continue;
+        }
+        checkNumbers(system, m, cells);
+      }
+    }
+    // Rows that must be measured, not n/a.
+    for (String system : List.of("tether-uds", "tether-tcp", "grpc", "lsp4j")) {
+      for (Metric m : List.of(Metric.RTT, Metric.RTT_RECORD, Metric.THROUGHPUT_16,
+          Metric.CANCEL_RELEASE, Metric.CANCEL_OBSERVE, Metric.CANCEL_10K_RELEASE,
+          Metric.CANCEL_10K_OBSERVE, Metric.MEM_PER_PENDING)) {
+        assertThat(rows.get(system + "/" + m.id())[2]).as("%s %s", system, m.id())
+            .doesNotStartWith("n/a");
+      }
+    }
+    assertThat(rows.get("tether-uds/cancel_overhead")[2]).doesNotStartWith("n/a");
+    assertThat(rows.get("rmi/rtt")[2]).doesNotStartWith("n/a");
+    assertThat(rows.get("rmi/cancel_release")[2]).startsWith("n/a");
+
+    List<String> ratios = ratioLines(report);
+    assertThat(ratios).isNotEmpty();
+    for (String peer : Table.PEERS) {
+      assertThat(ratios).contains("RATIO rtt_p50 " + peer);
+    }
+    for (String peer : Table.TCP_PEERS) {
+      assertThat(ratios).contains("RATIO_TCP rtt_p50 " + peer);
+    }
+    assertThat(ratios).contains("RATIO cancel_release_p50 grpc", "RATIO cancel_observe_p99 lsp4j",
+        "RATIO throughput_16 rmi", "RATIO mem_per_pending grpc");
+    assertThat(report).contains("CLOCK_MONOTONIC");
+  }
+
+  private static void checkNumbers(String system, Metric m, String[] cells) {
+    List<Double> values = new ArrayList<>();
+    for (int i = 2; i <= 4; i++) {
+      if (!cells[i].equals("-")) {
+        values.add(Double.parseDouble(cells[i]));
+      }
+    }
+    assertThat(values).as("%s %s numbers", system, m.id()).isNotEmpty();
+    for (double v : values) {
+      assertThat(Double.isFinite(v)).as("%s %s finite", system, m.id()).isTrue();
+      if (m != Metric.CANCEL_OVERHEAD) { // a difference of two noisy medians may be negative
+        assertThat(v).as("%s %s positive", system, m.id()).isPositive();
+      }
+    }
+    if (m.hasPercentiles()) {
+      assertThat(cells[2]).isNotEqualTo("-");
+      assertThat(cells[3]).isNotEqualTo("-");
+    }
+    assertThat(cells[5]).isEqualTo(m.unit());
+    assertThat(Long.parseLong(cells[6])).isPositive();
+  }
+
+  /** "system/metric" to the row's cells (0 = system, 1 = metric, 2 = p50...). */
+  private static Map<String, String[]> tableRows(String report) {
+    Map<String, String[]> rows = new HashMap<>();
+    for (String line : report.split("\n")) {
+      if (!line.startsWith("| ") || line.startsWith("| system ")) {
+        continue;
+      }
+      String[] raw = line.substring(1, line.length() - 1).split("\\|", -1);
+      String[] cells = new String[raw.length];
+      for (int i = 0; i < raw.length; i++) {
+        cells[i] = raw[i].trim();
+      }
+      assertThat(cells).as("columns of %s", line).hasSize(8);
+      assertThat(rows.put(cells[0] + "/" + cells[1], cells)).as("duplicate row %s", line).isNull();
+    }
+    return rows;
+  }
+
+  /** "RATIO key peer" of every RATIO line, after checking that the line parses. */
+  private static List<String> ratioLines(String report) {
+    List<String> keys = new ArrayList<>();
+    for (String line : report.split("\n")) {
+      if (!line.startsWith("RATIO")) {
+        continue;
+      }
+      Matcher m = RATIO.matcher(line);
+      assertThat(m.matches()).as("RATIO line '%s'", line).isTrue();
+      double v = Double.parseDouble(m.group(4));
+      assertThat(Double.isFinite(v) && v > 0).as(line).isTrue();
+      keys.add(m.group(1) + " " + m.group(2) + " " + m.group(3));
+    }
+    return keys;
+  }
+}
