@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** Tether's side of the benchmark service. Each call runs on its own virtual thread. */
+/** Tether's side of the benchmark service (the server decides where each call runs). */
 public final class BenchServiceImpl implements BenchService {
   private static final long MINUTE_NANOS = TimeUnit.MINUTES.toNanos(1);
 

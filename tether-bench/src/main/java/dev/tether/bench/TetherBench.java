@@ -183,7 +183,9 @@ public final class TetherBench extends SystemBench {
   @Override
   public List<String> notes() {
     return tcp ? List.of() : List.of("tether-uds: worker JVM started by Tether.launch, "
-        + "Unix-domain socket; every call is served on its own virtual thread.");
+        + "Unix-domain socket; default options (idle strategy: 50 us of polling, yielding, "
+        + "before a waiting thread blocks); methods that have been fast run on the server's "
+        + "reader thread, others on pooled platform threads, then virtual threads.");
   }
 
   @Override

@@ -71,7 +71,7 @@ public class FrameBench {
         ? BenchService.class.getMethod("echo", int.class)
         : BenchService.class.getMethod("echoPayload", Payload.class));
     args = call.equals("echo") ? new Object[] {7} : new Object[] {Payload.sample()};
-    writer = new FrameWriter(new MemoryLink(new byte[0]));
+    writer = new FrameWriter(new MemoryLink(new byte[0]), e -> { });
     ByteWriter w = new ByteWriter(2048);
     Frames.beginCall(w, 42, 0, 1, -1);
     codec.encodeArgs(w, args);

@@ -33,6 +33,21 @@ final class MemoryLink implements Link {
   }
 
   @Override
+  public int tryRead(ByteBuffer dst) {
+    return read(dst);
+  }
+
+  @Override
+  public boolean awaitReadable(long timeoutNanos) {
+    return replay.length > 0;
+  }
+
+  @Override
+  public void wakeupReader() {
+    // reads never block
+  }
+
+  @Override
   public void write(ByteBuffer src) {
     if (sink.remaining() < src.remaining()) {
       sink.clear();

@@ -60,7 +60,8 @@ public final class ClientConnection implements AutoCloseable {
     this.link = link;
     this.options = options;
     this.reader = new FrameReader(link, options.maxFrameBytes());
-    this.writer = new FrameWriter(link);
+    this.writer = new FrameWriter(link,
+        e -> fail("connection to " + link.peer() + " lost while sending", e));
     this.peer = link.peer();
   }
 
@@ -196,7 +197,12 @@ public final class ClientConnection implements AutoCloseable {
     call.markSent();
   }
 
-  /** Best effort: the call ends one way or another even if this frame is lost. */
+  /**
+   * Best effort: the call ends one way or another even if this frame is lost. A cancel with a
+   * grace is written at once (the server should hear of it as soon as possible); the note that a
+   * released caller gave up is queued for a background flush, so cancelling thousands of calls
+   * costs no system call per cancel.
+   */
   void sendCancel(int id, boolean callerReleased, long graceNanos) {
     if (failure != null) {
       return;
@@ -204,7 +210,11 @@ public final class ClientConnection implements AutoCloseable {
     ByteWriter w = FrameBuffers.acquire();
     try {
       Frames.cancel(w, id, callerReleased, graceNanos);
-      writer.write(w);
+      if (callerReleased) {
+        writer.writeSoon(w);
+      } else {
+        writer.write(w);
+      }
     } catch (IOException e) {
       fail("connection to " + peer + " lost while sending a cancel", e);
     } finally {

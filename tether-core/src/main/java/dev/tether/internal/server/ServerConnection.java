@@ -50,7 +50,7 @@ final class ServerConnection {
     this.server = server;
     this.link = link;
     this.reader = new FrameReader(link, server.options().maxFrameBytes());
-    this.writer = new FrameWriter(link);
+    this.writer = new FrameWriter(link, e -> close("connection to " + link.peer() + " lost: " + e));
     this.peer = link.peer();
     this.handshakeTimeout =
         Timers.schedule(link::close, server.options().handshakeTimeout().toNanos());

@@ -4,29 +4,134 @@ import dev.tether.internal.codec.ByteWriter;
 import dev.tether.internal.transport.Link;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
- * Writes finished frames to a {@link Link}, one at a time, from any thread. A frame is written
- * whole or the link is broken: the caller must close the connection on {@link IOException}.
+ * Writes finished frames to a {@link Link} from any thread, combining them under load.
+ *
+ * <p>The thread that finds the link free writes its frame at once, together with any frames
+ * other threads queued meanwhile, in as few system calls as they fit. A thread that finds the
+ * link busy queues a copy of its frame and returns: the writing thread picks it up before it lets
+ * go (a combining writer, so writers never wait for each other). {@link #writeSoon} only queues and
+ * leaves the writing to a background flush, for bursts (thousands of cancels) that should not cost
+ * the sender a system call each. Frames from one thread keep their order.
+ *
+ * <p>A write that fails breaks the link: the failure goes to the {@code onError} callback (and is
+ * thrown to the thread that was writing), which must close the connection.
  */
 public final class FrameWriter {
-  private final Link link;
-  private final ReentrantLock lock = new ReentrantLock();
+  private static final int BATCH_BYTES = 64 * 1024;
 
-  /** Creates a writer for {@code link}. */
-  public FrameWriter(Link link) {
+  private final Link link;
+  private final Consumer<IOException> onError;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ConcurrentLinkedQueue<byte[]> queued = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean flushScheduled = new AtomicBoolean();
+  private final ByteBuffer batch = ByteBuffer.allocateDirect(BATCH_BYTES); // guarded by lock
+
+  /** Creates a writer for {@code link}; {@code onError} hears of failed background writes. */
+  public FrameWriter(Link link, Consumer<IOException> onError) {
     this.link = link;
+    this.onError = onError;
   }
 
-  /** Writes the frame built in {@code frame} (see {@link Frames}). */
+  /** Writes the frame built in {@code frame} (see {@link Frames}), or queues it if others write. */
   public void write(ByteWriter frame) throws IOException {
-    ByteBuffer bytes = ByteBuffer.wrap(frame.array(), 0, frame.size());
-    lock.lock();
+    ByteWriter own = frame;
+    if (!lock.tryLock()) {
+      queued.add(copyOf(frame));
+      if (!lock.tryLock()) {
+        return; // the thread holding the lock writes it before letting go
+      }
+      own = null; // queued already
+    }
     try {
-      link.write(bytes);
+      flush(own);
     } finally {
       lock.unlock();
     }
+    drainLeftovers();
+  }
+
+  /**
+   * Queues the frame and returns at once; a background flush writes it (with whatever else is
+   * queued) shortly. For frames whose delay of a few microseconds does not matter.
+   */
+  public void writeSoon(ByteWriter frame) {
+    queued.add(copyOf(frame));
+    if (flushScheduled.compareAndSet(false, true)) {
+      Thread.ofVirtual().name("tether-flush").start(this::backgroundFlush);
+    }
+  }
+
+  private void backgroundFlush() {
+    try {
+      do {
+        flushScheduled.set(false);
+        lock.lock();
+        try {
+          flush(null);
+        } finally {
+          lock.unlock();
+        }
+      } while (!queued.isEmpty() && flushScheduled.compareAndSet(false, true));
+    } catch (IOException e) {
+      onError.accept(e);
+    }
+  }
+
+  /** Frames queued while the lock was held may be left; whoever can take the lock writes them. */
+  private void drainLeftovers() throws IOException {
+    while (!queued.isEmpty() && lock.tryLock()) {
+      try {
+        flush(null);
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** Writes the queued frames, then {@code own} (may be null), batching what fits. Lock held. */
+  private void flush(ByteWriter own) throws IOException {
+    batch.clear();
+    byte[] q;
+    while ((q = queued.poll()) != null) {
+      put(q, 0, q.length);
+    }
+    if (own != null) {
+      put(own.array(), 0, own.size());
+    }
+    send();
+  }
+
+  private void put(byte[] bytes, int off, int len) throws IOException {
+    if (len > batch.remaining()) {
+      send();
+      if (len > batch.capacity()) {
+        link.write(ByteBuffer.wrap(bytes, off, len));
+        return;
+      }
+    }
+    batch.put(bytes, off, len);
+  }
+
+  private void send() throws IOException {
+    batch.flip();
+    try {
+      if (batch.hasRemaining()) {
+        link.write(batch);
+      }
+    } finally {
+      batch.clear();
+    }
+  }
+
+  private static byte[] copyOf(ByteWriter frame) {
+    byte[] copy = new byte[frame.size()];
+    System.arraycopy(frame.array(), 0, copy, 0, copy.length);
+    return copy;
   }
 }
