@@ -18,6 +18,7 @@ final class ServerCall {
   private Thread thread;
   private boolean finished;
   private boolean callerReleased;
+  private boolean orphaned;
   private long releasedNanos;
 
   ServerCall(ServerConnection connection, int id, ExportedObject object, int method,
@@ -52,28 +53,38 @@ final class ServerCall {
 
   /**
    * Marks the call finished. Returns false if it already was. Afterwards
-   * {@link #wasCallerReleased()} says whether the answer must be dropped.
+   * {@link #wasCallerReleased()} says whether the answer must be dropped. An orphan leaves the
+   * tracker here.
    */
-  synchronized boolean finish() {
+  synchronized boolean finish(OrphanTracker orphans) {
     if (finished) {
       return false;
     }
     finished = true;
     thread = null;
+    if (orphaned) {
+      orphans.finished(this);
+    }
     return true;
   }
 
-  /**
-   * Records that the caller gave up. Returns true when the call is still running, so it has just
-   * become an orphan.
-   */
-  synchronized boolean releaseCaller() {
-    if (callerReleased) {
-      return false;
+  /** Records that the caller gave up: whatever the call answers from now on is dropped. */
+  synchronized void releaseCaller() {
+    if (!callerReleased) {
+      callerReleased = true;
+      releasedNanos = System.nanoTime();
     }
-    callerReleased = true;
-    releasedNanos = System.nanoTime();
-    return !finished;
+  }
+
+  /**
+   * If the caller gave up and the call still runs, makes it an orphan (once) in {@code orphans}.
+   * Done under this call's lock, so it cannot race with {@link #finish}.
+   */
+  synchronized void orphanIfRunning(OrphanTracker orphans) {
+    if (callerReleased && !finished && !orphaned) {
+      orphaned = true;
+      orphans.add(this);
+    }
   }
 
   synchronized boolean wasCallerReleased() {

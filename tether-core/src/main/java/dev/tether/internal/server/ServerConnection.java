@@ -142,11 +142,12 @@ final class ServerConnection {
     }
     closed = true;
     link.close();
+    for (ServerCall c : calls.values()) {
+      c.releaseCaller(); // nobody is left to answer
+    }
     connectionNode.cancel(CancelReason.of(why, 0));
     for (ServerCall c : calls.values()) {
-      if (c.releaseCaller()) {
-        server.orphans().add(c);
-      }
+      c.orphanIfRunning(server.orphans()); // still running after hearing the cancel
     }
     server.connectionClosed(this);
   }
@@ -215,14 +216,13 @@ final class ServerConnection {
 
   /** Marks the call finished; false when no answer must be sent. */
   private boolean finish(ServerCall call) {
-    if (!call.finish()) {
+    if (!call.finish(server.orphans())) {
       return false;
     }
     calls.remove(call.id, call);
     call.node.close();
     server.callFinished();
     if (call.wasCallerReleased()) {
-      server.orphans().finished(call);
       return false; // the caller gave up: drop the answer
     }
     return !closed;
@@ -358,9 +358,12 @@ final class ServerConnection {
       if (call == null) {
         return; // already answered
       }
+      if (callerReleased) {
+        call.releaseCaller(); // before the cancel, so an answer it provokes is dropped
+      }
       call.node.cancel(CancelReason.of("cancelled by the caller", graceNanos));
-      if (callerReleased && call.releaseCaller()) {
-        server.orphans().add(call);
+      if (callerReleased) {
+        call.orphanIfRunning(server.orphans()); // still running after hearing the cancel
       }
     }
 
