@@ -13,7 +13,7 @@ final class AsyncCall extends PendingCall {
   private volatile CancelNode.Removal scopeRegistration;
 
   AsyncCall(ClientConnection connection, int id, MethodCodec codec) {
-    super(connection, id, Answers.describe(codec), null);
+    super(connection, id, codec, null);
     this.codec = codec;
     this.future = new RemoteFuture<>(this);
   }

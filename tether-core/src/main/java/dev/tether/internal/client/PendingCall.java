@@ -37,7 +37,7 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
 
   final ClientConnection connection;
   final int id;
-  final String description;
+  private final Object what; // a MethodCodec or a String; rendered only by toString
   private final Thread caller;
   private volatile Object outcome;
   private volatile long releaseAt = Grace.FOREVER;
@@ -52,10 +52,10 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
   private long graceNanos = Grace.FOREVER;
   private ScheduledFuture<?> releaseTimer;
 
-  PendingCall(ClientConnection connection, int id, String description, Thread caller) {
+  PendingCall(ClientConnection connection, int id, Object what, Thread caller) {
     this.connection = connection;
     this.id = id;
-    this.description = description;
+    this.what = what;
     this.caller = caller;
   }
 
@@ -363,6 +363,7 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
 
   @Override
   public String toString() {
-    return "call " + id + " " + description;
+    return "call " + id + " "
+        + (what instanceof dev.tether.internal.codec.MethodCodec c ? Answers.describe(c) : what);
   }
 }

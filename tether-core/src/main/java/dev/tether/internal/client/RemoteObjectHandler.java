@@ -84,7 +84,7 @@ public final class RemoteObjectHandler implements InvocationHandler {
     try {
       encode(frame, id, index, codec, args, scope);
       PendingCall call = connection.register(
-          new PendingCall(connection, id, Answers.describe(codec), Thread.currentThread()));
+          new PendingCall(connection, id, codec, Thread.currentThread()));
       CancelNode.Removal inScope = scope == null ? null : scope.addListener(call);
       ThreadCancelState thread = ThreadCancelState.currentIfEnabled();
       if (thread != null) {
