@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * The command line of {@code ./tether bench}:
- * {@code [--quick] [--samples N] [--only a,b,...] [--markdown FILE]}.
+ * {@code [--quick] [--samples N] [--only a,b,...] [--markdown FILE] [--tether-spin NANOS]};
+ * the last sets Tether's idle strategy (default: Tether's own default).
  *
  * @param quick the short run
  * @param samples samples per percentile metric, or 0 for the default
@@ -22,7 +23,7 @@ public record BenchOptions(boolean quick, int samples, List<String> only, Path m
 
   /** The usage text. */
   public static final String USAGE = "usage: BenchMain [--quick] [--samples N] [--only "
-      + String.join(",", SYSTEMS) + "] [--markdown FILE]\n"
+      + String.join(",", SYSTEMS) + "] [--markdown FILE] [--tether-spin NANOS]\n"
       + "       BenchMain jmh [JMH options]   (microbenchmarks; -h for JMH's help)";
 
   /**
@@ -55,6 +56,13 @@ public record BenchOptions(boolean quick, int samples, List<String> only, Path m
           }
         }
         case "--markdown" -> markdown = Path.of(value(args, ++i, a));
+        case "--tether-spin" -> {
+          long nanos = Long.parseLong(value(args, ++i, a));
+          if (nanos < 0) {
+            throw new IllegalArgumentException("--tether-spin must not be negative");
+          }
+          System.setProperty(TetherBench.SPIN_PROPERTY, Long.toString(nanos));
+        }
         default -> throw new IllegalArgumentException("unknown option '" + a + "'");
       }
     }

@@ -23,7 +23,7 @@ public record BenchPlan(boolean quick, int samples, int warmup, long throughputW
       return new BenchPlan(true, samples > 0 ? samples : 500, 200, 200, 300, 10_000, 1);
     }
     return new BenchPlan(false, samples > 0 ? samples : FULL_SAMPLES, 20_000, 2_000, 5_000,
-        10_000, 3);
+        10_000, 5);
   }
 
   /** Warm-up calls for the cancel metrics, whose calls are slower. */

@@ -24,6 +24,7 @@ public final class ServerMain {
         TetherServer s = TetherServer.builder()
             .export("svc", BenchService.class, new BenchServiceImpl())
             .listen("tcp:127.0.0.1:0")
+            .spin(TetherBench.options().spin())
             .start();
         server = s;
         address = s.address();

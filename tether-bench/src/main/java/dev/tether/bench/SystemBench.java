@@ -142,7 +142,12 @@ public abstract class SystemBench implements AutoCloseable {
 
   /** Starts this system's server JVM, handing it the start signal. */
   protected ServerProcess startServer(String kind) throws java.io.IOException {
-    return ServerProcess.start(kind, 60, List.of(signal.jvmArg()));
+    List<String> args = new java.util.ArrayList<>(List.of(signal.jvmArg()));
+    String spin = System.getProperty(TetherBench.SPIN_PROPERTY);
+    if (spin != null) {
+      args.add("-D" + TetherBench.SPIN_PROPERTY + "=" + spin);
+    }
+    return ServerProcess.start(kind, 60, args);
   }
 
   /** A single row in a list. */
@@ -155,13 +160,17 @@ public abstract class SystemBench implements AutoCloseable {
     Histogram release = new Histogram();
     Histogram observe = new Histogram();
     double bytes = 0;
+    if (!plan.quick()) {
+      Measure.pendingRound(plan.pendingCalls(), probe); // warm-up round, not counted (all systems)
+    }
     for (int i = 0; i < plan.pendingRounds(); i++) {
       double[] r = Measure.pendingRound(plan.pendingCalls(), probe);
       release.add((long) r[0]);
       observe.add((long) r[1]);
       bytes += r[2];
     }
-    String what = plan.pendingCalls() + " calls, " + plan.pendingRounds() + " round(s)";
+    String what = plan.pendingCalls() + " calls, " + plan.pendingRounds() + " round(s)"
+        + (plan.quick() ? "" : " after 1 warm-up round");
     return List.of(
         Row.of(name, Metric.CANCEL_10K_RELEASE, release, what + "; " + note),
         Row.of(name, Metric.CANCEL_10K_OBSERVE, observe, what),

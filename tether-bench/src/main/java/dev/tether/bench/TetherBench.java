@@ -5,6 +5,7 @@ import dev.tether.CancelResult;
 import dev.tether.Cancellation;
 import dev.tether.Registration;
 import dev.tether.Tether;
+import dev.tether.TetherOptions;
 import dev.tether.WorkerSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,16 @@ public final class TetherBench extends SystemBench {
   private Tether tether;
   private BenchService svc;
 
+  /** System property with Tether's idle strategy (spin nanoseconds) for client and server. */
+  public static final String SPIN_PROPERTY = "tether.bench.spinNanos";
+
+  /** Tether's options for this run: its defaults, or the spin given by {@code --tether-spin}. */
+  static TetherOptions options() {
+    String spin = System.getProperty(SPIN_PROPERTY);
+    return spin == null ? TetherOptions.defaults()
+        : TetherOptions.defaults().withSpin(Duration.ofNanos(Long.parseLong(spin)));
+  }
+
   /** Tether over Unix-domain sockets ({@code tcp == false}) or loopback TCP. */
   public TetherBench(boolean tcp, BenchPlan plan) {
     super(tcp ? Table.TETHER_TCP : Table.TETHER, plan);
@@ -33,7 +44,7 @@ public final class TetherBench extends SystemBench {
   protected void start() throws Exception {
     if (tcp) {
       server = startServer("tether-tcp");
-      tether = Tether.connect(server.address());
+      tether = Tether.connect(server.address(), options());
     } else {
       tether = Tether.launch(WorkerSpec.builder()
           .name("bench")
@@ -42,6 +53,7 @@ public final class TetherBench extends SystemBench {
           .jvmArgs(signal.jvmArg())
           .startTimeout(Duration.ofSeconds(60))
           .forwardOutput(false)
+          .options(options())
           .build());
     }
     svc = tether.get(BenchService.class, "svc");
@@ -183,9 +195,10 @@ public final class TetherBench extends SystemBench {
   @Override
   public List<String> notes() {
     return tcp ? List.of() : List.of("tether-uds: worker JVM started by Tether.launch, "
-        + "Unix-domain socket; default options (idle strategy: 50 us of polling, yielding, "
-        + "before a waiting thread blocks); methods that have been fast run on the server's "
-        + "reader thread, others on pooled platform threads, then virtual threads.");
+        + "Unix-domain socket; idle strategy: " + options().spin().toNanos() / 1000
+        + " us of polling (yielding) before a waiting thread blocks; methods that have been "
+        + "fast run on the server's reader thread, others on pooled platform threads, then "
+        + "virtual threads.");
   }
 
   @Override

@@ -38,12 +38,19 @@ final class AsyncCall extends PendingCall {
     if (future.isDone()) {
       return; // cancelled through the future itself
     }
-    Thread.ofVirtual().name("tether-async-complete").start(() -> {
-      try {
-        future.complete(Answers.unpack(result, codec, connection));
-      } catch (Throwable t) {
-        future.completeExceptionally(t);
-      }
-    });
+    if (connection.replies().isLeader(Thread.currentThread())) {
+      // never run the caller's dependent stages on the thread that reads answers
+      Thread.ofVirtual().name("tether-async-complete").start(this::completeFuture);
+    } else {
+      completeFuture(); // a canceller or a failing connection: complete right here
+    }
+  }
+
+  private void completeFuture() {
+    try {
+      future.complete(Answers.unpack(outcome(), codec, connection));
+    } catch (Throwable t) {
+      future.completeExceptionally(t);
+    }
   }
 }

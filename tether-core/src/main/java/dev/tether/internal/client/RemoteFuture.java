@@ -3,6 +3,7 @@ package dev.tether.internal.client;
 import dev.tether.CallCanceller;
 import dev.tether.internal.cancel.CancelReason;
 import dev.tether.internal.cancel.HasCanceller;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -20,9 +21,28 @@ final class RemoteFuture<T> extends CompletableFuture<T> implements HasCanceller
 
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
-    boolean cancelled = super.cancel(mayInterruptIfRunning);
-    call.requestCancel(CancelReason.of("the future was cancelled", 0));
-    return cancelled;
+    // Like CompletableFuture.cancel, minus the stack trace of the CancellationException: people
+    // cancel futures by the thousand, and the trace would only show this method.
+    boolean cancelled = completeExceptionally(new FutureCancelled());
+    call.requestCancel(CANCELLED_THROUGH_FUTURE);
+    return cancelled || isCancelled();
+  }
+
+  private static final CancelReason CANCELLED_THROUGH_FUTURE =
+      CancelReason.of("the future was cancelled", 0);
+
+  /** The exception of a future cancelled by {@link #cancel}: no stack trace. */
+  private static final class FutureCancelled extends CancellationException {
+    private static final long serialVersionUID = 1L;
+
+    FutureCancelled() {
+      super("the remote call was cancelled through its future");
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
   }
 
   @Override
