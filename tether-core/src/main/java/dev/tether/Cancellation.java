@@ -40,23 +40,7 @@ public final class Cancellation {
   public static Registration enable() {
     ThreadCancelState state = ThreadCancelState.current();
     state.enable();
-    Thread owner = Thread.currentThread();
-    return new Registration() {
-      private boolean closed;
-
-      @Override
-      public void close() {
-        if (closed) {
-          return;
-        }
-        if (Thread.currentThread() != owner) {
-          throw new IllegalStateException("close the registration on the thread that enabled it: "
-              + owner);
-        }
-        closed = true;
-        state.disable();
-      }
-    };
+    return ownedBy(Thread.currentThread(), "enabled", state::disable);
   }
 
   /** True when cancellation is enabled on the current thread. */
@@ -128,7 +112,11 @@ public final class Cancellation {
     Objects.requireNonNull(canceller, "canceller");
     ThreadCancelState state = ThreadCancelState.current();
     state.push(canceller);
-    Thread owner = Thread.currentThread();
+    return ownedBy(Thread.currentThread(), "pushed", () -> state.pop(canceller));
+  }
+
+  /** A registration that undoes once, and only on {@code owner}, the thread that made it. */
+  private static Registration ownedBy(Thread owner, String verb, Runnable undo) {
     return new Registration() {
       private boolean closed;
 
@@ -138,11 +126,11 @@ public final class Cancellation {
           return;
         }
         if (Thread.currentThread() != owner) {
-          throw new IllegalStateException("close the registration on the thread that pushed it: "
-              + owner);
+          throw new IllegalStateException("close the registration on the thread that " + verb
+              + " it: " + owner);
         }
         closed = true;
-        state.pop(canceller);
+        undo.run();
       }
     };
   }

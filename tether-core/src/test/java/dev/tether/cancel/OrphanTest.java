@@ -1,5 +1,6 @@
 package dev.tether.cancel;
 
+import dev.tether.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.CallCancelledException;
@@ -14,7 +15,6 @@ import dev.tether.fixtures.EchoService;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,7 +32,7 @@ class OrphanTest {
       assertThat(Cancellation.cancel(c.thread, Duration.ofMillis(100))).isEqualTo(CancelResult.FORCED);
       assertThat(c.await()).isInstanceOf(CallCancelledException.class);
 
-      awaitTrue(() -> admin.stats().orphansRunning() == 1);
+      Await.until(() -> admin.stats().orphansRunning() == 1, "one running orphan");
       List<OrphanedCall> orphans = admin.orphans();
       assertThat(orphans).singleElement().satisfies(o -> {
         assertThat(o.method()).isEqualTo("EchoService.sleep");
@@ -40,7 +40,7 @@ class OrphanTest {
       });
       assertThat(echo.echo(5)).as("the connection stays usable").isEqualTo(5);
 
-      awaitTrue(() -> admin.stats().orphansFinished() == 1);
+      Await.until(() -> admin.stats().orphansFinished() == 1, "the orphan to finish");
       ServerStats s = admin.stats();
       assertThat(s.orphansRunning()).isZero();
       assertThat(s.orphansTotal()).isEqualTo(1);
@@ -57,18 +57,9 @@ class OrphanTest {
       PendingCaller c = PendingCaller.startRunning(echo, () -> echo.sleep(1_000));
       second.close();
       assertThat(c.await()).isInstanceOf(dev.tether.ConnectionClosedException.class);
-      awaitTrue(() -> admin.stats().orphansTotal() == 1);
-      awaitTrue(() -> admin.stats().orphansFinished() == 1);
+      Await.until(() -> admin.stats().orphansTotal() == 1, "one orphan");
+      Await.until(() -> admin.stats().orphansFinished() == 1, "the orphan to finish");
     }
   }
 
-  static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 30 s");
-      }
-      Thread.sleep(5); // polls another process; there is nothing local to wait on
-    }
-  }
 }

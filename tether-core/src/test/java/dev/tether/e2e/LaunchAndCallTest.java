@@ -93,6 +93,21 @@ class LaunchAndCallTest {
         });
   }
 
+  /** Uses a type Tether cannot carry. */
+  public interface TakesObjects {
+    int size(Object anything);
+  }
+
+  @Test
+  void interfaceWithAnUnsupportedTypeIsRefusedWhenTheProxyIsCreated() {
+    assertThatThrownBy(() -> worker.get(TakesObjects.class, "echo"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("for method TakesObjects.size(Object)")
+        .hasMessageContaining("parameter 0")
+        .hasMessageContaining("java.lang.Object");
+    assertThat(worker.pendingCalls()).isZero();
+  }
+
   @Test
   void unknownObjectNameIsNotFound() {
     assertThatThrownBy(() -> worker.get(EchoService.class, "nope"))

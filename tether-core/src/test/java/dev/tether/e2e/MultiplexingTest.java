@@ -1,5 +1,6 @@
 package dev.tether.e2e;
 
+import dev.tether.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.CallCancelledException;
@@ -93,13 +94,6 @@ class MultiplexingTest {
 
   /** Waits, bounded, until {@code t} has a call pending. */
   static void awaitPending(Thread t) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (Cancellation.pendingCall(t).isEmpty()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no call became pending on " + t);
-      }
-      Thread.onSpinWait();
-      Thread.yield();
-    }
+    Await.until(() -> Cancellation.pendingCall(t).isPresent(), "a call pending on " + t);
   }
 }

@@ -1,5 +1,6 @@
 package dev.tether.scope;
 
+import dev.tether.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.CallCancelledException;
@@ -43,11 +44,7 @@ class AsyncCallTest {
 
   @AfterEach
   void nothingLeftPending() throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (worker.pendingCalls() != 0) {
-      assertThat(System.nanoTime()).isLessThan(deadline);
-      Thread.onSpinWait();
-    }
+    Await.until(() -> worker.pendingCalls() == 0, "no call pending");
   }
 
   @Test
@@ -87,7 +84,7 @@ class AsyncCallTest {
     awaitStarted(started);
     assertThat(f.cancel(true)).isTrue();
     assertThatThrownCancellation(f);
-    awaitTrue(() -> echo.lastCancelSeenNanos() != 0);
+    Await.until(() -> echo.lastCancelSeenNanos() != 0, "the worker to see the cancel");
   }
 
   @Test
@@ -156,16 +153,6 @@ class AsyncCallTest {
   }
 
   static void awaitStarted(int before) throws InterruptedException {
-    awaitTrue(() -> echo.startedCount() > before);
-  }
-
-  static void awaitTrue(java.util.function.BooleanSupplier c) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!c.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 30 s");
-      }
-      Thread.sleep(2); // polls the worker; nothing local to wait on
-    }
+    Await.until(() -> echo.startedCount() > before, "the worker to start the call");
   }
 }

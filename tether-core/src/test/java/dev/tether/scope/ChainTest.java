@@ -1,5 +1,6 @@
 package dev.tether.scope;
 
+import dev.tether.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.CallCancelledException;
@@ -34,7 +35,7 @@ class ChainTest {
           echoA.relayChain(List.of(b.address(), c.address()), 60_000);
         }
       });
-      awaitTrue(() -> echoC.startedCount() > startedC); // the call reached C
+      Await.until(() -> echoC.startedCount() > startedC, "the call to reach C");
       opened.get(30, TimeUnit.SECONDS).cancel("user gave up");
       assertThat(call.get(60, TimeUnit.SECONDS)).isInstanceOfSatisfying(
           CallCancelledException.class, e -> {
@@ -69,13 +70,4 @@ class ChainTest {
     }
   }
 
-  static void awaitTrue(java.util.function.BooleanSupplier c) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!c.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 60 s");
-      }
-      Thread.sleep(2); // polls other processes
-    }
-  }
 }

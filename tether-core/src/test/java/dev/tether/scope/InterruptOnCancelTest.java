@@ -1,5 +1,6 @@
 package dev.tether.scope;
 
+import dev.tether.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.CallCancelledException;
@@ -68,12 +69,6 @@ class InterruptOnCancelTest {
 
   /** Waits until the worker has begun another sleep (polls it: nothing local to wait on). */
   static void awaitStarted(int before) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (sleep.startedCount() == before) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the sleep never started");
-      }
-      Thread.sleep(1);
-    }
+    Await.until(() -> sleep.startedCount() != before, "the sleep to start");
   }
 }

@@ -1,5 +1,6 @@
 package dev.tether.scope;
 
+import dev.tether.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -241,12 +242,6 @@ class ScopeTest {
   }
 
   static void awaitPending() throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (worker.pendingCalls() == 0) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no call became pending");
-      }
-      Thread.onSpinWait();
-    }
+    Await.until(() -> worker.pendingCalls() > 0, "a call to become pending");
   }
 }
