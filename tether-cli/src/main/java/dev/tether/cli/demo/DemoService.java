@@ -17,6 +17,9 @@ public interface DemoService {
    */
   long cooperativeWork(long maxMillis);
 
+  /** How many cooperative calls have started running in this worker. */
+  int cooperativeStarted();
+
   /** Uncooperative work: runs for {@code millis} and never looks at cancellation. */
   long stubbornWork(long millis);
 

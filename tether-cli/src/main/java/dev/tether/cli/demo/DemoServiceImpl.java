@@ -28,8 +28,17 @@ public class DemoServiceImpl implements DemoService {
     return new Summary(d.title(), words, d.attachment().length, ProcessHandle.current().pid());
   }
 
+  private static final java.util.concurrent.atomic.AtomicInteger COOPERATIVE_STARTED =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  @Override
+  public int cooperativeStarted() {
+    return COOPERATIVE_STARTED.get();
+  }
+
   @Override
   public long cooperativeWork(long maxMillis) {
+    COOPERATIVE_STARTED.incrementAndGet();
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
     long rounds = 0;
     while (System.nanoTime() < end) {

@@ -12,6 +12,12 @@ import java.util.concurrent.TimeUnit;
 public final class Timers {
   private static final ScheduledThreadPoolExecutor EXECUTOR = create();
 
+  static {
+    // The first virtual thread of a JVM sets up their scheduler, which takes milliseconds; timer
+    // tasks hop to virtual threads, so do it now rather than when the first deadline passes.
+    Thread.ofVirtual().name("tether-warm-up").start(() -> { });
+  }
+
   private Timers() {}
 
   private static ScheduledThreadPoolExecutor create() {
