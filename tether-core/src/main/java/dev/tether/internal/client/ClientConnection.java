@@ -1,6 +1,5 @@
 package dev.tether.internal.client;
 
-import dev.tether.CallCancelledException;
 import dev.tether.ConnectionClosedException;
 import dev.tether.ErrorCode;
 import dev.tether.TetherException;
@@ -8,20 +7,16 @@ import dev.tether.internal.cancel.CancelReason;
 import dev.tether.internal.cancel.Timers;
 import dev.tether.internal.codec.ByteWriter;
 import dev.tether.internal.wire.FrameBuffers;
-import dev.tether.internal.wire.FrameHandler;
-import dev.tether.internal.wire.FrameKind;
 import dev.tether.internal.wire.FrameReader;
 import dev.tether.internal.wire.FrameWriter;
 import dev.tether.internal.wire.Frames;
 import dev.tether.internal.wire.ProtocolException;
-import dev.tether.internal.wire.RemoteError;
 import dev.tether.internal.transport.Link;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -85,55 +80,13 @@ public final class ClientConnection implements AutoCloseable {
   }
 
   private void handshake() throws IOException, ProtocolException {
-    AtomicBoolean timedOut = new AtomicBoolean();
-    ScheduledFuture<?> timeout = Timers.schedule(() -> {
-      timedOut.set(true);
-      link.close();
-    }, options.handshakeTimeout().toNanos());
-    try {
-      ByteWriter w = FrameBuffers.acquire();
-      try {
-        Frames.hello(w, FrameKind.VERSION, options.maxFrameBytes(), options.description());
-        writer.write(w);
-      } finally {
-        FrameBuffers.release(w);
-      }
-      boolean[] ok = new boolean[1];
-      FrameHandler hello = new FrameHandler() {
-        @Override
-        public void hello(int version, int maxFrameBytes, String who) throws ProtocolException {
-          if (version < FrameKind.MIN_VERSION || version > FrameKind.VERSION) {
-            throw new ProtocolException("server speaks protocol version " + version
-                + "; this client speaks " + FrameKind.MIN_VERSION + ".." + FrameKind.VERSION);
-          }
-          peerMaxFrameBytes = maxFrameBytes;
-          peer = who + " at " + link.peer();
-          ok[0] = true;
-        }
-
-        @Override
-        public void goAway(ErrorCode code, String message) throws ProtocolException {
-          throw new ProtocolException("server refused the connection: " + code + ": " + message);
-        }
-      };
-      try {
-        if (!reader.next(hello) || !ok[0]) {
-          throw new IOException("server closed the connection during the handshake");
-        }
-      } catch (IOException e) {
-        if (timedOut.get()) {
-          throw new IOException("no handshake from " + link.peer() + " within "
-              + options.handshakeTimeout(), e);
-        }
-        throw e;
-      }
-    } finally {
-      timeout.cancel(false);
-    }
+    ClientHandshake.Result r = ClientHandshake.perform(link, reader, writer, options);
+    peerMaxFrameBytes = r.maxFrameBytes();
+    peer = r.peer();
   }
 
   private void start() {
-    replies = new ReplyReader(this, reader, link, new Handler(), options.spinNanos());
+    replies = new ReplyReader(this, reader, link, new AnswerHandler(this), options.spinNanos());
     long interval = options.pingInterval().toNanos();
     heartbeat = Timers.scheduleAtFixedRate(this::checkLiveness, interval);
   }
@@ -366,66 +319,35 @@ public final class ClientConnection implements AutoCloseable {
     }
   }
 
-  private final class Handler implements FrameHandler {
-    @Override
-    public void resolved(int callId, int bindingId) {
-      deliver(callId, bindingId);
-    }
+  /** The call {@code id} if it is still pending, else null. */
+  PendingCall pendingCall(int id) {
+    return pending.get(id);
+  }
 
-    @Override
-    public void result(int callId, byte[] body, int offset) {
-      deliver(callId, body);
-    }
+  /** An answer arrived for a call that had already ended. */
+  void lateAnswer() {
+    lateAnswers.incrementAndGet();
+  }
 
-    @Override
-    public void error(int callId, RemoteError error) {
-      deliver(callId, new Outcomes.Error(error));
+  /** Answers the server's PING. */
+  void sendPong(long value) {
+    ByteWriter w = FrameBuffers.acquire();
+    try {
+      Frames.ping(w, true, value);
+      writer.write(w);
+    } catch (IOException e) {
+      fail("connection to " + peer + " lost while answering a ping", e);
+    } finally {
+      FrameBuffers.release(w);
     }
+  }
 
-    @Override
-    public void cancelAck(int callId, String message, boolean deadline) {
-      PendingCall c = pending.get(callId);
-      if (c == null) {
-        lateAnswers.incrementAndGet();
-        return;
-      }
-      CancelReason why = c.reasonForAck(message, deadline);
-      if (!c.complete(new Outcomes.Cancelled(CallCancelledException.Outcome.ACKNOWLEDGED, why))) {
-        lateAnswers.incrementAndGet();
-      }
-    }
-
-    private void deliver(int callId, Object outcome) {
-      PendingCall c = pending.get(callId);
-      if (c == null || !c.complete(outcome)) {
-        lateAnswers.incrementAndGet();
-      }
-    }
-
-    @Override
-    public void ping(long value) {
-      ByteWriter w = FrameBuffers.acquire();
-      try {
-        Frames.ping(w, true, value);
-        writer.write(w);
-      } catch (IOException e) {
-        fail("connection to " + peer + " lost while answering a ping", e);
-      } finally {
-        FrameBuffers.release(w);
-      }
-    }
-
-    @Override
-    public void pong(long value) {
-      // lastHeard is updated for every frame
-    }
-
-    @Override
-    public void goAway(ErrorCode code, String message) {
-      goAway = "server " + peer + " is going away (" + code + (message == null ? "" : ": " + message) + ")";
-      if (code != ErrorCode.UNAVAILABLE) {
-        fail(goAway, null);
-      }
+  /** The server said GOAWAY: no new calls; for anything but a shutdown, the connection is over. */
+  void goingAway(ErrorCode code, String message) {
+    goAway = "server " + peer + " is going away (" + code
+        + (message == null ? "" : ": " + message) + ")";
+    if (code != ErrorCode.UNAVAILABLE) {
+      fail(goAway, null);
     }
   }
 }
