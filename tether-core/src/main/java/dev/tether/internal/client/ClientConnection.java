@@ -160,18 +160,14 @@ public final class ClientConnection implements AutoCloseable {
     if (failure != null) {
       return;
     }
-    ByteWriter w = FrameBuffers.acquire();
+    if (callerReleased) {
+      writer.writeSoon(w -> Frames.cancel(w, id, true, graceNanos));
+      return;
+    }
     try {
-      Frames.cancel(w, id, callerReleased, graceNanos);
-      if (callerReleased) {
-        writer.writeSoon(w);
-      } else {
-        writer.write(w);
-      }
+      writer.write(w -> Frames.cancel(w, id, false, graceNanos));
     } catch (IOException e) {
       fail("connection to " + peer + " lost while sending a cancel", e);
-    } finally {
-      FrameBuffers.release(w);
     }
   }
 
@@ -214,14 +210,10 @@ public final class ClientConnection implements AutoCloseable {
   }
 
   private void sendGoAway(ErrorCode code, String message) {
-    ByteWriter w = FrameBuffers.acquire();
     try {
-      Frames.goAway(w, code, message);
-      writer.write(w);
+      writer.write(w -> Frames.goAway(w, code, message));
     } catch (IOException ignored) {
       // the connection is going away anyway
-    } finally {
-      FrameBuffers.release(w);
     }
   }
 
@@ -264,17 +256,7 @@ public final class ClientConnection implements AutoCloseable {
           null);
       return;
     }
-    Thread.ofVirtual().name("tether-ping").start(() -> {
-      ByteWriter w = FrameBuffers.acquire();
-      try {
-        Frames.ping(w, false, System.nanoTime());
-        writer.write(w);
-      } catch (IOException e) {
-        fail("connection to " + peer + " lost while pinging", e);
-      } finally {
-        FrameBuffers.release(w);
-      }
-    });
+    writer.writeSoon(w -> Frames.ping(w, false, System.nanoTime()));
   }
 
   /** Marks the connection failed, closes it and fails every pending call. Idempotent. */
@@ -331,14 +313,10 @@ public final class ClientConnection implements AutoCloseable {
 
   /** Answers the server's PING. */
   void sendPong(long value) {
-    ByteWriter w = FrameBuffers.acquire();
     try {
-      Frames.ping(w, true, value);
-      writer.write(w);
+      writer.write(w -> Frames.ping(w, true, value));
     } catch (IOException e) {
       fail("connection to " + peer + " lost while answering a ping", e);
-    } finally {
-      FrameBuffers.release(w);
     }
   }
 

@@ -2,9 +2,7 @@ package dev.tether.internal.client;
 
 import dev.tether.ErrorCode;
 import dev.tether.internal.cancel.Timers;
-import dev.tether.internal.codec.ByteWriter;
 import dev.tether.internal.transport.Link;
-import dev.tether.internal.wire.FrameBuffers;
 import dev.tether.internal.wire.FrameHandler;
 import dev.tether.internal.wire.FrameKind;
 import dev.tether.internal.wire.FrameReader;
@@ -33,13 +31,8 @@ final class ClientHandshake {
       link.close();
     }, options.handshakeTimeout().toNanos());
     try {
-      ByteWriter w = FrameBuffers.acquire();
-      try {
-        Frames.hello(w, FrameKind.VERSION, options.maxFrameBytes(), options.description());
-        writer.write(w);
-      } finally {
-        FrameBuffers.release(w);
-      }
+      writer.write(w -> Frames.hello(w, FrameKind.VERSION, options.maxFrameBytes(),
+          options.description()));
       Result[] result = new Result[1];
       FrameHandler hello = new FrameHandler() {
         @Override

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * The server end of one client connection: the handshake, the bindings the client resolved, and
@@ -186,13 +187,7 @@ final class ServerConnection {
     if (!finish(call)) {
       return;
     }
-    ByteWriter w = FrameBuffers.acquire();
-    try {
-      Frames.error(w, call.id, code, message, thrown, peerMaxFrameBytes);
-      write(w);
-    } finally {
-      FrameBuffers.release(w);
-    }
+    send(w -> Frames.error(w, call.id, code, message, thrown, peerMaxFrameBytes));
   }
 
   void answerCancelled(ServerCall call) {
@@ -200,13 +195,8 @@ final class ServerConnection {
       return;
     }
     CancelReason r = call.node.reason();
-    ByteWriter w = FrameBuffers.acquire();
-    try {
-      Frames.cancelAck(w, call.id, r == null ? null : r.message(), r != null && r.deadline());
-      write(w);
-    } finally {
-      FrameBuffers.release(w);
-    }
+    send(w -> Frames.cancelAck(w, call.id, r == null ? null : r.message(),
+        r != null && r.deadline()));
   }
 
   /** Ends a call without an answer (the connection is being closed). */
@@ -236,15 +226,19 @@ final class ServerConnection {
     }
   }
 
-  private void sendGoAway(ErrorCode code, String message) {
-    ByteWriter w = FrameBuffers.acquire();
+  private void send(Consumer<ByteWriter> build) {
     try {
-      Frames.goAway(w, code, message);
-      writer.write(w);
+      writer.write(build);
+    } catch (IOException e) {
+      close("connection to " + peer + " lost: " + e.getMessage());
+    }
+  }
+
+  private void sendGoAway(ErrorCode code, String message) {
+    try {
+      writer.write(w -> Frames.goAway(w, code, message));
     } catch (IOException ignored) {
       // closing anyway
-    } finally {
-      FrameBuffers.release(w);
     }
   }
 
@@ -275,14 +269,8 @@ final class ServerConnection {
       handshakeTimeout.cancel(false);
       peerMaxFrameBytes = maxFrameBytes;
       peer = who + " at " + link.peer();
-      ByteWriter w = FrameBuffers.acquire();
-      try {
-        Frames.hello(w, Math.min(version, FrameKind.VERSION), server.options().maxFrameBytes(),
-            server.description());
-        write(w);
-      } finally {
-        FrameBuffers.release(w);
-      }
+      send(w -> Frames.hello(w, Math.min(version, FrameKind.VERSION),
+          server.options().maxFrameBytes(), server.description()));
     }
 
     @Override
@@ -370,13 +358,7 @@ final class ServerConnection {
     @Override
     public void ping(long value) throws ProtocolException {
       requireHello();
-      ByteWriter w = FrameBuffers.acquire();
-      try {
-        Frames.ping(w, true, value);
-        write(w);
-      } finally {
-        FrameBuffers.release(w);
-      }
+      send(w -> Frames.ping(w, true, value));
     }
 
     @Override

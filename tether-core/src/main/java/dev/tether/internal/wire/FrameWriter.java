@@ -56,6 +56,28 @@ public final class FrameWriter {
     drainLeftovers();
   }
 
+  /** Builds a frame with {@code build} in this thread's scratch buffer and {@link #write}s it. */
+  public void write(Consumer<ByteWriter> build) throws IOException {
+    ByteWriter w = FrameBuffers.acquire();
+    try {
+      build.accept(w);
+      write(w);
+    } finally {
+      FrameBuffers.release(w);
+    }
+  }
+
+  /** Builds a frame with {@code build} and queues it like {@link #writeSoon(ByteWriter)}. */
+  public void writeSoon(Consumer<ByteWriter> build) {
+    ByteWriter w = FrameBuffers.acquire();
+    try {
+      build.accept(w);
+      writeSoon(w);
+    } finally {
+      FrameBuffers.release(w);
+    }
+  }
+
   /**
    * Queues the frame and returns at once; a background flush writes it (with whatever else is
    * queued) shortly. For frames whose delay of a few microseconds does not matter.
