@@ -67,8 +67,9 @@ public class PendingTableBench {
     Class<?> conn = connection.getClass();
     Class<?> call = Class.forName("dev.tether.internal.client.PendingCall");
     MethodHandles.Lookup l = MethodHandles.privateLookupIn(call, MethodHandles.lookup());
+    // (connection, id, what: a MethodCodec or a String, caller thread)
     newCall = l.findConstructor(call,
-        MethodType.methodType(void.class, conn, int.class, String.class, Thread.class));
+        MethodType.methodType(void.class, conn, int.class, Object.class, Thread.class));
     MethodHandles.Lookup lc = MethodHandles.privateLookupIn(conn, MethodHandles.lookup());
     nextId = lc.findVirtual(conn, "nextId", MethodType.methodType(int.class));
     register = lc.findVirtual(conn, "register",
@@ -77,11 +78,11 @@ public class PendingTableBench {
     complete = l.findVirtual(call, "complete", MethodType.methodType(boolean.class, Object.class))
         .asType(MethodType.methodType(boolean.class, Object.class, Object.class));
     newCall = newCall.asType(MethodType.methodType(Object.class, Object.class, int.class,
-        String.class, Thread.class));
+        Object.class, Thread.class));
     nextId = nextId.asType(MethodType.methodType(int.class, Object.class));
     for (int i = 0; i < resident; i++) {
-      Object c = newCall.invokeExact(connection, (int) nextId.invokeExact(connection), "resident",
-          (Thread) null);
+      Object c = newCall.invokeExact(connection, (int) nextId.invokeExact(connection),
+          (Object) "resident", (Thread) null);
       Object ignored = register.invokeExact(connection, c);
     }
   }
@@ -89,8 +90,8 @@ public class PendingTableBench {
   /** Registers a new call and completes it (completion removes it from the table). */
   @Benchmark
   public boolean registerAndComplete() throws Throwable {
-    Object c = newCall.invokeExact(connection, (int) nextId.invokeExact(connection), "bench",
-        (Thread) null);
+    Object c = newCall.invokeExact(connection, (int) nextId.invokeExact(connection),
+        (Object) "bench", (Thread) null);
     Object registered = register.invokeExact(connection, c);
     return (boolean) complete.invokeExact(registered, (Object) RESULT);
   }
