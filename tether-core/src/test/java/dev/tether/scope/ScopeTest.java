@@ -15,6 +15,7 @@ import dev.tether.testing.Async;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -92,11 +93,17 @@ class ScopeTest {
     int during = 0;
     for (int i = 0; i < 1000; i++) {
       CompletableFuture<CancelScope> opened = new CompletableFuture<>();
+      // Every fourth round the first call waits until the scope is cancelled: "before" for sure.
+      boolean holdFirstCall = i % 4 == 0;
+      CountDownLatch go = new CountDownLatch(1);
       // Calls until one is cancelled, then two more that must fail without being sent.
       CompletableFuture<String> run = Async.run(() -> {
         int completed = 0;
         try (CancelScope scope = CancelScope.builder().grace(Duration.ZERO).open()) {
           opened.complete(scope);
+          if (holdFirstCall) {
+            go.await();
+          }
           CallCancelledException first = null;
           while (first == null) {
             try {
@@ -121,11 +128,12 @@ class ScopeTest {
         }
       });
       CancelScope scope = opened.get(30, TimeUnit.SECONDS);
-      long until = System.nanoTime() + random.nextInt(300_000);
+      long until = System.nanoTime() + (holdFirstCall ? 0 : random.nextInt(300_000));
       while (System.nanoTime() < until) {
         Thread.onSpinWait();
       }
       scope.cancel();
+      go.countDown();
       String r = run.get(30, TimeUnit.SECONDS);
       switch (r) {
         case "before" -> before++;
