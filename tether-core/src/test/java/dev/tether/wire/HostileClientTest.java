@@ -133,6 +133,26 @@ class HostileClientTest {
   }
 
   @Test
+  void aDeadlineTooFarAwayToRepresentMeansNoDeadline() throws Exception {
+    InterfaceSchema schema = InterfaceSchema.of(EchoService.class);
+    int echoIndex = schema.indexOf(EchoService.class.getMethod("echo", int.class));
+    try (ScriptedPeer peer = connect()) {
+      peer.hello();
+      peer.send(w -> Frames.resolve(w, 1, "echo", EchoService.class.getName(),
+          schema.signatures(), Integer.MAX_VALUE));
+      assertThat(peer.nextOf(FrameKind.RESOLVED).detail()).isEqualTo("0");
+      peer.send(w -> {
+        Frames.beginCall(w, 2, 0, echoIndex, Long.MAX_VALUE); // now + this overflows
+        w.writeInt(7);
+        Frames.end(w, Integer.MAX_VALUE);
+      });
+      ScriptedPeer.Received answer = peer.next();
+      assertThat(answer.kind()).as(answer.toString()).isEqualTo(FrameKind.RESULT);
+    }
+    goodClientStillWorks();
+  }
+
+  @Test
   void truncatedFrameThenCloseHarmsNobody() throws Exception {
     try (ScriptedPeer peer = connect()) {
       peer.hello();

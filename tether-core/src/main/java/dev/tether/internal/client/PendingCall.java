@@ -169,8 +169,9 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
         cancelReason = reason;
       }
       graceNanos = Math.min(graceNanos, reason.graceNanos());
-      if (releaseTime - releaseAt < 0) {
-        releaseAt = releaseTime;
+      if (releaseAt == Grace.FOREVER
+          || releaseTime != Grace.FOREVER && releaseTime - releaseAt < 0) {
+        releaseAt = releaseTime; // nanoTime may be negative: FOREVER is never subtracted
       }
       sendCancel = sent && !cancelSent && reason.graceNanos() > 0;
       cancelSent |= sendCancel;

@@ -3,6 +3,7 @@ package dev.tether.internal.server;
 import dev.tether.ErrorCode;
 import dev.tether.internal.cancel.CancelNode;
 import dev.tether.internal.cancel.CancelReason;
+import dev.tether.internal.cancel.Grace;
 import dev.tether.internal.cancel.Timers;
 import dev.tether.internal.codec.ByteWriter;
 import dev.tether.internal.codec.MethodCodec;
@@ -319,7 +320,7 @@ final class ServerConnection {
         throw new ProtocolException("CALL of unknown method " + methodIndex);
       }
       long deadline = deadlineNanos < 0 ? CancelNode.NO_DEADLINE
-          : System.nanoTime() + deadlineNanos;
+          : Grace.deadlineAfter(System.nanoTime(), deadlineNanos); // saturates: no overflow
       ServerCall call = new ServerCall(ServerConnection.this, callId, b.object,
           b.serverIndex[methodIndex], CancelNode.create(connectionNode, deadline, 0));
       if (calls.putIfAbsent(callId, call) != null) {
