@@ -43,6 +43,11 @@ public final class ThreadCancelState {
       s = new ThreadCancelState(t);
       MINE.set(s);
       BY_THREAD.put(t, s);
+      int n = BY_THREAD.size();
+      if (n >= 64 && (n & (n - 1)) == 0) {
+        // a thread that died with cancellation enabled never cleaned up: sweep now and then
+        BY_THREAD.keySet().removeIf(thread -> !thread.isAlive());
+      }
     }
     return s;
   }
