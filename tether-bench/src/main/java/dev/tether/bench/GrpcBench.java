@@ -24,7 +24,6 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -135,9 +134,7 @@ public final class GrpcBench extends SystemBench {
   }
 
   /** Asynchronous calls on the channel, each cancelled through its future. */
-  private final class PendingCalls implements Measure.PendingProbe {
-    private final List<ListenableFuture<Integer>> calls = new ArrayList<>();
-
+  private final class PendingCalls extends FuturesProbe {
     @Override
     public void reset(int n) {
       unary(RESET, n);
@@ -148,24 +145,12 @@ public final class GrpcBench extends SystemBench {
       ListenableFuture<Integer> f =
           ClientCalls.futureUnaryCall(channel.newCall(AWAIT_CANCEL, CallOptions.DEFAULT), 1);
       f.addListener(released, MoreExecutors.directExecutor());
-      calls.add(f);
+      track(f);
     }
 
     @Override
     public CancelProgress progress() {
       return unary(PROGRESS_OF, 0);
-    }
-
-    @Override
-    public void cancelAll() {
-      for (ListenableFuture<Integer> f : calls) {
-        f.cancel(true);
-      }
-    }
-
-    @Override
-    public void clear() {
-      calls.clear();
     }
   }
 

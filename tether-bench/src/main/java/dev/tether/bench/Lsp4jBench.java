@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -160,9 +159,7 @@ public final class Lsp4jBench extends SystemBench {
   }
 
   /** Requests pending on the socket, each cancelled through its future. */
-  private final class PendingCalls implements Measure.PendingProbe {
-    private final List<CompletableFuture<Integer>> calls = new ArrayList<>();
-
+  private final class PendingCalls extends FuturesProbe {
     @Override
     public void reset(int n) throws Exception {
       get(svc.resetCancelCount(n));
@@ -172,24 +169,12 @@ public final class Lsp4jBench extends SystemBench {
     public void start(Runnable released) {
       CompletableFuture<Integer> f = svc.awaitCancel(1);
       f.whenComplete((v, t) -> released.run());
-      calls.add(f);
+      track(f);
     }
 
     @Override
     public CancelProgress progress() throws Exception {
       return get(svc.cancelProgress(0));
-    }
-
-    @Override
-    public void cancelAll() {
-      for (CompletableFuture<Integer> f : calls) {
-        f.cancel(true);
-      }
-    }
-
-    @Override
-    public void clear() {
-      calls.clear();
     }
   }
 

@@ -8,7 +8,6 @@ import dev.tether.Tether;
 import dev.tether.TetherOptions;
 import dev.tether.WorkerSpec;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -159,9 +158,7 @@ public final class TetherBench extends SystemBench {
   }
 
   /** Asynchronous calls pending on one connection, each cancelled through its future. */
-  private final class PendingCalls implements Measure.PendingProbe {
-    private final List<CompletableFuture<Integer>> calls = new ArrayList<>();
-
+  private final class PendingCalls extends FuturesProbe {
     @Override
     public void reset(int n) {
       svc.resetCancelCount(n);
@@ -171,24 +168,12 @@ public final class TetherBench extends SystemBench {
     public void start(Runnable released) {
       CompletableFuture<Integer> f = svc.awaitCancel();
       f.whenComplete((v, t) -> released.run());
-      calls.add(f);
+      track(f);
     }
 
     @Override
     public CancelProgress progress() {
       return svc.cancelProgress();
-    }
-
-    @Override
-    public void cancelAll() {
-      for (CompletableFuture<Integer> f : calls) {
-        f.cancel(true);
-      }
-    }
-
-    @Override
-    public void clear() {
-      calls.clear();
     }
   }
 

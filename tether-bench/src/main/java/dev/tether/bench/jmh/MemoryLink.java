@@ -18,7 +18,7 @@ final class MemoryLink implements Link {
   }
 
   @Override
-  public int read(ByteBuffer dst) {
+  public int tryRead(ByteBuffer dst) {
     if (replay.length == 0) {
       return -1;
     }
@@ -30,11 +30,6 @@ final class MemoryLink implements Link {
       n += chunk;
     }
     return n;
-  }
-
-  @Override
-  public int tryRead(ByteBuffer dst) {
-    return read(dst);
   }
 
   @Override

@@ -6,16 +6,14 @@ import java.nio.ByteBuffer;
 
 /**
  * A connected, ordered, reliable byte stream to one peer. One thread reads while others write;
- * writes from several threads must be serialized by the caller. {@link #close()} from any thread
- * unblocks a blocked read or write, which then throws. Interrupting a reading or writing thread
- * does not close the link (unlike a blocking NIO channel).
+ * writes from several threads must be serialized by the caller. Reads never block: a reader
+ * polls with {@link #tryRead} and waits with {@link #awaitReadable}. {@link #close()} from any
+ * thread ends such a wait and a blocked write, which then throw. Interrupting a reading or writing
+ * thread does not close the link (unlike a blocking NIO channel).
  */
 public interface Link extends Closeable {
   /** A write that makes no progress for this long fails: the peer has stopped reading. */
   long WRITE_STALL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-
-  /** Reads some bytes into {@code dst}, blocking until at least one arrives; -1 at end of stream. */
-  int read(ByteBuffer dst) throws IOException;
 
   /** Reads what is available into {@code dst} without blocking: 0 if nothing, -1 at the end. */
   int tryRead(ByteBuffer dst) throws IOException;

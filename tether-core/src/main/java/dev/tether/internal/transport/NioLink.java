@@ -51,17 +51,6 @@ final class NioLink implements Link {
   }
 
   @Override
-  public int read(ByteBuffer dst) throws IOException {
-    while (true) {
-      int n = in.read(dst);
-      if (n != 0 || !dst.hasRemaining()) {
-        return n;
-      }
-      await(readSelector, 0);
-    }
-  }
-
-  @Override
   public int tryRead(ByteBuffer dst) throws IOException {
     return in.read(dst);
   }
