@@ -235,10 +235,17 @@ class ScopeTest {
     CancelScope scope = CancelScope.open();
     try {
       java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
-      scope.onCancel(runs::incrementAndGet);
+      CompletableFuture<Thread> ranOn = new CompletableFuture<>();
+      scope.onCancel(() -> {
+        runs.incrementAndGet();
+        ranOn.complete(Thread.currentThread());
+      });
       scope.cancel("a");
       scope.cancel("b");
-      scope.onCancel(runs::incrementAndGet); // already cancelled: runs at once
+      assertThat(ranOn.get(30, TimeUnit.SECONDS))
+          .as("a callback runs on a virtual thread, not the cancelling one")
+          .isNotSameAs(Thread.currentThread()).satisfies(t -> assertThat(t.isVirtual()).isTrue());
+      scope.onCancel(runs::incrementAndGet); // already cancelled: runs at once, on this thread
       assertThat(runs).hasValue(2);
       assertThat(scope.cancellationReason()).contains("a");
       assertThat(Async.thrownBy(scope::close).get(30, TimeUnit.SECONDS))

@@ -30,7 +30,7 @@ final class AsyncCall extends PendingCall {
   }
 
   @Override
-  void onComplete(Object result) {
+  void onComplete(Outcome result) {
     CancelNode.Removal r = scopeRegistration;
     if (r != null) {
       r.remove();
