@@ -88,7 +88,10 @@ public final class Cancellation {
     if (future instanceof HasCanceller h) {
       return h.canceller().cancel(grace);
     }
-    return future.cancel(true) ? CancelResult.FORCED : CancelResult.ALREADY_COMPLETE;
+    // CompletableFuture.cancel answers true for a future cancelled long ago: ask isDone first
+    boolean wasDone = future.isDone();
+    boolean cancelled = future.cancel(true);
+    return !wasDone && cancelled ? CancelResult.FORCED : CancelResult.ALREADY_COMPLETE;
   }
 
   /**
