@@ -340,7 +340,7 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
   }
 
   @Override
-  public final CancelResult cancel(Duration grace) {
+  public CancelResult cancel(Duration grace) {
     long g = Grace.toNanos(grace);
     if ((state & ENDED) != 0) {
       return CancelResult.ALREADY_COMPLETE;
