@@ -125,15 +125,24 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
     return true;
   }
 
+  /**
+   * After the outcome is published. The timer and waiter fields are only swapped when set (no
+   * atomic operation on the fast path): whoever sets one later re-reads {@code outcome} after
+   * its own CAS, and, both being volatile, one of the two sides sees the other.
+   */
   private void afterEnd(Outcome result) {
     connection.forget(this);
-    Clock.Timer timer = (Clock.Timer) TIMER.getAndSet(this, NO_MORE_TIMERS);
-    if (timer != null) {
-      timer.cancel();
+    if (releaseTimer != null) {
+      Clock.Timer timer = (Clock.Timer) TIMER.getAndSet(this, NO_MORE_TIMERS);
+      if (timer != null) {
+        timer.cancel();
+      }
     }
     wakeCaller();
-    for (Waiter w = (Waiter) WAITERS.getAndSet(this, NO_MORE_WAITERS); w != null; w = w.next) {
-      LockSupport.unpark(w.thread);
+    if (waiters != null) {
+      for (Waiter w = (Waiter) WAITERS.getAndSet(this, NO_MORE_WAITERS); w != null; w = w.next) {
+        LockSupport.unpark(w.thread);
+      }
     }
     onComplete(result);
   }
@@ -250,6 +259,9 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
     if (old != null) {
       old.cancel(); // the new one fires no later: releaseAt only decreases
     }
+    if (outcome != null) {
+      t.cancel(); // ended meanwhile, and afterEnd may have looked before we set it
+    }
   }
 
   /** Releases the caller now without the server's answer, if the call has not ended yet. */
@@ -353,6 +365,7 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
       }
       me = new Waiter(Thread.currentThread(), top);
     } while (!WAITERS.weakCompareAndSet(this, me.next, me));
+    // From here on, either afterEnd unparks this thread or the loop below sees the outcome.
     if (!requestCancel(CancelReason.of("cancelled by " + Thread.currentThread().getName(), g))) {
       return CancelResult.ALREADY_COMPLETE;
     }
