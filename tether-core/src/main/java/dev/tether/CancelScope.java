@@ -85,6 +85,7 @@ public final class CancelScope implements AutoCloseable {
    * @throws DeadlineExceededException when a call inside ran out of time
    * @throws X what {@code call} threw
    */
+  @SuppressWarnings("try") // the scope only needs closing
   public static <T, X extends Exception> T callWithTimeout(Duration timeout, Body<T, X> call)
       throws X {
     Objects.requireNonNull(call, "call");
