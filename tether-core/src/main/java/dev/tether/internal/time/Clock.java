@@ -23,7 +23,8 @@ public interface Clock {
 
   /**
    * Runs {@code task} once, {@code delayNanos} after now (at once for zero or less), on the
-   * clock's timer thread. Tasks must be short and never block; a task that throws is logged.
+   * clock's timer thread (for a fake clock, the thread that advances it). Tasks must be short and
+   * never block, and must not run user code: hop to a virtual thread for anything else.
    */
   Timer schedule(Runnable task, long delayNanos);
 
