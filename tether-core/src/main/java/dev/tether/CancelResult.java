@@ -14,7 +14,10 @@ public enum CancelResult {
   ANSWERED,
   /**
    * The caller was released without the server's answer: the grace period ran out (or was zero),
-   * or the connection was lost meanwhile. Anything the server sends later is discarded.
+   * or the connection was lost meanwhile. Anything the server sends later is discarded. For a
+   * future that is not Tether's:
+   * {@link Cancellation#cancel(java.util.concurrent.Future, java.time.Duration)} cancelled it, and
+   * its waiters were released without a result.
    */
   FORCED,
   /** The call had already completed when the cancel arrived; nothing was done. */

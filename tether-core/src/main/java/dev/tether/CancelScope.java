@@ -4,13 +4,14 @@ import dev.tether.internal.cancel.CallContext;
 import dev.tether.internal.cancel.CancelNode;
 import dev.tether.internal.cancel.CancelReason;
 import dev.tether.internal.cancel.Grace;
+import dev.tether.internal.time.Clock;
+import dev.tether.internal.time.Deadline;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 
 /**
  * A scope that covers every Tether call made inside it: on the thread that opened it, and on
@@ -22,7 +23,8 @@ import java.util.function.Supplier;
  * scope's {@linkplain Builder#grace(Duration) grace}; calls started in it later fail at once with
  * {@link CallCancelledException} ({@link CallCancelledException.Outcome#NOT_SENT}) without touching
  * the network. So a cancel can never fall between two calls, and no re-cancelling timer is needed.
- * Cancel from any thread, at any moment.
+ * Cancel from any thread, at any moment. Thread-safe, except that {@link #close()} belongs to the
+ * opening thread.
  *
  * <p>Scopes nest: a scope opened inside another (or inside a call being served) is its child.
  * Cancelling the parent cancels the child; cancelling the child leaves the parent alone. A deadline
@@ -74,14 +76,35 @@ public final class CancelScope implements AutoCloseable {
 
   /**
    * Runs {@code call} in a scope with {@code timeout} and returns its result: the per-call form of
-   * {@link #withTimeout(Duration)}.
+   * {@link #withTimeout(Duration)}. A checked exception {@code call} throws propagates as itself,
+   * unwrapped, and the compiler knows its type: {@code callWithTimeout(t, () -> parser.parse(f))}
+   * throws what {@code parse} declares, and nothing checked when the body throws nothing checked.
+   * (A {@code Supplier} or {@code Callable} you hold fits as {@code supplier::get} or
+   * {@code callable::call}.)
    *
    * @throws DeadlineExceededException when a call inside ran out of time
+   * @throws X what {@code call} threw
    */
-  public static <T> T callWithTimeout(Duration timeout, Supplier<T> call) {
+  @SuppressWarnings("try") // the scope only needs closing
+  public static <T, X extends Exception> T callWithTimeout(Duration timeout, Body<T, X> call)
+      throws X {
+    Objects.requireNonNull(call, "call");
     try (CancelScope s = withTimeout(timeout)) {
-      return call.get();
+      return call.call();
     }
+  }
+
+  /**
+   * Code run by {@link #callWithTimeout}: returns a value and may throw the checked exception
+   * {@code X} (inferred from the lambda; {@code RuntimeException} when it throws nothing checked).
+   *
+   * @param <T> what it returns
+   * @param <X> the checked exception it may throw
+   */
+  @FunctionalInterface
+  public interface Body<T, X extends Exception> {
+    /** Runs the code. */
+    T call() throws X;
   }
 
   /** Starts describing a scope. */
@@ -115,10 +138,8 @@ public final class CancelScope implements AutoCloseable {
 
   /** The effective deadline (its own or a parent's, whichever is earlier), if any. */
   public Optional<Instant> deadline() {
-    if (node.deadline() == CancelNode.NO_DEADLINE) {
-      return Optional.empty();
-    }
-    return Optional.of(Instant.now().plusNanos(node.deadline() - System.nanoTime()));
+    Deadline d = node.deadline();
+    return d == null ? Optional.empty() : Optional.of(d.toInstant());
   }
 
   /** How long calls pending at cancellation may wait for their servers. */
@@ -127,12 +148,13 @@ public final class CancelScope implements AutoCloseable {
   }
 
   /**
-   * Runs {@code callback} once when the scope is cancelled, on the cancelling thread (it must not
-   * block), or at once if it already is. Close the registration to forget it.
+   * Runs {@code callback} once when the scope is cancelled, or at once on this thread if it
+   * already is. It runs on a virtual thread of its own (callbacks of one scope one after another),
+   * never on the thread that cancels, so it may block. Close the registration to forget it.
    */
   public Registration onCancel(Runnable callback) {
     Objects.requireNonNull(callback, "callback");
-    CancelNode.Removal r = node.addListener(reason -> callback.run());
+    CancelNode.Removal r = node.addCallback(callback);
     return r::remove;
   }
 
@@ -234,14 +256,9 @@ public final class CancelScope implements AutoCloseable {
      * call being served) if there is one.
      */
     public CancelScope open() {
-      long now = System.nanoTime();
-      long at = CancelNode.NO_DEADLINE;
-      if (timeout != null) {
-        at = Grace.deadlineAfter(now, Grace.toNanos(timeout));
-      } else if (deadline != null) {
-        Duration left = Duration.between(Instant.now(), deadline);
-        at = left.isNegative() ? now : Grace.deadlineAfter(now, Grace.toNanos(left));
-      }
+      Clock clock = Clock.system();
+      Deadline at = timeout != null ? Deadline.after(timeout, clock)
+          : deadline != null ? Deadline.at(deadline, clock) : null;
       CancelNode node = CancelNode.create(CallContext.current(), at, Grace.toNanos(grace));
       return new CancelScope(node, grace);
     }

@@ -71,8 +71,16 @@ public final class Cancellation {
 
   /**
    * Cancels the asynchronous call behind {@code future} (a future returned by a proxy method
-   * declared to return {@code CompletableFuture}) with the same outcomes as a synchronous call.
-   * For any other future, cancels it with {@code future.cancel(true)}.
+   * declared to return {@code CompletableFuture} or {@code CompletionStage}) with the same
+   * outcomes as a synchronous call, blocking up to {@code grace} like
+   * {@link #cancel(Thread, Duration)}.
+   *
+   * <p>Any other future (including a stage derived from a remote future, such as
+   * {@code remote.thenApply(f)}) has no remote call behind it: it is cancelled at once with
+   * {@code future.cancel(true)}, {@code grace} is not used, and no remote call is cancelled. The
+   * result then says what happened to that future: {@link CancelResult#FORCED} when this cancelled
+   * it (whoever waits for it is released without a result, whatever its task still does), or
+   * {@link CancelResult#ALREADY_COMPLETE} when it had already completed or been cancelled.
    */
   public static CancelResult cancel(Future<?> future, Duration grace) {
     Objects.requireNonNull(future, "future");
@@ -80,7 +88,10 @@ public final class Cancellation {
     if (future instanceof HasCanceller h) {
       return h.canceller().cancel(grace);
     }
-    return future.cancel(true) ? CancelResult.FORCED : CancelResult.ALREADY_COMPLETE;
+    // CompletableFuture.cancel answers true for a future cancelled long ago: ask isDone first
+    boolean wasDone = future.isDone();
+    boolean cancelled = future.cancel(true);
+    return !wasDone && cancelled ? CancelResult.FORCED : CancelResult.ALREADY_COMPLETE;
   }
 
   /**
@@ -165,21 +176,25 @@ public final class Cancellation {
 
   /**
    * The deadline of the current call or scope, if it has one. On a server it is the caller's
-   * deadline, rebuilt from the remaining time that travelled with the call.
+   * deadline, rebuilt from the remaining time that travelled with the call (each hop measures
+   * from when the call arrived, so hops agree to within a network trip). Stable: every read of the
+   * same call's or scope's deadline returns the same instant.
    */
   public static Optional<Instant> deadline() {
     CancelNode node = CallContext.current();
-    if (node == null || node.deadline() == CancelNode.NO_DEADLINE) {
+    if (node == null || node.deadline() == null) {
       return Optional.empty();
     }
-    long remaining = node.deadline() - System.nanoTime();
-    return Optional.of(Instant.now().plusNanos(remaining));
+    return Optional.of(node.deadline().toInstant());
   }
 
   /**
-   * Runs {@code callback} once when the current call or scope is cancelled, on the thread that
-   * cancels it (so it must not block), or at once on this thread if it already is. Close the
-   * registration to forget the callback.
+   * Runs {@code callback} once when the current call or scope is cancelled, or at once on this
+   * thread if it already is. It never runs on the thread that cancels (a connection's reader or
+   * the timer thread) but on a virtual thread of its own, one callback of the call after another,
+   * so it may block without delaying other calls. On a server, the call's answer (the result, the
+   * error or the acknowledgement of the cancel) is sent only after its callbacks have returned.
+   * Close the registration to forget the callback.
    *
    * @throws IllegalStateException when the current thread is neither serving a call nor in a scope
    */
@@ -190,7 +205,7 @@ public final class Cancellation {
       throw new IllegalStateException(
           "onCancel needs a call being served or a CancelScope on this thread");
     }
-    CancelNode.Removal removal = node.addListener(reason -> callback.run());
+    CancelNode.Removal removal = node.addCallback(callback);
     return removal::remove;
   }
 }

@@ -46,7 +46,7 @@ public final class BenchServiceImpl implements BenchService {
   public CompletableFuture<Integer> awaitCancel() {
     CompletableFuture<Integer> f = new CompletableFuture<>();
     ServerCounters.INSTANCE.started();
-    // Runs on the thread that delivers the cancel (Tether's reader thread): count, then end.
+    // Runs on the virtual thread Tether starts for the call's callbacks: count, then end.
     Cancellation.onCancel(() -> {
       ServerCounters.INSTANCE.observed();
       f.cancel(false);

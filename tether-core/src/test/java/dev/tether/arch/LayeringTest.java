@@ -35,6 +35,7 @@ class LayeringTest {
         .layer("codec").definedBy("dev.tether.internal.codec..")
         .layer("transport").definedBy("dev.tether.internal.transport..")
         .layer("process").definedBy("dev.tether.internal.process..")
+        .layer("time").definedBy("dev.tether.internal.time..")
         .whereLayer("launch").mayNotBeAccessedByAnyLayer()
         .whereLayer("client").mayOnlyBeAccessedByLayers("launch")
         .whereLayer("server").mayOnlyBeAccessedByLayers("launch")
@@ -43,6 +44,19 @@ class LayeringTest {
         .whereLayer("codec").mayOnlyBeAccessedByLayers("launch", "client", "server", "wire")
         .whereLayer("transport").mayOnlyBeAccessedByLayers("launch", "client", "server", "wire")
         .whereLayer("process").mayOnlyBeAccessedByLayers("launch")
+        .whereLayer("time").mayOnlyBeAccessedByLayers("launch", "client", "server", "cancel",
+            "wire", "codec", "transport", "process")
+        .check(classes);
+  }
+
+  @Test
+  void timeIsTheBottomLayerAndUsesNothingOfTether() {
+    noClasses().that().resideInAPackage("dev.tether.internal.time..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.tether", "dev.tether.internal.client..",
+            "dev.tether.internal.server..", "dev.tether.internal.cancel..",
+            "dev.tether.internal.wire..", "dev.tether.internal.codec..",
+            "dev.tether.internal.transport..", "dev.tether.internal.process..",
+            "dev.tether.internal.launch..")
         .check(classes);
   }
 
@@ -59,7 +73,8 @@ class LayeringTest {
   @Test
   void bottomLayersDoNotUseTheApi() {
     noClasses().that().resideInAnyPackage("dev.tether.internal.codec..",
-            "dev.tether.internal.transport..", "dev.tether.internal.process..")
+            "dev.tether.internal.transport..", "dev.tether.internal.process..",
+            "dev.tether.internal.time..")
         .should().dependOnClassesThat().resideInAPackage("dev.tether")
         .check(classes);
   }

@@ -9,6 +9,8 @@ import dev.tether.DeadlineExceededException;
 import dev.tether.Tether;
 import dev.tether.e2e.TestWorkers;
 import dev.tether.fixtures.EchoService;
+import dev.tether.fixtures.HopService;
+import dev.tether.fixtures.HopServiceImpl;
 import dev.tether.testing.Async;
 import java.time.Duration;
 import java.util.List;
@@ -73,4 +75,34 @@ class ChainTest {
     }
   }
 
+  /**
+   * Every hop sees a deadline as a deadline: the CANCEL a caller sends when its deadline passes
+   * says so, and the server cancels the call as a deadline (not as "cancelled by the caller"),
+   * whichever of that CANCEL and its own deadline timer comes first. Several rounds, because which
+   * comes first is up to the scheduler.
+   */
+  @Test
+  void everyHopSeesTheDeadlineAsADeadline() throws Exception {
+    try (Tether a = launchHops(); Tether b = launchHops()) {
+      HopService hopA = a.get(HopService.class, "hops");
+      HopService hopB = b.get(HopService.class, "hops");
+      hopA.relay(List.of(b.address()), 1); // connect A to B before timing anything
+      for (int round = 0; round < 4; round++) {
+        Throwable thrown = Async.thrownBy(() -> CancelScope.callWithTimeout(
+            Duration.ofMillis(1500), () -> hopA.relay(List.of(b.address()), 60_000)))
+            .get(60, TimeUnit.SECONDS);
+        assertThat(thrown).as("round %d: the client", round)
+            .isInstanceOf(DeadlineExceededException.class);
+        assertThat(hopB.lastSeen()).as("round %d: B's throwIfCancelled", round)
+            .startsWith("DeadlineExceededException");
+        assertThat(hopA.lastSeen()).as("round %d: A's call to B", round)
+            .startsWith("DeadlineExceededException");
+      }
+    }
+  }
+
+  private static Tether launchHops() {
+    return Tether.launch(TestWorkers.echoSpec()
+        .export("hops", HopService.class, HopServiceImpl.class).build());
+  }
 }

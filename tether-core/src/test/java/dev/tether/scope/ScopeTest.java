@@ -92,23 +92,35 @@ class ScopeTest {
     int between = 0;
     int during = 0;
     for (int i = 0; i < 1000; i++) {
+      // Three rounds in four make one case certain, whatever the machine's speed (on a loaded
+      // machine a call outlasts any random offset, and "between" never happened by chance); the
+      // fourth cancels after a random offset.
+      int mode = i % 4;
       CompletableFuture<CancelScope> opened = new CompletableFuture<>();
-      // Every fourth round the first call waits until the scope is cancelled: "before" for sure.
-      boolean holdFirstCall = i % 4 == 0;
-      CountDownLatch go = new CountDownLatch(1);
+      CountDownLatch go = new CountDownLatch(1); // BEFORE and BETWEEN: the scope was cancelled
+      CountDownLatch firstDone = new CountDownLatch(1); // BETWEEN: one call has completed
+      int startedBefore = echo.startedCount();
       // Calls until one is cancelled, then two more that must fail without being sent.
       CompletableFuture<String> run = Async.run(() -> {
         int completed = 0;
         try (CancelScope scope = CancelScope.builder().grace(Duration.ZERO).open()) {
           opened.complete(scope);
-          if (holdFirstCall) {
+          if (mode == BEFORE) {
             go.await();
           }
           CallCancelledException first = null;
           while (first == null) {
             try {
-              echo.spinThenReturn(completed, 20);
+              if (mode == DURING && completed == 0) {
+                echo.sleep(50); // long enough to be cancelled while it runs
+              } else {
+                echo.spinThenReturn(completed, 20);
+              }
               completed++;
+              if (mode == BETWEEN && completed == 1) {
+                firstDone.countDown();
+                go.await();
+              }
             } catch (CallCancelledException e) {
               first = e;
             }
@@ -128,13 +140,23 @@ class ScopeTest {
         }
       });
       CancelScope scope = opened.get(30, TimeUnit.SECONDS);
-      long until = System.nanoTime() + (holdFirstCall ? 0 : random.nextInt(300_000));
-      while (System.nanoTime() < until) {
-        Thread.onSpinWait();
+      switch (mode) {
+        case BETWEEN -> assertThat(firstDone.await(30, TimeUnit.SECONDS)).isTrue();
+        case DURING -> Await.until(() -> echo.startedCount() > startedBefore, "the call to run");
+        case RANDOM -> {
+          long until = System.nanoTime() + random.nextInt(300_000);
+          while (System.nanoTime() < until) {
+            Thread.onSpinWait();
+          }
+        }
+        default -> { } // BEFORE: the first call waits for the cancel
       }
       scope.cancel();
       go.countDown();
       String r = run.get(30, TimeUnit.SECONDS);
+      if (mode != RANDOM) {
+        assertThat(r).as("iteration %d", i).isEqualTo(MODES[mode]);
+      }
       switch (r) {
         case "before" -> before++;
         case "between" -> between++;
@@ -145,6 +167,12 @@ class ScopeTest {
     assertThat(new int[] {before, between, during}).as("before start, between calls, during a call")
         .doesNotContain(0);
   }
+
+  private static final int BEFORE = 0;
+  private static final int BETWEEN = 1;
+  private static final int DURING = 2;
+  private static final int RANDOM = 3;
+  private static final String[] MODES = {"before", "between", "during"};
 
   @Test
   void cancellingAParentCancelsItsChildButNotTheOtherWayRound() {
@@ -235,10 +263,17 @@ class ScopeTest {
     CancelScope scope = CancelScope.open();
     try {
       java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
-      scope.onCancel(runs::incrementAndGet);
+      CompletableFuture<Thread> ranOn = new CompletableFuture<>();
+      scope.onCancel(() -> {
+        runs.incrementAndGet();
+        ranOn.complete(Thread.currentThread());
+      });
       scope.cancel("a");
       scope.cancel("b");
-      scope.onCancel(runs::incrementAndGet); // already cancelled: runs at once
+      assertThat(ranOn.get(30, TimeUnit.SECONDS))
+          .as("a callback runs on a virtual thread, not the cancelling one")
+          .isNotSameAs(Thread.currentThread()).satisfies(t -> assertThat(t.isVirtual()).isTrue());
+      scope.onCancel(runs::incrementAndGet); // already cancelled: runs at once, on this thread
       assertThat(runs).hasValue(2);
       assertThat(scope.cancellationReason()).contains("a");
       assertThat(Async.thrownBy(scope::close).get(30, TimeUnit.SECONDS))

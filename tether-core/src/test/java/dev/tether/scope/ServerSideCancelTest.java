@@ -98,11 +98,11 @@ class ServerSideCancelTest {
       });
       assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
       for (int i = 0; i < 3; i++) {
-        peer.send(w -> Frames.cancel(w, 2, false, TimeUnit.SECONDS.toNanos(30)));
+        peer.send(w -> Frames.cancel(w, 2, false, false, TimeUnit.SECONDS.toNanos(30)));
       }
       assertThat(peer.nextOf(FrameKind.CANCEL_ACK).callId()).isEqualTo(2);
       assertThat(onCancelRuns).hasValue(1);
-      peer.send(w -> Frames.cancel(w, 2, true, 0)); // after the answer: ignored
+      peer.send(w -> Frames.cancel(w, 2, true, false, 0)); // after the answer: ignored
       peer.send(w -> Frames.ping(w, false, 5));
       assertThat(peer.nextOf(FrameKind.PONG).detail()).isEqualTo("5");
       assertThat(onCancelRuns).hasValue(1);

@@ -69,8 +69,9 @@ public final class ScriptedPeer implements AutoCloseable {
       }
 
       @Override
-      public void cancel(int callId, boolean released, long grace) {
-        received.add(new Received(FrameKind.CANCEL, callId, released ? "released" : "requested"));
+      public void cancel(int callId, boolean released, boolean deadline, long grace) {
+        received.add(new Received(FrameKind.CANCEL, callId,
+            (released ? "released" : "requested") + (deadline ? " deadline" : "")));
       }
 
       @Override

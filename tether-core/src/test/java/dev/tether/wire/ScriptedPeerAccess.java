@@ -24,6 +24,11 @@ public final class ScriptedPeerAccess implements AutoCloseable {
     peer.send(script);
   }
 
+  /** The next frame received, whatever its kind (at most 30 s). */
+  public ScriptedPeer.Received next() throws InterruptedException {
+    return peer.next();
+  }
+
   /** The next frame of {@code kind}. */
   public ScriptedPeer.Received nextOf(int kind) throws InterruptedException {
     return peer.nextOf(kind);

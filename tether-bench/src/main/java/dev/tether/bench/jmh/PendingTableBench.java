@@ -40,7 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class PendingTableBench {
   private static final AtomicInteger SERVERS = new AtomicInteger();
-  private static final byte[] RESULT = new byte[0];
+  /** A RESULT outcome (an {@code Outcome.Returned}), made once in {@link #setUp}. */
+  private Object result;
 
   /** Calls pending in the table while the benchmark registers and completes others. */
   @Param({"0", "10000"})
@@ -75,7 +76,12 @@ public class PendingTableBench {
     register = lc.findVirtual(conn, "register",
         MethodType.methodType(call, call)).asType(MethodType.methodType(Object.class,
         Object.class, Object.class));
-    complete = l.findVirtual(call, "complete", MethodType.methodType(boolean.class, Object.class))
+    Class<?> outcome = Class.forName("dev.tether.internal.client.Outcome");
+    Class<?> returned = Class.forName("dev.tether.internal.client.Outcome$Returned");
+    result = MethodHandles.privateLookupIn(returned, MethodHandles.lookup())
+        .findConstructor(returned, MethodType.methodType(void.class, byte[].class))
+        .invoke(new byte[0]);
+    complete = l.findVirtual(call, "complete", MethodType.methodType(boolean.class, outcome))
         .asType(MethodType.methodType(boolean.class, Object.class, Object.class));
     newCall = newCall.asType(MethodType.methodType(Object.class, Object.class, int.class,
         Object.class, Thread.class));
@@ -93,7 +99,7 @@ public class PendingTableBench {
     Object c = newCall.invokeExact(connection, (int) nextId.invokeExact(connection),
         (Object) "bench", (Thread) null);
     Object registered = register.invokeExact(connection, c);
-    return (boolean) complete.invokeExact(registered, (Object) RESULT);
+    return (boolean) complete.invokeExact(registered, result);
   }
 
   /** The same from four threads at once. */

@@ -1,102 +1,100 @@
 package dev.tether.internal.cancel;
 
+import dev.tether.internal.time.Clock;
+import dev.tether.internal.time.Deadline;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * One node of the cancellation tree: a cancel scope, or the context of a call being served.
  * Cancellation is a state, not an event: once cancelled a node stays cancelled, listeners added
  * later are told at once, and children created later are born cancelled. Cancelling a node cancels
  * its children; a child never cancels its parent. A node with a deadline cancels itself when the
- * deadline passes. Thread-safe; listeners run outside the lock, on the cancelling thread.
+ * deadline passes (a timer on the deadline's {@link Clock}, and a check in {@link #isCancelled()}).
+ *
+ * <p>Two kinds of observers. <b>Listeners</b> are Tether's own (pending calls, child nodes): they
+ * run on the cancelling thread, outside the lock, and must not block. <b>Callbacks</b> are user
+ * code ({@code onCancel}): they never run on the cancelling thread, which may be a connection's
+ * reader or the timer thread, but one after another on a virtual thread started for them;
+ * {@link #afterCallbacks} lets a served call hold its answer until they have returned.
+ *
+ * <p>Thread-safe: one private lock guards the state; what must be done is captured under it and
+ * done outside it.
  */
 public final class CancelNode {
-  /** No deadline. */
-  public static final long NO_DEADLINE = Long.MAX_VALUE;
-
   /** Told once when the node is cancelled. */
   public interface Listener {
-    /** Called once, outside any lock of the node. Must not block. */
+    /** Called once, on the cancelling thread, outside any lock of the node. Must not block. */
     void cancelled(CancelReason reason);
   }
 
-  /** Undoes an {@link #addListener}. Idempotent. */
+  /** Undoes an {@link #addListener} or {@link #addCallback}. Idempotent. */
   public interface Removal {
-    /** Removes the listener if it was not told yet. */
+    /** Removes the listener or callback if it was not told yet. */
     void remove();
   }
 
   private static final Removal NOTHING = () -> {};
+  private static final System.Logger LOG = System.getLogger("dev.tether");
 
   private final Object lock = new Object();
-  private final CancelNode parent;
-  private final long deadline;
+  private final Deadline deadline;
   private final long deadlineGraceNanos;
   private volatile CancelReason reason;
-  // @GuardedBy("lock"); null once cancelled.
-  private Map<Listener, Boolean> listeners = new IdentityHashMap<>(4);
+  // Everything below is guarded by lock.
+  private Map<Listener, Boolean> listeners = new IdentityHashMap<>(4); // null once cancelled
+  private List<Runnable> callbacks; // null until one is added, and once cancelled
+  private volatile boolean callbacksRunning; // written before reason, so readers of reason see it
+  private List<Runnable> afterCallbacks;
   private boolean closing;
   private Removal fromParent = NOTHING;
-  private ScheduledFuture<?> deadlineTimer;
+  private Clock.Timer deadlineTimer;
 
-  private CancelNode(CancelNode parent, long deadline, long deadlineGraceNanos) {
-    this.parent = parent;
-    long inherited = parent == null ? NO_DEADLINE : parent.deadline;
-    this.deadline = Math.min(deadline, inherited);
+  private CancelNode(Deadline deadline, long deadlineGraceNanos) {
+    this.deadline = deadline;
     this.deadlineGraceNanos = deadlineGraceNanos;
   }
 
   /**
-   * Creates a node under {@code parent} (may be null). {@code deadline} is a {@link System#nanoTime}
-   * instant or {@link #NO_DEADLINE}; the effective deadline is the earlier of it and the parent's.
-   * When it passes the node is cancelled with {@code deadlineGraceNanos} as grace.
+   * Creates a node under {@code parent} (may be null). {@code deadline} may be null (none); the
+   * effective deadline is the earlier of it and the parent's. When the node's own deadline passes,
+   * it is cancelled with {@link CancelReason#deadlineExceeded} and {@code deadlineGraceNanos}
+   * as grace (when the parent's is earlier, the parent's cancellation reaches it first).
    */
-  public static CancelNode create(CancelNode parent, long deadline, long deadlineGraceNanos) {
-    CancelNode node = new CancelNode(parent, deadline, deadlineGraceNanos);
+  public static CancelNode create(CancelNode parent, Deadline deadline, long deadlineGraceNanos) {
+    Deadline effective = Deadline.earlierOf(deadline, parent == null ? null : parent.deadline);
+    CancelNode node = new CancelNode(effective, deadlineGraceNanos);
     if (parent != null) {
       Removal r = parent.addListener(node::cancel);
       synchronized (node.lock) {
         node.fromParent = r;
       }
     }
-    if (deadline != NO_DEADLINE && deadline <= node.deadline && !node.isCancelled()) {
+    if (deadline != null && effective == deadline && !node.isCancelled()) {
       node.armDeadline();
     }
     return node;
   }
 
   private void armDeadline() {
-    long delay = deadline - System.nanoTime();
-    if (delay <= 0) {
-      cancel(CancelReason.deadlineExceeded(deadlineGraceNanos));
-      return;
-    }
+    CancelReason why = CancelReason.deadlineExceeded(deadlineGraceNanos);
     // Listeners may write to sockets: run them on a virtual thread, never on the timer thread.
-    ScheduledFuture<?> timer = Timers.schedule(() -> Thread.ofVirtual().name("tether-deadline")
-        .start(() -> cancel(CancelReason.deadlineExceeded(deadlineGraceNanos))), delay);
+    Clock.Timer timer = deadline.clock().schedule(() -> Thread.ofVirtual()
+        .name("tether-deadline").start(() -> cancel(why)), deadline.remainingNanos());
     synchronized (lock) {
       if (reason == null && !closing) {
         deadlineTimer = timer;
         return;
       }
     }
-    timer.cancel(false);
+    timer.cancel();
   }
 
-  /** The parent, or null for a root. */
-  public CancelNode parent() {
-    return parent;
-  }
-
-  /** Effective deadline as a {@link System#nanoTime} instant, or {@link #NO_DEADLINE}. */
-  public long deadline() {
+  /** The effective deadline, or null when there is none. */
+  public Deadline deadline() {
     return deadline;
-  }
-
-  /** Grace used when the deadline cancels this node. */
-  public long deadlineGraceNanos() {
-    return deadlineGraceNanos;
   }
 
   /** True once cancelled (including by an expired deadline, checked on the spot). */
@@ -104,7 +102,7 @@ public final class CancelNode {
     if (reason != null) {
       return true;
     }
-    if (deadline != NO_DEADLINE && System.nanoTime() - deadline >= 0) {
+    if (deadline != null && deadline.isExpired()) {
       cancel(CancelReason.deadlineExceeded(deadlineGraceNanos));
       return true;
     }
@@ -117,16 +115,22 @@ public final class CancelNode {
   }
 
   /**
-   * Cancels the node and, through their listeners, everything registered under it. Returns false
-   * if it was already cancelled (the first reason stays).
+   * Cancels the node: tells its listeners (children, pending calls) on this thread, then starts
+   * its callbacks on a virtual thread. Returns false if it was already cancelled (the first
+   * reason stays).
    */
   public boolean cancel(CancelReason why) {
     Map<Listener, Boolean> toTell;
-    ScheduledFuture<?> timer;
+    List<Runnable> toRun;
+    Clock.Timer timer;
     synchronized (lock) {
       if (reason != null) {
         return false;
       }
+      toRun = callbacks;
+      callbacks = null;
+      // Claimed before the reason is published: whoever sees the reason sees callbacks running.
+      callbacksRunning = toRun != null && !toRun.isEmpty();
       reason = why;
       toTell = listeners;
       listeners = null;
@@ -134,19 +138,38 @@ public final class CancelNode {
       deadlineTimer = null;
     }
     if (timer != null) {
-      timer.cancel(false);
+      timer.cancel();
     }
-    if (toTell != null) {
-      for (Listener l : toTell.keySet()) {
-        try {
-          l.cancelled(why);
-        } catch (RuntimeException e) {
-          System.getLogger("dev.tether").log(System.Logger.Level.WARNING,
-              "cancellation listener failed", e);
-        }
+    for (Listener l : toTell.keySet()) {
+      try {
+        l.cancelled(why);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "cancellation listener failed", e);
       }
     }
+    if (toRun != null && !toRun.isEmpty()) {
+      Thread.ofVirtual().name("tether-on-cancel").start(() -> runCallbacks(toRun));
+    }
     return true;
+  }
+
+  private void runCallbacks(List<Runnable> toRun) {
+    for (Runnable r : toRun) {
+      try {
+        r.run();
+      } catch (Throwable t) {
+        LOG.log(System.Logger.Level.WARNING, "onCancel callback failed", t);
+      }
+    }
+    List<Runnable> then;
+    synchronized (lock) {
+      callbacksRunning = false;
+      then = afterCallbacks;
+      afterCallbacks = null;
+    }
+    if (then != null) {
+      then.forEach(Runnable::run);
+    }
   }
 
   /**
@@ -164,6 +187,58 @@ public final class CancelNode {
     return NOTHING;
   }
 
+  /**
+   * Registers user code to run once when the node is cancelled, on a virtual thread (never on the
+   * cancelling thread). If the node is already cancelled, runs {@code callback} at once on this
+   * thread (the caller's own) and registers nothing.
+   */
+  public Removal addCallback(Runnable callback) {
+    Runnable entry = callback::run; // a fresh identity per registration
+    synchronized (lock) {
+      if (reason == null) {
+        if (callbacks == null) {
+          callbacks = new ArrayList<>(2);
+        }
+        callbacks.add(entry);
+        return () -> {
+          synchronized (lock) {
+            if (callbacks != null) {
+              callbacks.remove(entry);
+            }
+          }
+        };
+      }
+    }
+    callback.run();
+    return NOTHING;
+  }
+
+  /**
+   * True while this node's callbacks run. A thread that has seen the node cancelled and then sees
+   * false here knows its callbacks are done (or there were none).
+   */
+  public boolean callbacksRunning() {
+    return callbacksRunning;
+  }
+
+  /**
+   * Runs {@code action} once no callback of this node is running: now on this thread if none is,
+   * else on the callbacks' thread right after the last returns. A served call answers through
+   * this, so its caller never hears the answer before the call's {@code onCancel} code is done.
+   */
+  public void afterCallbacks(Runnable action) {
+    synchronized (lock) {
+      if (callbacksRunning) {
+        if (afterCallbacks == null) {
+          afterCallbacks = new ArrayList<>(1);
+        }
+        afterCallbacks.add(action);
+        return;
+      }
+    }
+    action.run();
+  }
+
   private void remove(Listener l) {
     boolean detachNow;
     synchronized (lock) {
@@ -179,8 +254,8 @@ public final class CancelNode {
   }
 
   /**
-   * Ends the node's life without cancelling it: once nothing is registered under it any more (at
-   * once if nothing is), it stops its deadline timer and unhooks from its parent, so a long-lived
+   * Ends the node's life without cancelling it: once no listener is registered under it any more
+   * (at once if none is), it stops its deadline timer and unhooks from its parent, so a long-lived
    * parent does not keep it. Calls still registered keep it attached until they end.
    */
   public void close() {
@@ -196,7 +271,7 @@ public final class CancelNode {
 
   private void detach() {
     Removal r;
-    ScheduledFuture<?> timer;
+    Clock.Timer timer;
     synchronized (lock) {
       r = fromParent;
       fromParent = NOTHING;
@@ -205,7 +280,7 @@ public final class CancelNode {
     }
     r.remove();
     if (timer != null) {
-      timer.cancel(false);
+      timer.cancel();
     }
   }
 }

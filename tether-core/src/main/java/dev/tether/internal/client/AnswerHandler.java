@@ -20,17 +20,17 @@ final class AnswerHandler implements FrameHandler {
 
   @Override
   public void resolved(int callId, int bindingId) {
-    deliver(callId, bindingId);
+    deliver(callId, new Outcome.Resolved(bindingId));
   }
 
   @Override
   public void result(int callId, byte[] body, int offset) {
-    deliver(callId, body);
+    deliver(callId, new Outcome.Returned(body));
   }
 
   @Override
   public void error(int callId, RemoteError error) {
-    deliver(callId, new Outcomes.Error(error));
+    deliver(callId, new Outcome.Error(error));
   }
 
   @Override
@@ -41,12 +41,12 @@ final class AnswerHandler implements FrameHandler {
       return;
     }
     CancelReason why = c.reasonForAck(message, deadline);
-    if (!c.complete(new Outcomes.Cancelled(CallCancelledException.Outcome.ACKNOWLEDGED, why))) {
+    if (!c.complete(new Outcome.Cancelled(CallCancelledException.Outcome.ACKNOWLEDGED, why))) {
       connection.lateAnswer();
     }
   }
 
-  private void deliver(int callId, Object outcome) {
+  private void deliver(int callId, Outcome outcome) {
     PendingCall c = connection.pendingCall(callId);
     if (c == null || !c.complete(outcome)) {
       connection.lateAnswer();

@@ -12,35 +12,33 @@ final class Answers {
   private Answers() {}
 
   /** The decoded return value, or throws what the outcome says. */
-  static Object unpack(Object outcome, MethodCodec codec, ClientConnection connection)
+  static Object unpack(Outcome outcome, MethodCodec codec, ClientConnection connection)
       throws Throwable {
-    if (outcome instanceof byte[] body) {
-      Object value;
-      try {
-        value = codec.decodeResult(
-            new ByteReader(body, FrameKind.HEADER_BYTES, body.length - FrameKind.HEADER_BYTES));
-      } catch (DecodeException e) {
-        String msg = "undecodable result of " + describe(codec) + ": " + e.getMessage();
-        connection.protocolError(msg, e);
-        throw new TetherException(ErrorCode.PROTOCOL_ERROR, msg, e);
-      }
-      if (value == null && !codec.isVoid() && codec.method().getReturnType().isPrimitive()) {
-        throw new TetherException(ErrorCode.INCOMPATIBLE, "the server answered null to "
-            + describe(codec) + ", which returns " + codec.method().getReturnType());
-      }
-      return value;
+    return switch (outcome) {
+      case Outcome.Returned r -> decode(r.body(), codec, connection);
+      case Outcome.Error e -> throw RemoteErrors.forCall(e.error(), codec.method());
+      case Outcome.Cancelled c -> throw c.toException();
+      case Outcome.Failed f -> throw f.cause();
+      case Outcome.Resolved r -> throw new TetherException(ErrorCode.PROTOCOL_ERROR,
+          "unexpected answer to " + describe(codec) + ": " + r);
+    };
+  }
+
+  private static Object decode(byte[] body, MethodCodec codec, ClientConnection connection) {
+    Object value;
+    try {
+      value = codec.decodeResult(
+          new ByteReader(body, FrameKind.HEADER_BYTES, body.length - FrameKind.HEADER_BYTES));
+    } catch (DecodeException e) {
+      String msg = "undecodable result of " + describe(codec) + ": " + e.getMessage();
+      connection.protocolError(msg, e);
+      throw new TetherException(ErrorCode.PROTOCOL_ERROR, msg, e);
     }
-    if (outcome instanceof Outcomes.Error e) {
-      throw RemoteErrors.forCall(e.error(), codec.method());
+    if (value == null && !codec.isVoid() && codec.method().getReturnType().isPrimitive()) {
+      throw new TetherException(ErrorCode.INCOMPATIBLE, "the server answered null to "
+          + describe(codec) + ", which returns " + codec.method().getReturnType());
     }
-    if (outcome instanceof Outcomes.Cancelled c) {
-      throw c.toException();
-    }
-    if (outcome instanceof Outcomes.Failed f) {
-      throw f.cause();
-    }
-    throw new TetherException(ErrorCode.PROTOCOL_ERROR,
-        "unexpected answer to " + describe(codec) + ": " + outcome);
+    return value;
   }
 
   /** "Iface.method" for messages. */

@@ -1,11 +1,14 @@
 package dev.tether.internal.client;
 
+import dev.tether.CancelResult;
 import dev.tether.internal.cancel.CancelNode;
 import dev.tether.internal.codec.MethodCodec;
+import java.time.Duration;
 
 /**
  * A call whose caller does not wait: its outcome completes a {@link RemoteFuture}, decoded on a
- * virtual thread so that neither the reader thread nor the thread that cancels runs user stages.
+ * virtual thread, so no thread of Tether's (a reader, the timer) ever runs the user's stages; a
+ * user's own {@code cancel(grace)} completes it on the cancelling thread.
  */
 final class AsyncCall extends PendingCall {
   private final MethodCodec codec;
@@ -30,7 +33,7 @@ final class AsyncCall extends PendingCall {
   }
 
   @Override
-  void onComplete(Object result) {
+  void onComplete(Outcome result) {
     CancelNode.Removal r = scopeRegistration;
     if (r != null) {
       r.remove();
@@ -38,17 +41,29 @@ final class AsyncCall extends PendingCall {
     if (future.isDone()) {
       return; // cancelled through the future itself
     }
-    if (connection.replies().isLeader(Thread.currentThread())) {
-      // never run the caller's dependent stages on the thread that reads answers
-      Thread.ofVirtual().name("tether-async-complete").start(this::completeFuture);
-    } else {
-      completeFuture(); // a canceller or a failing connection: complete right here
-    }
+    // Never run the caller's dependent stages on the completing thread: it may be reading a
+    // connection, be the timer thread, or a server's reader cascading a cancel to this call.
+    Thread.ofVirtual().name("tether-async-complete").start(this::completeFuture);
+  }
+
+  /**
+   * Cancels like a synchronous call; then completes the future on this thread (the user's own),
+   * so that it is done when the result is returned.
+   */
+  @Override
+  public CancelResult cancel(Duration grace) {
+    CancelResult r = super.cancel(grace);
+    completeFuture();
+    return r;
   }
 
   private void completeFuture() {
+    Outcome o = outcome();
+    if (o == null || future.isDone()) {
+      return; // not visible yet: the completing thread completes it
+    }
     try {
-      future.complete(Answers.unpack(outcome(), codec, connection));
+      future.complete(Answers.unpack(o, codec, connection));
     } catch (Throwable t) {
       future.completeExceptionally(t);
     }

@@ -120,9 +120,9 @@ public final class ClientConnection implements AutoCloseable {
     pending.put(call.id, call);
     Failure f = failure;
     if (f != null) {
-      call.complete(new Outcomes.Failed(f.exception()));
+      call.complete(new Outcome.Failed(f.exception()));
     } else if (goAway != null) {
-      call.complete(new Outcomes.Failed(new ConnectionClosedException(goAway, null)));
+      call.complete(new Outcome.Failed(new ConnectionClosedException(goAway, null)));
     }
     return call;
   }
@@ -156,16 +156,16 @@ public final class ClientConnection implements AutoCloseable {
    * released caller gave up is queued for a background flush, so cancelling thousands of calls
    * costs no system call per cancel.
    */
-  void sendCancel(int id, boolean callerReleased, long graceNanos) {
+  void sendCancel(int id, boolean callerReleased, boolean deadline, long graceNanos) {
     if (failure != null) {
       return;
     }
     if (callerReleased) {
-      writer.writeSoon(w -> Frames.cancel(w, id, true, graceNanos));
+      writer.writeSoon(w -> Frames.cancel(w, id, true, deadline, graceNanos));
       return;
     }
     try {
-      writer.write(w -> Frames.cancel(w, id, false, graceNanos));
+      writer.write(w -> Frames.cancel(w, id, false, deadline, graceNanos));
     } catch (IOException e) {
       fail("connection to " + peer + " lost while sending a cancel", e);
     }
@@ -186,21 +186,16 @@ public final class ClientConnection implements AutoCloseable {
       FrameBuffers.release(w);
     }
     long limit = options.handshakeTimeout().toNanos();
-    Object o = call.await(System.nanoTime() + limit,
+    Outcome o = call.await(PendingCall.CLOCK.nanoTime() + limit,
         CancelReason.of("no answer to resolving '" + name + "' within " + options.handshakeTimeout(), 0));
-    if (o instanceof Integer binding) {
-      return binding;
-    }
-    if (o instanceof Outcomes.Error e) {
-      throw RemoteErrors.plain(e.error());
-    }
-    if (o instanceof Outcomes.Failed f) {
-      throw f.cause();
-    }
-    if (o instanceof Outcomes.Cancelled c) {
-      throw new TetherException(ErrorCode.UNAVAILABLE, c.reason().message());
-    }
-    throw new TetherException(ErrorCode.PROTOCOL_ERROR, "unexpected answer to RESOLVE from " + peer);
+    return switch (o) {
+      case Outcome.Resolved r -> r.binding();
+      case Outcome.Error e -> throw RemoteErrors.plain(e.error());
+      case Outcome.Failed f -> throw f.cause();
+      case Outcome.Cancelled c -> throw new TetherException(ErrorCode.UNAVAILABLE, c.reason().message());
+      case Outcome.Returned r ->
+          throw new TetherException(ErrorCode.PROTOCOL_ERROR, "unexpected answer to RESOLVE from " + peer);
+    };
   }
 
   /** The connection is broken for protocol reasons: tell the peer, then fail. */
@@ -273,7 +268,7 @@ public final class ClientConnection implements AutoCloseable {
     link.close();
     List<PendingCall> calls = new ArrayList<>(pending.values());
     for (PendingCall c : calls) {
-      c.complete(new Outcomes.Failed(failure.exception()));
+      c.complete(new Outcome.Failed(failure.exception()));
     }
   }
 

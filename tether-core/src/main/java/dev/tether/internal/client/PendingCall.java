@@ -1,56 +1,80 @@
 package dev.tether.internal.client;
 
 import dev.tether.CallCancelledException;
+import dev.tether.CallCanceller;
 import dev.tether.CancelResult;
 import dev.tether.internal.cancel.CancelNode;
 import dev.tether.internal.cancel.CancelReason;
 import dev.tether.internal.cancel.Grace;
-import dev.tether.internal.cancel.Timers;
-import dev.tether.CallCanceller;
+import dev.tether.internal.codec.MethodCodec;
+import dev.tether.internal.time.Clock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * One outbound call from the moment it is registered until it ends, and its cancel object.
  *
- * <p>The call ends exactly once: the first of the server's answer, a forced release, or a
- * connection failure wins a compare-and-set on {@code outcome}; everything later is discarded. A
- * cancel request is remembered even before the CALL frame is out, and the CANCEL frame follows the
- * CALL frame. The caller's thread enforces the release time itself while it waits; the thread that
- * cancels waits for the outcome and forces the release if the grace runs out first.
+ * <p>One discipline: no locks (users hold this object as their {@link CallCanceller} and may
+ * synchronize on it without harm), every decision is an atomic transition of the {@code state}
+ * bit set. Each bit is claimed once, and only the claimer acts: {@code ENDED} by the first of the
+ * server's answer, a forced release or a connection failure (everything later is discarded);
+ * {@code CANCEL_SENT} and {@code RELEASED_SENT} by whoever sends that CANCEL frame. A cancel
+ * requested before the CALL frame is out is remembered, and its CANCEL follows the CALL. Fields
+ * other than {@code state} are written before the transition that publishes them.
+ *
+ * <p>The caller's thread enforces the release time itself while it waits; threads that cancel
+ * wait in a lock-free stack and force the release if the grace runs out first; an asynchronous
+ * call (no waiting caller) arms a timer instead.
  */
 class PendingCall implements CallCanceller, CancelNode.Listener {
-  private static final VarHandle OUTCOME;
+  private static final int SENDING = 1; // beginSend passed: a release is FORCED, not NOT_SENT
+  private static final int SENT = 1 << 1; // the CALL frame is written
+  private static final int CANCEL_REQUESTED = 1 << 2;
+  private static final int CANCEL_SENT = 1 << 3;
+  private static final int RELEASED_SENT = 1 << 4;
+  private static final int ENDED = 1 << 5;
+  private static final int FORCED = 1 << 6; // ENDED by a release, not by an answer
+
+  private static final VarHandle STATE;
+  private static final VarHandle REASON;
+  private static final VarHandle RELEASE_AT;
+  private static final VarHandle WAITERS;
+  private static final VarHandle TIMER;
 
   static {
     try {
-      OUTCOME = MethodHandles.lookup().findVarHandle(PendingCall.class, "outcome", Object.class);
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      STATE = l.findVarHandle(PendingCall.class, "state", int.class);
+      REASON = l.findVarHandle(PendingCall.class, "cancelReason", CancelReason.class);
+      RELEASE_AT = l.findVarHandle(PendingCall.class, "releaseAt", long.class);
+      WAITERS = l.findVarHandle(PendingCall.class, "waiters", Waiter.class);
+      TIMER = l.findVarHandle(PendingCall.class, "releaseTimer", Clock.Timer.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
+  /** The clock of release times (the connection's, once connections carry one). */
+  static final Clock CLOCK = Clock.system();
+
+  /** A thread in {@link #cancel(Duration)} waiting for the end. */
+  private record Waiter(Thread thread, Waiter next) {}
+
+  private static final Waiter NO_MORE_WAITERS = new Waiter(null, null);
+  private static final Clock.Timer NO_MORE_TIMERS = () -> {};
+
   final ClientConnection connection;
   final int id;
   private final Object what; // a MethodCodec or a String; rendered only by toString
   private final Thread caller;
-  private volatile Object outcome;
-  private volatile long releaseAt = Grace.FOREVER;
-  private volatile CountDownLatch done;
-  // Cancel bookkeeping, guarded by "this".
-  private boolean sending;
-  private boolean sent;
-  private boolean cancelRequested;
-  private boolean cancelSent;
-  private boolean releasedSent;
-  private CancelReason cancelReason;
-  private long graceNanos = Grace.FOREVER;
-  private ScheduledFuture<?> releaseTimer;
+  private volatile int state;
+  private volatile Outcome outcome; // written once, by the thread that claimed ENDED
+  private volatile CancelReason cancelReason; // the first request's
+  private volatile long releaseAt = Grace.FOREVER; // only ever lowered
+  private volatile Waiter waiters;
+  private volatile Clock.Timer releaseTimer;
 
   PendingCall(ClientConnection connection, int id, Object what, Thread caller) {
     this.connection = connection;
@@ -60,40 +84,65 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
   }
 
   /** The outcome, or null while pending. */
-  final Object outcome() {
+  final Outcome outcome() {
     return outcome;
   }
 
-  /** True once the call has ended. */
+  /** True once the call has ended and its outcome is visible. */
   final boolean isDone() {
     return outcome != null;
   }
 
-  /**
-   * Ends the call with {@code result} unless it already ended. Returns whether this was the end.
-   */
-  final boolean complete(Object result) {
-    if (!OUTCOME.compareAndSet(this, null, result)) {
+  /** Sets {@code bits}; returns the state before. */
+  private int set(int bits) {
+    return (int) STATE.getAndBitwiseOr(this, bits);
+  }
+
+  /** Claims {@code bit}: true for exactly one caller. */
+  private boolean claim(int bit) {
+    return (set(bit) & bit) == 0;
+  }
+
+  /** Sets {@code bits} unless the call ended; returns the state before, or -1 if it had ended. */
+  private int setUnlessEnded(int bits) {
+    int s;
+    do {
+      s = state;
+      if ((s & ENDED) != 0) {
+        return -1;
+      }
+    } while (!STATE.weakCompareAndSet(this, s, s | bits));
+    return s;
+  }
+
+  /** Ends the call with {@code result} unless it already ended. Returns whether this was the end. */
+  final boolean complete(Outcome result) {
+    if (!claim(ENDED)) {
       return false;
     }
+    outcome = result;
     afterEnd(result);
     return true;
   }
 
-  private void afterEnd(Object result) {
+  /**
+   * After the outcome is published. The timer and waiter fields are only swapped when set (no
+   * atomic operation on the fast path): whoever sets one later re-reads {@code outcome} after
+   * its own CAS, and, both being volatile, one of the two sides sees the other.
+   */
+  private void afterEnd(Outcome result) {
     connection.forget(this);
-    ScheduledFuture<?> timer;
-    synchronized (this) {
-      timer = releaseTimer;
-      releaseTimer = null;
-    }
-    if (timer != null) {
-      timer.cancel(false);
+    if (releaseTimer != null) {
+      Clock.Timer timer = (Clock.Timer) TIMER.getAndSet(this, NO_MORE_TIMERS);
+      if (timer != null) {
+        timer.cancel();
+      }
     }
     wakeCaller();
-    CountDownLatch d = done;
-    if (d != null) {
-      d.countDown();
+    if (waiters != null) {
+      for (Waiter w = (Waiter) WAITERS.getAndSet(this, NO_MORE_WAITERS); w != null; w = w.next) {
+        LockSupport.unpark(w.thread);
+      }
     }
     onComplete(result);
   }
@@ -112,36 +161,36 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
   }
 
   /** Hook for asynchronous calls: runs once, on the completing thread, right after the end. */
-  void onComplete(Object result) {}
+  void onComplete(Outcome result) {}
 
   /**
    * Called just before the CALL frame is written. Returns false, and the frame must not be sent,
    * when the call already ended (it was cancelled before it went out).
    */
-  final synchronized boolean beginSend() {
-    if (outcome != null) {
-      return false;
-    }
-    sending = true;
-    return true;
+  final boolean beginSend() {
+    return setUnlessEnded(SENDING) >= 0;
   }
 
   /** Called once the CALL frame is written: sends a cancel that was requested meanwhile. */
   final void markSent() {
-    boolean sendCancel;
-    boolean sendReleased;
-    long grace;
-    synchronized (this) {
-      sent = true;
-      sendCancel = cancelRequested && !cancelSent;
-      sendReleased = outcome instanceof Outcomes.Cancelled && !releasedSent;
-      cancelSent |= sendCancel;
-      releasedSent |= sendReleased;
-      grace = graceNanos;
+    int s = set(SENT);
+    if ((s & (CANCEL_REQUESTED | FORCED)) == 0) {
+      return; // the fast path: nothing happened while sending
     }
-    if (sendCancel || sendReleased) {
-      connection.sendCancel(id, sendReleased, grace);
+    CancelReason why = cancelReason;
+    if ((s & FORCED) != 0) {
+      if (claim(RELEASED_SENT)) {
+        sendCancel(true, why);
+      }
+    } else if (claim(CANCEL_SENT)) {
+      sendCancel(false, why);
     }
+  }
+
+  private void sendCancel(boolean released, CancelReason why) {
+    boolean deadline = why != null && why.deadline();
+    long grace = why == null ? 0 : why.graceNanos();
+    connection.sendCancel(id, released, deadline, grace);
   }
 
   /** Listener of the caller's scope (or served call): the scope was cancelled. */
@@ -151,80 +200,84 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
   }
 
   /**
-   * Asks for cancellation without waiting: sends CANCEL (once), shortens the release time to now
-   * plus the reason's grace, and releases the caller at once for a zero grace.
+   * Asks for cancellation without waiting: sends CANCEL (once), lowers the release time to now
+   * plus the reason's grace, and releases the caller at once for a zero grace. The first reason
+   * is the one reported.
    *
    * @return false when the call had already ended
    */
   final boolean requestCancel(CancelReason reason) {
-    long now = System.nanoTime();
-    long releaseTime = Grace.deadlineAfter(now, reason.graceNanos());
-    boolean sendCancel;
-    synchronized (this) {
-      if (outcome != null) {
-        return false;
-      }
-      if (!cancelRequested) {
-        cancelRequested = true;
-        cancelReason = reason;
-      }
-      graceNanos = Math.min(graceNanos, reason.graceNanos());
-      if (releaseAt == Grace.FOREVER
-          || releaseTime != Grace.FOREVER && releaseTime - releaseAt < 0) {
-        releaseAt = releaseTime; // nanoTime may be negative: FOREVER is never subtracted
-      }
-      sendCancel = sent && !cancelSent && reason.graceNanos() > 0;
-      cancelSent |= sendCancel;
+    if ((state & ENDED) != 0) {
+      return false;
     }
-    if (sendCancel) {
-      connection.sendCancel(id, false, reason.graceNanos());
+    REASON.compareAndSet(this, null, reason);
+    long now = CLOCK.nanoTime();
+    long releaseTime = Grace.deadlineAfter(now, reason.graceNanos());
+    lowerReleaseAt(releaseTime);
+    int s = setUnlessEnded(CANCEL_REQUESTED);
+    if (s < 0) {
+      return false;
+    }
+    if ((s & SENT) != 0 && reason.graceNanos() > 0 && claim(CANCEL_SENT)) {
+      sendCancel(false, cancelReason);
     }
     if (reason.graceNanos() == 0) {
       forceRelease();
     } else if (caller != null) {
       wakeCaller(); // let it recompute how long to wait
-    } else if (releaseTime != Grace.FOREVER) {
-      armReleaseTimer(releaseTime - now);
+    } else if (releaseAt != Grace.FOREVER) {
+      armReleaseTimer(releaseAt - now);
     }
     return true;
   }
 
-  private void armReleaseTimer(long delayNanos) {
-    ScheduledFuture<?> t = Timers.schedule(
-        () -> Thread.ofVirtual().name("tether-release").start(this::forceRelease), delayNanos);
-    ScheduledFuture<?> old;
-    synchronized (this) {
-      if (outcome != null) {
-        old = t;
-      } else {
-        old = releaseTimer;
-        releaseTimer = t;
-      }
+  private void lowerReleaseAt(long t) {
+    if (t == Grace.FOREVER) {
+      return;
     }
+    long current;
+    do {
+      current = releaseAt;
+      // nanoTime may be negative: FOREVER is never subtracted
+      if (current != Grace.FOREVER && current - t <= 0) {
+        return;
+      }
+    } while (!RELEASE_AT.weakCompareAndSet(this, current, t));
+  }
+
+  private void armReleaseTimer(long delayNanos) {
+    Clock.Timer t = CLOCK.schedule(
+        () -> Thread.ofVirtual().name("tether-release").start(this::forceRelease), delayNanos);
+    Clock.Timer old;
+    do {
+      old = releaseTimer;
+      if (old == NO_MORE_TIMERS) {
+        t.cancel(); // ended meanwhile
+        return;
+      }
+    } while (!TIMER.weakCompareAndSet(this, old, t));
     if (old != null) {
-      old.cancel(false);
+      old.cancel(); // the new one fires no later: releaseAt only decreases
+    }
+    if (outcome != null) {
+      t.cancel(); // ended meanwhile, and afterEnd may have looked before we set it
     }
   }
 
   /** Releases the caller now without the server's answer, if the call has not ended yet. */
   final void forceRelease() {
-    Outcomes.Cancelled result;
-    boolean tell;
-    long grace;
-    synchronized (this) {
-      result = new Outcomes.Cancelled(sending
-          ? CallCancelledException.Outcome.FORCED : CallCancelledException.Outcome.NOT_SENT,
-          cancelReason);
-      if (!OUTCOME.compareAndSet(this, null, result)) {
-        return;
-      }
-      tell = sent && !releasedSent;
-      releasedSent |= tell;
-      grace = graceNanos;
+    int s = setUnlessEnded(ENDED | FORCED);
+    if (s < 0) {
+      return;
     }
+    CancelReason why = cancelReason;
+    Outcome.Cancelled result = new Outcome.Cancelled((s & SENDING) != 0
+        ? CallCancelledException.Outcome.FORCED : CallCancelledException.Outcome.NOT_SENT, why);
+    outcome = result;
     afterEnd(result);
-    if (tell) {
-      connection.sendCancel(id, true, grace);
+    // Tell the server its answer is no longer wanted; markSent does it if the CALL is not out yet.
+    if ((s & SENT) != 0 && claim(RELEASED_SENT)) {
+      sendCancel(true, why);
     }
   }
 
@@ -232,7 +285,7 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
    * Blocks the caller until the call ends, enforcing the release time. An interrupt cancels the
    * call with no grace; the interrupt flag is set again before returning.
    */
-  final Object await() {
+  final Outcome await() {
     return await(0, null);
   }
 
@@ -240,16 +293,16 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
    * Like {@link #await()}; in addition, when {@code untilNanos} passes first the call is cancelled
    * with {@code onTimeout} (whose grace then applies). A null {@code onTimeout} means no timeout.
    */
-  final Object await(long untilNanos, CancelReason onTimeout) {
+  final Outcome await(long untilNanos, CancelReason onTimeout) {
     boolean interrupted = false;
-    Object o;
+    Outcome o;
     while ((o = outcome) == null) {
       if (Thread.interrupted()) {
         interrupted = true;
         requestCancel(CancelReason.of("the calling thread was interrupted", 0));
         continue;
       }
-      long now = System.nanoTime();
+      long now = CLOCK.nanoTime();
       if (onTimeout != null && now - untilNanos >= 0) {
         requestCancel(onTimeout);
         onTimeout = null;
@@ -258,6 +311,7 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
       long ra = releaseAt;
       if (ra != Grace.FOREVER && now - ra >= 0) {
         forceRelease();
+        Thread.onSpinWait(); // if another thread ended it, its outcome is a moment away
         continue;
       }
       long wakeAt = ra;
@@ -288,83 +342,77 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
   }
 
   /** The reason to report when the server acknowledges a cancel. */
-  final synchronized CancelReason reasonForAck(String serverMessage, boolean deadline) {
-    if (cancelReason != null) {
-      return cancelReason;
+  final CancelReason reasonForAck(String serverMessage, boolean deadline) {
+    CancelReason r = cancelReason;
+    if (r != null) {
+      return r;
     }
     return new CancelReason(serverMessage == null ? "cancelled by the server" : serverMessage, 0,
         deadline);
   }
 
   @Override
-  public final CancelResult cancel(Duration grace) {
+  public CancelResult cancel(Duration grace) {
     long g = Grace.toNanos(grace);
-    if (outcome != null) {
+    if ((state & ENDED) != 0) {
       return CancelResult.ALREADY_COMPLETE;
     }
-    CountDownLatch latch = latch();
+    Waiter me;
+    do {
+      Waiter top = waiters;
+      if (top == NO_MORE_WAITERS) {
+        return CancelResult.ALREADY_COMPLETE;
+      }
+      me = new Waiter(Thread.currentThread(), top);
+    } while (!WAITERS.weakCompareAndSet(this, me.next, me));
+    // From here on, either afterEnd unparks this thread or the loop below sees the outcome.
     if (!requestCancel(CancelReason.of("cancelled by " + Thread.currentThread().getName(), g))) {
       return CancelResult.ALREADY_COMPLETE;
     }
-    try {
-      while (outcome == null) {
-        long ra = releaseAt;
-        if (ra == Grace.FOREVER) {
-          latch.await();
+    boolean interrupted = false;
+    Outcome o;
+    while ((o = outcome) == null) {
+      long ra = releaseAt;
+      if (ra == Grace.FOREVER) {
+        LockSupport.park(this);
+      } else {
+        long wait = ra - CLOCK.nanoTime();
+        if (wait <= 0) {
+          forceRelease();
+          Thread.onSpinWait(); // if another thread ended it, its outcome is a moment away
         } else {
-          long wait = ra - System.nanoTime();
-          if (wait <= 0) {
-            forceRelease();
-          } else {
-            latch.await(wait, TimeUnit.NANOSECONDS);
-          }
+          LockSupport.parkNanos(this, wait);
         }
       }
-    } catch (InterruptedException e) {
+      if (Thread.interrupted()) {
+        interrupted = true;
+        forceRelease(); // asked to hurry: release the caller now
+      }
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
-      forceRelease(); // asked to hurry: release the caller now
     }
-    return classify(outcome);
+    return classify(o);
   }
 
-  private CountDownLatch latch() {
-    CountDownLatch d = done;
-    if (d == null) {
-      synchronized (this) {
-        d = done;
-        if (d == null) {
-          d = new CountDownLatch(1);
-          done = d;
-        }
-      }
-      if (outcome != null) {
-        d.countDown(); // ended before the latch was published
-      }
-    }
-    return d;
-  }
-
-  private static CancelResult classify(Object o) {
-    if (o instanceof Outcomes.Cancelled c) {
-      return c.how() == CallCancelledException.Outcome.ACKNOWLEDGED
+  private static CancelResult classify(Outcome o) {
+    return switch (o) {
+      case Outcome.Cancelled c -> c.how() == CallCancelledException.Outcome.ACKNOWLEDGED
           ? CancelResult.ACKNOWLEDGED : CancelResult.FORCED;
-    }
-    if (o instanceof Outcomes.Failed) {
-      return CancelResult.FORCED;
-    }
-    return CancelResult.ANSWERED;
+      case Outcome.Failed f -> CancelResult.FORCED; // released without the server's answer
+      case Outcome.Returned r -> CancelResult.ANSWERED;
+      case Outcome.Error e -> CancelResult.ANSWERED;
+      case Outcome.Resolved r -> CancelResult.ANSWERED;
+    };
   }
 
   @Override
   public final boolean isCancelled() {
-    synchronized (this) {
-      return cancelRequested;
-    }
+    return (state & CANCEL_REQUESTED) != 0;
   }
 
   @Override
   public String toString() {
-    return "call " + id + " "
-        + (what instanceof dev.tether.internal.codec.MethodCodec c ? Answers.describe(c) : what);
+    return "call " + id + " " + (what instanceof MethodCodec c ? Answers.describe(c) : what);
   }
 }

@@ -8,6 +8,7 @@ import dev.tether.internal.cancel.ThreadCancelState;
 import dev.tether.internal.codec.ByteWriter;
 import dev.tether.internal.codec.InterfaceSchema;
 import dev.tether.internal.codec.MethodCodec;
+import dev.tether.internal.time.Deadline;
 import dev.tether.internal.wire.FrameBuffers;
 import dev.tether.internal.wire.Frames;
 import java.lang.reflect.InvocationHandler;
@@ -122,7 +123,7 @@ public final class RemoteObjectHandler implements InvocationHandler {
     CancelNode scope = CallContext.current();
     if (scope != null && scope.isCancelled()) {
       return CompletableFuture.failedFuture(
-          new Outcomes.Cancelled(CallCancelledException.Outcome.NOT_SENT, scope.reason())
+          new Outcome.Cancelled(CallCancelledException.Outcome.NOT_SENT, scope.reason())
               .toException());
     }
     int id = connection.nextId();
@@ -143,17 +144,15 @@ public final class RemoteObjectHandler implements InvocationHandler {
 
   private static void throwIfCancelledBeforeStart(CancelNode scope) {
     if (scope != null && scope.isCancelled()) {
-      throw new Outcomes.Cancelled(CallCancelledException.Outcome.NOT_SENT, scope.reason())
+      throw new Outcome.Cancelled(CallCancelledException.Outcome.NOT_SENT, scope.reason())
           .toException();
     }
   }
 
   private void encode(ByteWriter frame, int id, int index, MethodCodec codec, Object[] args,
       CancelNode scope) {
-    long remaining = -1;
-    if (scope != null && scope.deadline() != CancelNode.NO_DEADLINE) {
-      remaining = Math.max(0, scope.deadline() - System.nanoTime());
-    }
+    Deadline deadline = scope == null ? null : scope.deadline();
+    long remaining = deadline == null ? -1 : Math.max(0, deadline.remainingNanos());
     Frames.beginCall(frame, id, binding, index, remaining);
     codec.encodeArgs(frame, args);
     Frames.end(frame, connection.peerMaxFrameBytes());

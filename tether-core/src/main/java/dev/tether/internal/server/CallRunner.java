@@ -7,6 +7,7 @@ import dev.tether.internal.cancel.CancelNode;
 import dev.tether.internal.codec.ByteReader;
 import dev.tether.internal.codec.DecodeException;
 import dev.tether.internal.codec.MethodCodec;
+import dev.tether.internal.time.Clock;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletionStage;
  * acknowledgement) unless the caller already gave up.
  */
 final class CallRunner implements Runnable {
+  private static final Clock CLOCK = Clock.system();
   private final ServerCall call;
   private final byte[] body;
   private final int argsOffset;
@@ -35,11 +37,11 @@ final class CallRunner implements Runnable {
 
   @Override
   public void run() {
-    long start = System.nanoTime();
+    long start = CLOCK.nanoTime();
     try {
       serve();
     } finally {
-      call.object.record(call.method, System.nanoTime() - start);
+      call.object.record(call.method, CLOCK.nanoTime() - start);
     }
   }
 
@@ -83,21 +85,31 @@ final class CallRunner implements Runnable {
     if (codec.isAsync()) {
       answerLater(result);
     } else {
-      call.connection.answerResult(call, result);
+      answerResult(result);
+    }
+  }
+
+  /** Sends the result, after the call's onCancel callbacks if they are running. */
+  private void answerResult(Object value) {
+    if (call.node.callbacksRunning()) {
+      call.node.afterCallbacks(() -> call.connection.answerResult(call, value));
+    } else {
+      call.connection.answerResult(call, value);
     }
   }
 
   private void answerLater(Object stage) {
     if (stage == null) {
-      call.connection.answerResult(call, null);
+      answerResult(null);
       return;
     }
     CompletableFuture<?> future = ((CompletionStage<?>) stage).toCompletableFuture();
-    CancelNode.Removal r = call.node.addListener(reason -> future.cancel(true));
+    // A callback, not a listener: cancelling the future runs the user's dependent stages.
+    CancelNode.Removal r = call.node.addCallback(() -> future.cancel(true));
     future.whenComplete((value, thrown) -> {
       r.remove();
       if (thrown == null) {
-        call.connection.answerResult(call, value);
+        answerResult(value);
       } else {
         answerThrown(thrown instanceof CompletionException && thrown.getCause() != null
             ? thrown.getCause() : thrown);
@@ -105,7 +117,16 @@ final class CallRunner implements Runnable {
     });
   }
 
+  /** Sends what {@code t} means, after the call's onCancel callbacks if they are running. */
   private void answerThrown(Throwable t) {
+    if (call.node.callbacksRunning()) {
+      call.node.afterCallbacks(() -> sendThrown(t));
+    } else {
+      sendThrown(t);
+    }
+  }
+
+  private void sendThrown(Throwable t) {
     if (call.node.isCancelled() && isCancellation(t)) {
       call.connection.answerCancelled(call);
     } else {

@@ -1,5 +1,6 @@
 package dev.tether.internal.server;
 
+import dev.tether.internal.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ public final class OrphanTracker {
 
   /** A snapshot of the orphans running now, longest running first. */
   public List<Orphan> snapshot() {
-    long now = System.nanoTime();
+    long now = Clock.system().nanoTime();
     List<Orphan> out = new ArrayList<>();
     for (ServerCall c : running.keySet()) {
       out.add(new Orphan(c.methodName(), c.connection.peer(), Duration.ofNanos(now - c.startedNanos),

@@ -1,6 +1,7 @@
 package dev.tether.internal.server;
 
 import dev.tether.internal.cancel.CancelNode;
+import dev.tether.internal.time.Clock;
 
 /**
  * One call being served: its cancellation context (current on the serving thread, so
@@ -13,7 +14,7 @@ final class ServerCall {
   final ExportedObject object;
   final int method;
   final CancelNode node;
-  final long startedNanos = System.nanoTime();
+  final long startedNanos = Clock.system().nanoTime();
   // Guarded by "this".
   private Thread thread;
   private boolean finished;
@@ -72,7 +73,7 @@ final class ServerCall {
   synchronized void releaseCaller() {
     if (!callerReleased) {
       callerReleased = true;
-      releasedNanos = System.nanoTime();
+      releasedNanos = Clock.system().nanoTime();
     }
   }
 

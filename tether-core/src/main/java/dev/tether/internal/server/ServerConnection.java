@@ -3,10 +3,11 @@ package dev.tether.internal.server;
 import dev.tether.ErrorCode;
 import dev.tether.internal.cancel.CancelNode;
 import dev.tether.internal.cancel.CancelReason;
-import dev.tether.internal.cancel.Grace;
 import dev.tether.internal.cancel.Timers;
 import dev.tether.internal.codec.ByteWriter;
 import dev.tether.internal.codec.MethodCodec;
+import dev.tether.internal.time.Clock;
+import dev.tether.internal.time.Deadline;
 import dev.tether.internal.transport.Link;
 import dev.tether.internal.wire.FrameBuffers;
 import dev.tether.internal.wire.FrameHandler;
@@ -36,7 +37,7 @@ final class ServerConnection {
   private final Link link;
   private final FrameReader reader;
   private final FrameWriter writer;
-  private final CancelNode connectionNode = CancelNode.create(null, CancelNode.NO_DEADLINE, 0);
+  private final CancelNode connectionNode = CancelNode.create(null, null, 0);
   private final ConcurrentHashMap<Integer, ServerCall> calls = new ConcurrentHashMap<>();
   private final List<Binding> bindings = new ArrayList<>(); // reader thread only
   private volatile String peer;
@@ -319,8 +320,7 @@ final class ServerConnection {
       if (methodIndex >= b.serverIndex.length) {
         throw new ProtocolException("CALL of unknown method " + methodIndex);
       }
-      long deadline = deadlineNanos < 0 ? CancelNode.NO_DEADLINE
-          : Grace.deadlineAfter(System.nanoTime(), deadlineNanos); // saturates: no overflow
+      Deadline deadline = deadlineNanos < 0 ? null : Deadline.after(deadlineNanos, Clock.system());
       ServerCall call = new ServerCall(ServerConnection.this, callId, b.object,
           b.serverIndex[methodIndex], CancelNode.create(connectionNode, deadline, 0));
       if (calls.putIfAbsent(callId, call) != null) {
@@ -340,7 +340,7 @@ final class ServerConnection {
     }
 
     @Override
-    public void cancel(int callId, boolean callerReleased, long graceNanos)
+    public void cancel(int callId, boolean callerReleased, boolean deadline, long graceNanos)
         throws ProtocolException {
       requireHello();
       ServerCall call = calls.get(callId);
@@ -350,7 +350,9 @@ final class ServerConnection {
       if (callerReleased) {
         call.releaseCaller(); // before the cancel, so an answer it provokes is dropped
       }
-      call.node.cancel(CancelReason.of("cancelled by the caller", graceNanos));
+      // The caller's deadline is this call's deadline too (it may arrive before our own timer).
+      call.node.cancel(deadline ? CancelReason.deadlineExceeded(graceNanos)
+          : CancelReason.of("cancelled by the caller", graceNanos));
       if (callerReleased) {
         call.orphanIfRunning(server.orphans()); // still running after hearing the cancel
       }

@@ -45,8 +45,11 @@ public interface FrameHandler {
     throw unexpected(FrameKind.ERROR);
   }
 
-  /** CANCEL from the caller. */
-  default void cancel(int callId, boolean callerReleased, long graceNanos)
+  /**
+   * CANCEL from the caller: {@code callerReleased} when the caller no longer waits for an
+   * answer, {@code deadline} when the caller's deadline is the reason.
+   */
+  default void cancel(int callId, boolean callerReleased, boolean deadline, long graceNanos)
       throws ProtocolException {
     throw unexpected(FrameKind.CANCEL);
   }

@@ -37,6 +37,11 @@ public final class FrameKind {
   public static final int FLAG_ACK_DEADLINE = 1;
   /** CANCEL flag: the caller has already been released and will discard the answer. */
   public static final int FLAG_CALLER_RELEASED = 1;
+  /**
+   * CANCEL flag: the reason is the caller's deadline; the server treats the cancel as its own
+   * deadline passing (so the method, and nested calls, see a deadline, not a plain cancel).
+   */
+  public static final int FLAG_CANCEL_DEADLINE = 2;
 
   /** Bytes of the length field. */
   public static final int LENGTH_BYTES = 4;

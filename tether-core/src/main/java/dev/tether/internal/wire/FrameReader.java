@@ -185,7 +185,8 @@ public final class FrameReader {
         case FrameKind.RESULT -> h.result(callId, body, FrameKind.HEADER_BYTES);
         case FrameKind.ERROR -> h.error(callId, ErrorPayload.read(r));
         case FrameKind.CANCEL ->
-            h.cancel(callId, (flags & FrameKind.FLAG_CALLER_RELEASED) != 0, r.readVarLong());
+            h.cancel(callId, (flags & FrameKind.FLAG_CALLER_RELEASED) != 0,
+                (flags & FrameKind.FLAG_CANCEL_DEADLINE) != 0, r.readVarLong());
         case FrameKind.CANCEL_ACK -> h.cancelAck(callId, ErrorPayload.readNullable(r),
             (flags & FrameKind.FLAG_ACK_DEADLINE) != 0);
         case FrameKind.PING -> h.ping(r.readLong());

@@ -98,9 +98,15 @@ public final class Frames {
     end(w, maxFrameBytes);
   }
 
-  /** CANCEL with the caller's grace ({@code Long.MAX_VALUE} for unbounded). */
-  public static void cancel(ByteWriter w, int callId, boolean callerReleased, long graceNanos) {
-    begin(w, FrameKind.CANCEL, callerReleased ? FrameKind.FLAG_CALLER_RELEASED : 0, callId);
+  /**
+   * CANCEL with the caller's grace ({@code Long.MAX_VALUE} for unbounded); {@code deadline} when
+   * the caller's deadline is the reason.
+   */
+  public static void cancel(ByteWriter w, int callId, boolean callerReleased, boolean deadline,
+      long graceNanos) {
+    int flags = (callerReleased ? FrameKind.FLAG_CALLER_RELEASED : 0)
+        | (deadline ? FrameKind.FLAG_CANCEL_DEADLINE : 0);
+    begin(w, FrameKind.CANCEL, flags, callId);
     w.writeVarLong(graceNanos);
     end(w, Integer.MAX_VALUE);
   }
