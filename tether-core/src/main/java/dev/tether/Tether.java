@@ -60,7 +60,12 @@ public final class Tether implements AutoCloseable {
    */
   public static Tether launch(WorkerSpec spec) {
     Objects.requireNonNull(spec, "spec");
-    Path socket = PrivateDirs.create().resolve("worker.sock");
+    Path socket;
+    try {
+      socket = PrivateDirs.create().resolve("worker.sock");
+    } catch (IOException e) {
+      throw new WorkerStartException(e.getMessage(), e);
+    }
     WorkerProcess worker;
     try {
       worker = WorkerLauncher.start(spec, socket);
@@ -130,6 +135,7 @@ public final class Tether implements AutoCloseable {
   public <T> T get(Class<T> iface, String name) {
     Objects.requireNonNull(iface, "iface");
     Objects.requireNonNull(name, "name");
+    connection.throwIfUnusable(); // a cached proxy of a closed handle would only fail later
     String key = iface.getName() + "\u0000" + name;
     Object cached = proxies.get(key);
     if (cached != null && iface.isInstance(cached)) {

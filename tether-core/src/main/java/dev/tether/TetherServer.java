@@ -7,7 +7,6 @@ import dev.tether.internal.transport.Endpoint;
 import dev.tether.internal.transport.PrivateDirs;
 import dev.tether.internal.wire.FrameKind;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -202,20 +201,22 @@ public final class TetherServer implements AutoCloseable {
     /**
      * Binds every address and starts serving.
      *
-     * @throws UncheckedIOException when an address cannot be bound
+     * @throws TetherException with {@link ErrorCode#UNAVAILABLE} when an address cannot be bound
+     *     (in use, a host that does not resolve, a socket directory others can read); the
+     *     message names the address. Nothing stays bound.
      */
     public TetherServer start() {
       List<Endpoint> where = new ArrayList<>(endpoints);
-      Path privateSocket = null;
-      if (where.isEmpty()) {
-        privateSocket = PrivateDirs.create().resolve("server.sock");
-        where.add(Endpoint.unix(privateSocket));
-      }
       AdminObject admin = new AdminObject();
       Map<String, ExportedObject> all = new LinkedHashMap<>(exports);
       all.putIfAbsent(TetherAdmin.NAME,
           new ExportedObject(TetherAdmin.NAME, TetherAdmin.class, admin, false));
+      Path privateSocket = null;
       try {
+        if (where.isEmpty()) {
+          privateSocket = PrivateDirs.create().resolve("server.sock");
+          where.add(Endpoint.unix(privateSocket));
+        }
         ServerCore core = new ServerCore(all, where,
             new ServerOptions(maxFrameBytes, handshakeTimeout, drainTimeout, description,
                 platformCallThreads, spin.toNanos()));
@@ -226,7 +227,7 @@ public final class TetherServer implements AutoCloseable {
         if (privateSocket != null) {
           PrivateDirs.deleteSocketAndDir(privateSocket, true);
         }
-        throw new UncheckedIOException("cannot listen on " + where + ": " + e.getMessage(), e);
+        throw new TetherException(ErrorCode.UNAVAILABLE, e.getMessage(), e);
       }
     }
   }

@@ -8,6 +8,7 @@ import dev.tether.internal.cancel.Timers;
 import dev.tether.internal.codec.ByteWriter;
 import dev.tether.internal.wire.FrameBuffers;
 import dev.tether.internal.wire.FrameReader;
+import dev.tether.internal.wire.FrameTooLargeException;
 import dev.tether.internal.wire.FrameWriter;
 import dev.tether.internal.wire.Frames;
 import dev.tether.internal.wire.ProtocolException;
@@ -182,6 +183,11 @@ public final class ClientConnection implements AutoCloseable {
     try {
       Frames.resolve(w, call.id, name, iface, signatures, peerMaxFrameBytes);
       send(call, w);
+    } catch (FrameTooLargeException e) {
+      forget(call);
+      throw new TetherException(ErrorCode.RESOURCE_EXHAUSTED, "resolving '" + name + "' as "
+          + iface + " takes " + e.length() + " bytes, more than " + peer + " accepts (its "
+          + "maxFrameBytes is " + e.limit() + ")", e);
     } finally {
       FrameBuffers.release(w);
     }
@@ -280,6 +286,18 @@ public final class ClientConnection implements AutoCloseable {
   /** Fails the connection for a reason found outside it (for example the peer process died). */
   public void failFromOutside(String message) {
     fail(message, null);
+  }
+
+  /**
+   * Throws what a call on this connection would throw if it is closed, failed or going away.
+   *
+   * @throws ConnectionClosedException saying why the connection cannot be used
+   */
+  public void throwIfUnusable() {
+    TetherException e = unusable();
+    if (e != null) {
+      throw e;
+    }
   }
 
   /** The exception for a call made on an unusable connection, or null when it is usable. */

@@ -12,6 +12,7 @@ import dev.tether.internal.wire.FrameBuffers;
 import dev.tether.internal.wire.FrameHandler;
 import dev.tether.internal.wire.FrameKind;
 import dev.tether.internal.wire.FrameReader;
+import dev.tether.internal.wire.FrameTooLargeException;
 import dev.tether.internal.wire.FrameWriter;
 import dev.tether.internal.wire.Frames;
 import dev.tether.internal.wire.ProtocolException;
@@ -172,7 +173,11 @@ final class ServerConnection {
       Frames.beginResult(w, call.id);
       codec.encodeResult(w, value);
       Frames.end(w, peerMaxFrameBytes);
-    } catch (IllegalArgumentException e) { // FrameTooLargeException, or a value the codec refuses
+    } catch (FrameTooLargeException e) {
+      Frames.error(w, call.id, ErrorCode.RESOURCE_EXHAUSTED, "the result of " + call.methodName()
+          + " is " + e.length() + " bytes, more than the client accepts (its maxFrameBytes is "
+          + e.limit() + ")", null, peerMaxFrameBytes);
+    } catch (RuntimeException e) { // a value the codec refuses
       Frames.error(w, call.id, ErrorCode.REMOTE_EXCEPTION,
           "the result of " + call.methodName() + " cannot be sent: " + e.getMessage(), e,
           peerMaxFrameBytes);

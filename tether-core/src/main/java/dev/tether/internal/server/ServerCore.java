@@ -42,19 +42,23 @@ public final class ServerCore implements AutoCloseable {
   public record Stats(int connections, long connectionsAccepted, long callsStarted,
       long callsRunning, int orphansRunning, long orphansTotal, long orphansFinished) {}
 
-  /** Binds every endpoint and starts accepting. Closes what was bound if one bind fails. */
+  /**
+   * Binds every endpoint and starts accepting. Closes what was bound if one bind fails.
+   *
+   * @throws IOException saying which endpoint could not be bound and why
+   */
   public ServerCore(Map<String, ExportedObject> exports, List<Endpoint> endpoints,
       ServerOptions options) throws IOException {
     this.exports = Map.copyOf(exports);
     this.options = options;
     this.executor = new CallExecutor(options.platformCallThreads());
-    try {
-      for (Endpoint e : endpoints) {
+    for (Endpoint e : endpoints) {
+      try {
         listeners.add(Transports.listen(e));
+      } catch (IOException | RuntimeException failure) {
+        listeners.forEach(Listener::close);
+        throw new IOException("cannot listen on " + e + ": " + failure.getMessage(), failure);
       }
-    } catch (IOException | RuntimeException e) {
-      listeners.forEach(Listener::close);
-      throw e;
     }
     for (Listener l : listeners) {
       acceptors.add(Thread.ofPlatform().daemon().name("tether-accept " + l.endpoint())

@@ -1,6 +1,7 @@
 package dev.tether.internal.transport;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.Pipe;
@@ -33,10 +34,10 @@ final class MemoryTransport {
     return client;
   }
 
-  static Listener listen(String name) {
+  static Listener listen(String name) throws BindException {
     MemoryListener l = new MemoryListener(name);
     if (LISTENERS.putIfAbsent(name, l) != null) {
-      throw new IllegalArgumentException("mem:" + name + " is already in use");
+      throw new BindException("mem:" + name + " is already in use");
     }
     return l;
   }
