@@ -131,6 +131,7 @@ public final class Tether implements AutoCloseable {
    *     and the type
    * @throws TetherException with {@link ErrorCode#NOT_FOUND} or {@link ErrorCode#INCOMPATIBLE}
    *     when the server has no such object or its interface differs
+   * @throws ConnectionClosedException when this handle is closed or its connection failed
    */
   public <T> T get(Class<T> iface, String name) {
     Objects.requireNonNull(iface, "iface");

@@ -16,8 +16,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A server that exports objects by name. Each call is served on its own virtual thread with the
- * call's cancellation context current, so the method can ask {@link Cancellation#isCancelled()}.
+ * A server that exports objects by name. Each call runs with its cancellation context current, so
+ * the method can ask {@link Cancellation#isCancelled()}: on the connection's reader thread when the
+ * method has been fast lately, otherwise on one of a bounded pool of reused platform threads
+ * ({@link Builder#platformCallThreads}), and on a new virtual thread when all of those are busy.
+ * Thread-safe.
  *
  * <pre>{@code
  * try (TetherServer server = TetherServer.builder()

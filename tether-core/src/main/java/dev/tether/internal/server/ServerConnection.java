@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -41,7 +42,10 @@ final class ServerConnection {
   private final ConcurrentHashMap<Integer, ServerCall> calls = new ConcurrentHashMap<>();
   private final List<Binding> bindings = new ArrayList<>(); // reader thread only
   private volatile String peer;
-  private volatile boolean closed;
+  /** Set once, by the one {@link #close} that does the closing. */
+  private final AtomicBoolean closed = new AtomicBoolean();
+  /** The client said GOAWAY: the read loop ends and closes the connection. */
+  private volatile boolean clientLeft;
   private volatile boolean draining;
   private int peerMaxFrameBytes = FrameKind.DEFAULT_MAX_FRAME_BYTES;
   private final ScheduledFuture<?> handshakeTimeout;
@@ -82,7 +86,7 @@ final class ServerConnection {
   private void readLoop() {
     String why = "client " + peer + " disconnected";
     try {
-      while (!closed && reader.next(handler, server.options().spinNanos())) {
+      while (!closed.get() && !clientLeft && reader.next(handler, server.options().spinNanos())) {
         CallRunner runner = nextInline;
         if (runner != null) {
           nextInline = null;
@@ -91,9 +95,12 @@ final class ServerConnection {
           server.inlineStarted();
           runner.run();
           if (!inline.compareAndSet(run, null)) {
-            return; // taken over: another thread reads now
+            return; // taken over: another thread reads now and will close
           }
         }
+      }
+      if (clientLeft) {
+        why = "client " + peer + " went away";
       }
     } catch (ProtocolException e) {
       why = "protocol error from " + peer + ": " + e.getMessage();
@@ -103,6 +110,10 @@ final class ServerConnection {
       if (!handler.helloSeen) {
         why = "no handshake from " + link.peer();
       }
+    } catch (RuntimeException | Error e) { // a bug: still free the connection, then report it
+      handshakeTimeout.cancel(false);
+      close("reader of " + peer + " failed: " + e);
+      throw e;
     }
     handshakeTimeout.cancel(false);
     close(why);
@@ -137,13 +148,16 @@ final class ServerConnection {
     sendGoAway(ErrorCode.UNAVAILABLE, "server shutting down");
   }
 
-  /** Closes the connection; calls still running are cancelled and become orphans. */
+  /**
+   * Closes the connection; calls still running are cancelled and become orphans. Idempotent and
+   * safe from any thread: the first caller does it all, later ones return at once. A call
+   * registered concurrently either is seen here or sees {@link #closed} itself (see
+   * {@link Handler#call}).
+   */
   void close(String why) {
-    if (closed && calls.isEmpty()) {
-      link.close();
+    if (!closed.compareAndSet(false, true)) {
       return;
     }
-    closed = true;
     link.close();
     for (ServerCall c : calls.values()) {
       c.releaseCaller(); // nobody is left to answer
@@ -221,7 +235,7 @@ final class ServerConnection {
     if (call.wasCallerReleased()) {
       return false; // the caller gave up: drop the answer
     }
-    return !closed;
+    return !closed.get();
   }
 
   private void write(ByteWriter frame) {
@@ -332,6 +346,10 @@ final class ServerConnection {
         throw new ProtocolException("call id " + callId + " is already in use");
       }
       server.callStarted();
+      if (closed.get()) { // closed meanwhile: nobody to answer; close() may have orphaned it
+        finished(call);
+        return;
+      }
       if (draining) {
         answerError(call, ErrorCode.UNAVAILABLE, "server shutting down", null);
         return;
@@ -374,7 +392,7 @@ final class ServerConnection {
 
     @Override
     public void goAway(ErrorCode code, String message) {
-      closed = true; // the client is leaving; the read loop ends
+      clientLeft = true; // the read loop ends and closes the connection
     }
   }
 }

@@ -36,7 +36,9 @@ public final class ServerCore implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicBoolean();
   private volatile long lastInlineNanos;
   private volatile java.util.concurrent.ScheduledFuture<?> watchdog;
-  private volatile boolean closed;
+  /** Set once, by the one {@link #close} that does the closing. */
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   /** Statistics of a server at one moment. */
   public record Stats(int connections, long connectionsAccepted, long callsStarted,
@@ -67,24 +69,25 @@ public final class ServerCore implements AutoCloseable {
   }
 
   private void acceptLoop(Listener listener) {
-    while (!closed) {
+    while (!closed.get()) {
       Link link;
       try {
         link = listener.accept();
       } catch (IOException e) {
-        if (!closed) {
+        if (!closed.get()) {
           log("stopped accepting on " + listener.endpoint() + ": " + e);
         }
-        return;
-      }
-      if (closed) {
-        link.close();
         return;
       }
       ServerConnection c = new ServerConnection(this, link);
       connections.add(c);
       connectionsAccepted.incrementAndGet();
       Thread.ofPlatform().daemon().name("tether-server-reader " + link.peer()).start(c::serve);
+      if (closed.get()) {
+        // Added before this check, so close() either saw it in the set or is seen closed here.
+        c.close("server shut down");
+        return;
+      }
     }
   }
 
@@ -146,13 +149,13 @@ public final class ServerCore implements AutoCloseable {
     for (ServerConnection c : connections) {
       busy |= c.takeOverIfStuck(now, INLINE_LIMIT_NANOS);
     }
-    if (!busy && now - lastInlineNanos > TimeUnit.MILLISECONDS.toNanos(100) || closed) {
+    if (!busy && now - lastInlineNanos > TimeUnit.MILLISECONDS.toNanos(100) || closed.get()) {
       java.util.concurrent.ScheduledFuture<?> w = watchdog;
       watchdogRunning.set(false);
       if (w != null) {
         w.cancel(false);
       }
-      if (System.nanoTime() - lastInlineNanos < INLINE_LIMIT_NANOS && !closed) {
+      if (System.nanoTime() - lastInlineNanos < INLINE_LIMIT_NANOS && !closed.get()) {
         inlineStarted(); // an inline call began while stopping: keep watching
       }
     }
@@ -165,7 +168,7 @@ public final class ServerCore implements AutoCloseable {
 
   void callFinished() {
     callsRunning.decrementAndGet();
-    if (closed) {
+    if (closed.get()) {
       synchronized (drained) {
         drained.notifyAll();
       }
@@ -182,14 +185,14 @@ public final class ServerCore implements AutoCloseable {
 
   /**
    * Stops accepting, tells clients to go away, lets running calls finish for the drain timeout,
-   * then cancels what is left and closes every connection. Idempotent.
+   * then cancels what is left and closes every connection. Idempotent and safe from any thread:
+   * the first caller does it all, later ones return at once.
    */
   @Override
   public void close() {
-    if (closed) {
+    if (!closed.compareAndSet(false, true)) {
       return;
     }
-    closed = true;
     listeners.forEach(Listener::close);
     for (ServerConnection c : connections) {
       c.drain();
