@@ -39,12 +39,12 @@ final class CallRunner implements Runnable {
     try {
       serve();
     } finally {
-      call.object.record(call.method, System.nanoTime() - start);
+      call.method.inline().record(System.nanoTime() - start);
     }
   }
 
   private void serve() {
-    MethodCodec codec = call.object.codec(call.method);
+    MethodCodec codec = call.method.codec();
     Object[] args;
     try {
       args = codec.decodeArgs(new ByteReader(body, argsOffset, body.length - argsOffset));
@@ -58,7 +58,7 @@ final class CallRunner implements Runnable {
       call.connection.answerCancelled(call);
       return;
     }
-    CancelNode.Removal interrupter = call.object.interruptOnCancel(call.method)
+    CancelNode.Removal interrupter = call.method.interruptOnCancel()
         ? call.node.addListener(r -> call.interruptIfRunning()) : null;
     CancelNode previous = CallContext.enter(call.node);
     call.runningOn(Thread.currentThread());
@@ -67,7 +67,7 @@ final class CallRunner implements Runnable {
     }
     Object result;
     try {
-      result = call.object.invoke(call.method, args);
+      result = call.method.invoke(args);
     } catch (Throwable t) {
       call.leftThread();
       answerThrown(t);

@@ -31,8 +31,9 @@ import java.util.function.Consumer;
  * {@link CallExecutor}, so a slow call never delays others. When the client goes away, every call it still has
  * running is cancelled and becomes an orphan.
  */
-final class ServerConnection {
-  private record Binding(ExportedObject object, int[] serverIndex) {}
+final class ServerConnection implements InlinePolicy.Reader {
+  /** What the client resolved: the served method for each of its method indexes. */
+  private record Binding(ServedMethod[] methods) {}
 
   private final ServerCore server;
   private final Link link;
@@ -78,10 +79,9 @@ final class ServerConnection {
   }
 
   /**
-   * The reader's loop. A call judged fast ({@link ExportedObject#mayInline}) runs right here on
-   * the reader thread, saving a thread hand-off; if it turns out slow, the server's watchdog
-   * starts another thread on this loop ({@link #takeOverIfStuck}) and this one leaves it when
-   * the call ends.
+   * The reader's loop. A call that {@link InlinePolicy} judges fast runs right here on the reader
+   * thread, saving a thread hand-off; if it turns out slow, the policy's watchdog starts another
+   * thread on this loop ({@link #takeOverIfStuck}) and this one leaves it when the call ends.
    */
   private void readLoop() {
     String why = "client " + peer + " disconnected";
@@ -92,7 +92,7 @@ final class ServerConnection {
           nextInline = null;
           InlineRun run = new InlineRun(runner.call(), System.nanoTime());
           inline.set(run);
-          server.inlineStarted();
+          server.inline().started();
           runner.run();
           if (!inline.compareAndSet(run, null)) {
             return; // taken over: another thread reads now and will close
@@ -124,17 +124,14 @@ final class ServerConnection {
 
   private static final Object TAKEN_OVER = new Object();
 
-  /**
-   * Starts a new reader thread if the current one has been running an inline call for longer than
-   * {@code limitNanos}, and stops inlining that method. Called by the server's watchdog.
-   */
-  boolean takeOverIfStuck(long now, long limitNanos) {
+  @Override
+  public boolean takeOverIfStuck(long now, long limitNanos) {
     Object current = inline.get();
     if (!(current instanceof InlineRun run) || now - run.startNanos < limitNanos
         || !inline.compareAndSet(run, TAKEN_OVER)) {
       return current instanceof InlineRun;
     }
-    run.call.object.inlineFailed(run.call.method);
+    run.call.method.inline().stuck();
     Thread.ofPlatform().daemon().name("tether-server-reader " + peer).start(() -> {
       inline.compareAndSet(TAKEN_OVER, null);
       readLoop();
@@ -181,7 +178,7 @@ final class ServerConnection {
     if (!finish(call)) {
       return;
     }
-    MethodCodec codec = call.object.codec(call.method);
+    MethodCodec codec = call.method.codec();
     ByteWriter w = FrameBuffers.acquire();
     try {
       Frames.beginResult(w, call.id);
@@ -304,16 +301,18 @@ final class ServerConnection {
           Frames.error(w, callId, ErrorCode.NOT_FOUND, "no object exported as '" + name
               + "' (exported: " + server.exportNames() + ")", null, peerMaxFrameBytes);
         } else {
-          int[] map = new int[signatures.size()];
+          ServedMethod[] methods = new ServedMethod[signatures.size()];
           List<String> missing = new ArrayList<>();
-          for (int i = 0; i < map.length; i++) {
-            map[i] = object.schema().indexOfSignature(signatures.get(i));
-            if (map[i] < 0) {
+          for (int i = 0; i < methods.length; i++) {
+            int index = object.schema().indexOfSignature(signatures.get(i));
+            if (index < 0) {
               missing.add(signatures.get(i));
+            } else {
+              methods[i] = object.method(index);
             }
           }
           if (missing.isEmpty()) {
-            bindings.add(new Binding(object, map));
+            bindings.add(new Binding(methods));
             Frames.resolved(w, callId, bindings.size() - 1);
           } else {
             Frames.error(w, callId, ErrorCode.INCOMPATIBLE, "'" + name + "' is exported as "
@@ -335,13 +334,13 @@ final class ServerConnection {
         throw new ProtocolException("CALL on unknown binding " + bindingId);
       }
       Binding b = bindings.get(bindingId);
-      if (methodIndex >= b.serverIndex.length) {
+      if (methodIndex >= b.methods.length) {
         throw new ProtocolException("CALL of unknown method " + methodIndex);
       }
       long deadline = deadlineNanos < 0 ? CancelNode.NO_DEADLINE
           : Grace.deadlineAfter(System.nanoTime(), deadlineNanos); // saturates: no overflow
-      ServerCall call = new ServerCall(ServerConnection.this, callId, b.object,
-          b.serverIndex[methodIndex], CancelNode.create(connectionNode, deadline, 0));
+      ServerCall call = new ServerCall(ServerConnection.this, callId, b.methods[methodIndex],
+          CancelNode.create(connectionNode, deadline, 0));
       if (calls.putIfAbsent(callId, call) != null) {
         throw new ProtocolException("call id " + callId + " is already in use");
       }
@@ -355,7 +354,7 @@ final class ServerConnection {
         return;
       }
       CallRunner runner = new CallRunner(call, body, argsOffset);
-      if (call.object.mayInline(call.method)) {
+      if (InlinePolicy.mayInline(call.method)) {
         nextInline = runner;
       } else {
         server.executor().execute(runner);

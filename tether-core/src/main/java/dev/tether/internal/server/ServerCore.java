@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,17 +29,13 @@ public final class ServerCore implements AutoCloseable {
   private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
   private final OrphanTracker orphans = new OrphanTracker();
   private final CallExecutor executor;
+  private final InlinePolicy inline;
   private final AtomicLong callsStarted = new AtomicLong();
   private final AtomicLong callsRunning = new AtomicLong();
   private final AtomicLong connectionsAccepted = new AtomicLong();
   private final Object drained = new Object();
-  private final java.util.concurrent.atomic.AtomicBoolean watchdogRunning =
-      new java.util.concurrent.atomic.AtomicBoolean();
-  private volatile long lastInlineNanos;
-  private volatile java.util.concurrent.ScheduledFuture<?> watchdog;
   /** Set once, by the one {@link #close} that does the closing. */
-  private final java.util.concurrent.atomic.AtomicBoolean closed =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   /** Statistics of a server at one moment. */
   public record Stats(int connections, long connectionsAccepted, long callsStarted,
@@ -54,6 +51,7 @@ public final class ServerCore implements AutoCloseable {
     this.exports = Map.copyOf(exports);
     this.options = options;
     this.executor = new CallExecutor(options.platformCallThreads());
+    this.inline = new InlinePolicy(connections, closed::get);
     for (Endpoint e : endpoints) {
       try {
         listeners.add(Transports.listen(e));
@@ -127,38 +125,8 @@ public final class ServerCore implements AutoCloseable {
     return String.join(", ", exports.keySet().stream().sorted().toList());
   }
 
-  /** A call that runs inline longer than this gets its connection a new reader thread. */
-  static final long INLINE_LIMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-
-  /** A reader thread starts running a call inline: make sure the watchdog is looking. */
-  void inlineStarted() {
-    lastInlineNanos = System.nanoTime();
-    if (!watchdogRunning.get() && watchdogRunning.compareAndSet(false, true)) {
-      watchdog = dev.tether.internal.cancel.Timers.scheduleAtFixedRate(this::watch,
-          INLINE_LIMIT_NANOS);
-    }
-  }
-
-  /**
-   * Every 2 ms while calls run inline: gives a connection whose reader is stuck in an inline call a
-   * new reader. Stops itself after 100 ms without inline calls, so an idle server does not tick.
-   */
-  private void watch() {
-    long now = System.nanoTime();
-    boolean busy = false;
-    for (ServerConnection c : connections) {
-      busy |= c.takeOverIfStuck(now, INLINE_LIMIT_NANOS);
-    }
-    if (!busy && now - lastInlineNanos > TimeUnit.MILLISECONDS.toNanos(100) || closed.get()) {
-      java.util.concurrent.ScheduledFuture<?> w = watchdog;
-      watchdogRunning.set(false);
-      if (w != null) {
-        w.cancel(false);
-      }
-      if (System.nanoTime() - lastInlineNanos < INLINE_LIMIT_NANOS && !closed.get()) {
-        inlineStarted(); // an inline call began while stopping: keep watching
-      }
-    }
+  InlinePolicy inline() {
+    return inline;
   }
 
   void callStarted() {
