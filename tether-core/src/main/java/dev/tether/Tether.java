@@ -1,7 +1,6 @@
 package dev.tether;
 
 import dev.tether.internal.client.ClientConnection;
-import dev.tether.internal.client.ConnectionOptions;
 import dev.tether.internal.client.RemoteObjectHandler;
 import dev.tether.internal.launch.WorkerLauncher;
 import dev.tether.internal.process.WorkerProcess;
@@ -76,7 +75,7 @@ public final class Tether implements AutoCloseable {
     ClientConnection connection;
     try {
       Link link = Transports.connect(Endpoint.unix(socket), spec.options().connectTimeout());
-      connection = ClientConnection.open(link, connectionOptions(spec.options()));
+      connection = ClientConnection.open(link, spec.options());
     } catch (IOException | RuntimeException e) {
       worker.close(spec.shutdownTimeout());
       PrivateDirs.deleteSocketAndDir(socket, true);
@@ -104,16 +103,11 @@ public final class Tether implements AutoCloseable {
     Objects.requireNonNull(options, "options");
     try {
       Link link = Transports.connect(endpoint, options.connectTimeout());
-      return new Tether(ClientConnection.open(link, connectionOptions(options)),
+      return new Tether(ClientConnection.open(link, options),
           endpoint.toString(), null, null, null);
     } catch (IOException e) {
       throw new ConnectionClosedException("cannot connect to " + address + ": " + e.getMessage(), e);
     }
-  }
-
-  private static ConnectionOptions connectionOptions(TetherOptions o) {
-    return new ConnectionOptions(o.maxFrameBytes(), o.connectTimeout(), o.pingInterval(),
-        o.pingTimeout(), "client pid " + ProcessHandle.current().pid(), o.spin().toNanos());
   }
 
   private void workerExited() {

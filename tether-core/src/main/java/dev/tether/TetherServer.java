@@ -62,16 +62,12 @@ public final class TetherServer implements AutoCloseable {
 
   /** A snapshot of the server's activity. */
   public ServerStats stats() {
-    ServerCore.Stats s = core.stats();
-    return new ServerStats(s.connections(), s.connectionsAccepted(), s.callsStarted(),
-        s.callsRunning(), s.orphansRunning(), s.orphansTotal(), s.orphansFinished());
+    return core.stats();
   }
 
   /** Calls running now whose callers gave up, longest running first. */
   public List<OrphanedCall> orphans() {
-    return core.orphans().snapshot().stream()
-        .map(o -> new OrphanedCall(o.method(), o.client(), o.running(), o.sinceReleased()))
-        .toList();
+    return core.orphans().snapshot();
   }
 
   /** Drains and stops the server (see the class description). Idempotent. */
@@ -149,10 +145,7 @@ public final class TetherServer implements AutoCloseable {
 
     /** Largest message accepted from clients, in bytes. Default 16 MiB. */
     public Builder maxFrameBytes(int bytes) {
-      if (bytes < 1024) {
-        throw new IllegalArgumentException("maxFrameBytes must be at least 1024: " + bytes);
-      }
-      this.maxFrameBytes = bytes;
+      this.maxFrameBytes = TetherOptions.checkMaxFrameBytes(bytes);
       return this;
     }
 
@@ -187,11 +180,7 @@ public final class TetherServer implements AutoCloseable {
      * before it blocks (see {@link TetherOptions#withSpin}). Default 50 µs; zero never polls.
      */
     public Builder spin(Duration spin) {
-      Objects.requireNonNull(spin, "spin");
-      if (spin.isNegative() || spin.compareTo(Duration.ofSeconds(1)) > 0) {
-        throw new IllegalArgumentException("spin must be between 0 and 1 s: " + spin);
-      }
-      this.spin = spin;
+      this.spin = TetherOptions.checkSpin(spin);
       return this;
     }
 

@@ -3,6 +3,7 @@ package dev.tether.internal.client;
 import dev.tether.ConnectionClosedException;
 import dev.tether.ErrorCode;
 import dev.tether.TetherException;
+import dev.tether.TetherOptions;
 import dev.tether.internal.cancel.CancelReason;
 import dev.tether.internal.cancel.Timers;
 import dev.tether.internal.codec.ByteWriter;
@@ -33,7 +34,7 @@ public final class ClientConnection implements AutoCloseable {
   private final Link link;
   private final FrameReader reader;
   private final FrameWriter writer;
-  private final ConnectionOptions options;
+  private final TetherOptions options;
   private final ConcurrentHashMap<Integer, PendingCall> pending = new ConcurrentHashMap<>();
   private final AtomicInteger ids = new AtomicInteger();
   private final AtomicLong lateAnswers = new AtomicLong();
@@ -52,7 +53,7 @@ public final class ClientConnection implements AutoCloseable {
     }
   }
 
-  private ClientConnection(Link link, ConnectionOptions options) {
+  private ClientConnection(Link link, TetherOptions options) {
     this.link = link;
     this.options = options;
     this.reader = new FrameReader(link, options.maxFrameBytes());
@@ -65,7 +66,7 @@ public final class ClientConnection implements AutoCloseable {
    * Performs the handshake on {@code link} and starts reading. Closes the link and throws when the
    * peer does not answer in time or is not a Tether server.
    */
-  public static ClientConnection open(Link link, ConnectionOptions options) throws IOException {
+  public static ClientConnection open(Link link, TetherOptions options) throws IOException {
     ClientConnection c = new ClientConnection(link, options);
     try {
       c.handshake();
@@ -87,7 +88,7 @@ public final class ClientConnection implements AutoCloseable {
   }
 
   private void start() {
-    replies = new ReplyReader(this, reader, link, new AnswerHandler(this), options.spinNanos());
+    replies = new ReplyReader(this, reader, link, new AnswerHandler(this), options.spin().toNanos());
     long interval = options.pingInterval().toNanos();
     heartbeat = Timers.scheduleAtFixedRate(this::checkLiveness, interval);
   }
@@ -191,9 +192,9 @@ public final class ClientConnection implements AutoCloseable {
     } finally {
       FrameBuffers.release(w);
     }
-    long limit = options.handshakeTimeout().toNanos();
+    long limit = options.connectTimeout().toNanos();
     Object o = call.await(System.nanoTime() + limit,
-        CancelReason.of("no answer to resolving '" + name + "' within " + options.handshakeTimeout(), 0));
+        CancelReason.of("no answer to resolving '" + name + "' within " + options.connectTimeout(), 0));
     if (o instanceof Integer binding) {
       return binding;
     }

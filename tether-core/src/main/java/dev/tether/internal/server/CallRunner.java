@@ -13,9 +13,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Serves one call on its own thread: decodes the arguments, runs the method with the call's
- * cancellation context current, and sends exactly one answer (result, error or cancel
- * acknowledgement) unless the caller already gave up.
+ * Serves one call, inline on the reader thread or on a call thread: decodes the arguments, runs
+ * the method with the call's cancellation context current, and sends exactly one answer (result,
+ * error or cancel acknowledgement) unless the caller already gave up.
  */
 final class CallRunner implements Runnable {
   private final ServerCall call;

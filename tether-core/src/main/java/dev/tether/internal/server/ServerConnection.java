@@ -27,9 +27,11 @@ import java.util.function.Consumer;
 
 /**
  * The server end of one client connection: the handshake, the bindings the client resolved, and
- * the calls being served. A reader thread parses frames and hands each call to the server's
- * {@link CallExecutor}, so a slow call never delays others. When the client goes away, every call it still has
- * running is cancelled and becomes an orphan.
+ * the calls being served. A reader thread parses frames and runs each call inline when
+ * {@link InlinePolicy} says it will be quick, else hands it to the server's {@link CallExecutor},
+ * so a slow call never delays others. However the connection ends (the client leaves or says
+ * GOAWAY, a protocol error, a failed write, the server closes), {@link #close} runs once: every
+ * call still running is cancelled and becomes an orphan, and the server stops counting it.
  */
 final class ServerConnection implements InlinePolicy.Reader {
   /** What the client resolved: the served method for each of its method indexes. */

@@ -1,5 +1,6 @@
 package dev.tether.internal.server;
 
+import dev.tether.ServerStats;
 import dev.tether.internal.transport.Endpoint;
 import dev.tether.internal.transport.Listener;
 import dev.tether.internal.transport.Link;
@@ -36,10 +37,6 @@ public final class ServerCore implements AutoCloseable {
   private final Object drained = new Object();
   /** Set once, by the one {@link #close} that does the closing. */
   private final AtomicBoolean closed = new AtomicBoolean();
-
-  /** Statistics of a server at one moment. */
-  public record Stats(int connections, long connectionsAccepted, long callsStarted,
-      long callsRunning, int orphansRunning, long orphansTotal, long orphansFinished) {}
 
   /**
    * Binds every endpoint and starts accepting. Closes what was bound if one bind fails.
@@ -100,8 +97,8 @@ public final class ServerCore implements AutoCloseable {
   }
 
   /** A snapshot of the statistics. */
-  public Stats stats() {
-    return new Stats(connections.size(), connectionsAccepted.get(), callsStarted.get(),
+  public ServerStats stats() {
+    return new ServerStats(connections.size(), connectionsAccepted.get(), callsStarted.get(),
         callsRunning.get(), orphans.runningCount(), orphans.totalCount(), orphans.finishedCount());
   }
 

@@ -11,7 +11,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** Unix-domain and TCP sockets in blocking mode. */
+/**
+ * Unix-domain and TCP sockets: connected and accepted channels become {@link NioLink}s
+ * (non-blocking); the listening channel itself accepts in blocking mode.
+ */
 final class SocketTransport {
   private SocketTransport() {}
 
