@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.tether.ConnectionClosedException;
 import dev.tether.ErrorCode;
+import dev.tether.RemoteException;
 import dev.tether.Tether;
 import dev.tether.TetherException;
 import dev.tether.TetherOptions;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
  * is a {@link TetherException} with an {@link ErrorCode} and a message in the user's terms, of a
  * type in the API package; never an internal or a JDK exception.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ExceptionRootTest {
   static final int SERVER_LIMIT = 64 * 1024;
 
@@ -76,6 +77,18 @@ class ExceptionRootTest {
     assertThat(t.getMessage()).contains("BlobService.make").contains("maxFrameBytes")
         .doesNotContain("stream");
     assertThat(blobs.make(10)).hasSize(10);
+  }
+
+  @Test
+  void aResultTheServerCannotEncodeStillGetsAnAnswer() {
+    Throwable t = catchThrowableOfType(() -> blobs.polluted(), Throwable.class);
+    isPublicTetherException(t);
+    assertThat(t).isInstanceOfSatisfying(RemoteException.class, e -> {
+      assertThat(e.code()).isEqualTo(ErrorCode.REMOTE_EXCEPTION);
+      assertThat(e.remoteMessage()).contains("the result of BlobService.polluted cannot be sent")
+          .contains("ClassCastException");
+    });
+    assertThat(blobs.make(3)).hasSize(3);
   }
 
   @Test

@@ -190,10 +190,10 @@ final class ServerConnection implements InlinePolicy.Reader {
       Frames.error(w, call.id, ErrorCode.RESOURCE_EXHAUSTED, "the result of " + call.methodName()
           + " is " + e.length() + " bytes, more than the client accepts (its maxFrameBytes is "
           + e.limit() + ")", null, peerMaxFrameBytes);
-    } catch (RuntimeException e) { // a value the codec refuses
-      Frames.error(w, call.id, ErrorCode.REMOTE_EXCEPTION,
-          "the result of " + call.methodName() + " cannot be sent: " + e.getMessage(), e,
-          peerMaxFrameBytes);
+    } catch (RuntimeException e) { // a value the codec refuses: the caller still gets an answer
+      String why = "the result of " + call.methodName() + " cannot be sent: " + e;
+      Frames.error(w, call.id, ErrorCode.REMOTE_EXCEPTION, why,
+          new IllegalStateException(why, e), peerMaxFrameBytes);
     }
     try {
       write(w);
