@@ -39,7 +39,11 @@ public final class TetherOptions {
     return DEFAULTS;
   }
 
-  /** Largest message accepted from the server, in bytes (at least 1 KiB). */
+  /**
+   * Largest message (one result) accepted from the server, in bytes (at least 1 KiB; default
+   * 16 MiB); a launched worker accepts calls up to the same size. A larger result fails the call
+   * with {@link ErrorCode#RESOURCE_EXHAUSTED}; the connection stays usable.
+   */
   public TetherOptions withMaxFrameBytes(int bytes) {
     return new TetherOptions(checkMaxFrameBytes(bytes), connectTimeout, pingInterval, pingTimeout,
         spin);

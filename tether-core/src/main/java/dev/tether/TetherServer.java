@@ -143,7 +143,11 @@ public final class TetherServer implements AutoCloseable {
       return this;
     }
 
-    /** Largest message accepted from clients, in bytes. Default 16 MiB. */
+    /**
+     * Largest message (one call with its arguments) accepted from clients, in bytes (at least
+     * 1 KiB). Default 16 MiB. Clients learn it in the handshake and fail a larger call with
+     * {@link ErrorCode#RESOURCE_EXHAUSTED} before sending it.
+     */
     public Builder maxFrameBytes(int bytes) {
       this.maxFrameBytes = TetherOptions.checkMaxFrameBytes(bytes);
       return this;
