@@ -79,6 +79,7 @@ class ConnectionAccountingTest {
       assertThat(b.get(EchoService.class, "echo").echo(2)).isEqualTo(2);
       assertThat(server.stats().connections()).isEqualTo(2);
     }
+    Await.until(() -> server.stats().connections() == 0, "closed clients no longer counted");
     try (ScriptedPeer silent = greetedPeer()) {
       assertThat(server.stats().connections()).isEqualTo(1);
     }
