@@ -1,32 +1,55 @@
 package dev.tether;
 
 /**
- * Why a Tether call failed. Each code has a fixed number that travels on the wire; numbers are
- * never reused.
+ * Why a Tether operation failed: the code of every {@link TetherException}. Each code has a fixed
+ * number that travels on the wire; numbers are never reused or renumbered.
  */
 public enum ErrorCode {
   /** The call was cancelled: by {@link Cancellation}, a {@link CancelScope}, or an interrupt. */
   CANCELLED(1),
   /** The call's deadline passed before it completed. */
   DEADLINE_EXCEEDED(2),
-  /** The connection is closed or the peer went away; the call may or may not have run. */
+  /**
+   * The peer or the address is not available: the connection is closed, could not be made, or
+   * the peer went away (a call pending then may or may not have run), a worker could not start,
+   * or a server cannot listen on its address (in use, unresolvable, not private).
+   */
   UNAVAILABLE(3),
   /** The server method threw; see {@link RemoteException}. */
   REMOTE_EXCEPTION(4),
   /** A peer broke the protocol (bad frame, unknown message, undecodable value). */
   PROTOCOL_ERROR(5),
-  /** No object is exported under the requested name, or it lacks a requested method. */
+  /** No object is exported under the requested name (a missing method is {@link #INCOMPATIBLE}). */
   NOT_FOUND(6),
   /** The two sides disagree on an interface: a method, record or enum differs. */
   INCOMPATIBLE(7),
-  /** The server refused the call (an incoming-call filter rejected it or it was busy). */
+  /**
+   * Reserved for incoming-call filters (a later version): the server refused the call. This
+   * version never produces it.
+   */
   REJECTED(8),
-  /** The peer could not be authenticated. */
+  /**
+   * Reserved for authenticated transports (a later version): the peer could not be
+   * authenticated. This version never produces it.
+   */
   UNAUTHENTICATED(9),
-  /** A bug or an unexpected failure inside Tether itself. */
-  INTERNAL(10);
+  /**
+   * A bug or an unexpected failure inside Tether itself; also what a code this version does not
+   * know decodes to (see {@link #fromWire}).
+   */
+  INTERNAL(10),
+  /**
+   * A limit was reached: a call's arguments or a result are larger than the receiving side's
+   * frame limit ({@code maxFrameBytes}). Nothing was sent; the connection stays usable.
+   */
+  RESOURCE_EXHAUSTED(11),
+  /**
+   * A call's argument values cannot be sent (for example nested deeper than 512 levels, or a
+   * collection that changed while it was being encoded). Nothing was sent.
+   */
+  INVALID_ARGUMENT(12);
 
-  private static final ErrorCode[] BY_WIRE = new ErrorCode[16];
+  private static final ErrorCode[] BY_WIRE = new ErrorCode[64];
 
   static {
     for (ErrorCode c : values()) {

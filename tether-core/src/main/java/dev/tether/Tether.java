@@ -1,7 +1,6 @@
 package dev.tether;
 
 import dev.tether.internal.client.ClientConnection;
-import dev.tether.internal.client.ConnectionOptions;
 import dev.tether.internal.client.RemoteObjectHandler;
 import dev.tether.internal.launch.WorkerLauncher;
 import dev.tether.internal.process.WorkerProcess;
@@ -60,7 +59,12 @@ public final class Tether implements AutoCloseable {
    */
   public static Tether launch(WorkerSpec spec) {
     Objects.requireNonNull(spec, "spec");
-    Path socket = PrivateDirs.create().resolve("worker.sock");
+    Path socket;
+    try {
+      socket = PrivateDirs.create().resolve("worker.sock");
+    } catch (IOException e) {
+      throw new WorkerStartException(e.getMessage(), e);
+    }
     WorkerProcess worker;
     try {
       worker = WorkerLauncher.start(spec, socket);
@@ -71,7 +75,7 @@ public final class Tether implements AutoCloseable {
     ClientConnection connection;
     try {
       Link link = Transports.connect(Endpoint.unix(socket), spec.options().connectTimeout());
-      connection = ClientConnection.open(link, connectionOptions(spec.options()));
+      connection = ClientConnection.open(link, spec.options());
     } catch (IOException | RuntimeException e) {
       worker.close(spec.shutdownTimeout());
       PrivateDirs.deleteSocketAndDir(socket, true);
@@ -99,16 +103,11 @@ public final class Tether implements AutoCloseable {
     Objects.requireNonNull(options, "options");
     try {
       Link link = Transports.connect(endpoint, options.connectTimeout());
-      return new Tether(ClientConnection.open(link, connectionOptions(options)),
+      return new Tether(ClientConnection.open(link, options),
           endpoint.toString(), null, null, null);
     } catch (IOException e) {
       throw new ConnectionClosedException("cannot connect to " + address + ": " + e.getMessage(), e);
     }
-  }
-
-  private static ConnectionOptions connectionOptions(TetherOptions o) {
-    return new ConnectionOptions(o.maxFrameBytes(), o.connectTimeout(), o.pingInterval(),
-        o.pingTimeout(), "client pid " + ProcessHandle.current().pid(), o.spin().toNanos());
   }
 
   private void workerExited() {
@@ -126,10 +125,12 @@ public final class Tether implements AutoCloseable {
    *     and the type
    * @throws TetherException with {@link ErrorCode#NOT_FOUND} or {@link ErrorCode#INCOMPATIBLE}
    *     when the server has no such object or its interface differs
+   * @throws ConnectionClosedException when this handle is closed or its connection failed
    */
   public <T> T get(Class<T> iface, String name) {
     Objects.requireNonNull(iface, "iface");
     Objects.requireNonNull(name, "name");
+    connection.throwIfUnusable(); // a cached proxy of a closed handle would only fail later
     String key = iface.getName() + "\u0000" + name;
     Object cached = proxies.get(key);
     if (cached != null && iface.isInstance(cached)) {

@@ -39,12 +39,14 @@ public final class TetherOptions {
     return DEFAULTS;
   }
 
-  /** Largest message accepted from the server, in bytes (at least 1 KiB). */
+  /**
+   * Largest message (one result) accepted from the server, in bytes (at least 1 KiB; default
+   * 16 MiB); a launched worker accepts calls up to the same size. A larger result fails the call
+   * with {@link ErrorCode#RESOURCE_EXHAUSTED}; the connection stays usable.
+   */
   public TetherOptions withMaxFrameBytes(int bytes) {
-    if (bytes < 1024) {
-      throw new IllegalArgumentException("maxFrameBytes must be at least 1024: " + bytes);
-    }
-    return new TetherOptions(bytes, connectTimeout, pingInterval, pingTimeout, spin);
+    return new TetherOptions(checkMaxFrameBytes(bytes), connectTimeout, pingInterval, pingTimeout,
+        spin);
   }
 
   /** Bound on connecting, the handshake and resolving an object with {@link Tether#get}. */
@@ -71,11 +73,25 @@ public final class TetherOptions {
    * spare. Default {@link #DEFAULT_SPIN}.
    */
   public TetherOptions withSpin(Duration spin) {
+    return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout,
+        checkSpin(spin));
+  }
+
+  /** The frame limit's rule, for clients and servers alike: at least 1 KiB. */
+  static int checkMaxFrameBytes(int bytes) {
+    if (bytes < 1024) {
+      throw new IllegalArgumentException("maxFrameBytes must be at least 1024: " + bytes);
+    }
+    return bytes;
+  }
+
+  /** The idle strategy's rule, for clients and servers alike: 0 to 1 s. */
+  static Duration checkSpin(Duration spin) {
     Objects.requireNonNull(spin, "spin");
     if (spin.isNegative() || spin.compareTo(Duration.ofSeconds(1)) > 0) {
       throw new IllegalArgumentException("spin must be between 0 and 1 s: " + spin);
     }
-    return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin);
+    return spin;
   }
 
   private static Duration positive(Duration d, String what) {

@@ -7,7 +7,6 @@ import dev.tether.internal.transport.Endpoint;
 import dev.tether.internal.transport.PrivateDirs;
 import dev.tether.internal.wire.FrameKind;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,8 +16,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A server that exports objects by name. Each call is served on its own virtual thread with the
- * call's cancellation context current, so the method can ask {@link Cancellation#isCancelled()}.
+ * A server that exports objects by name. Each call runs with its cancellation context current, so
+ * the method can ask {@link Cancellation#isCancelled()}: on the connection's reader thread when the
+ * method has been fast lately, otherwise on one of a bounded pool of reused platform threads
+ * ({@link Builder#platformCallThreads}), and on a new virtual thread when all of those are busy.
+ * Thread-safe.
  *
  * <pre>{@code
  * try (TetherServer server = TetherServer.builder()
@@ -60,16 +62,12 @@ public final class TetherServer implements AutoCloseable {
 
   /** A snapshot of the server's activity. */
   public ServerStats stats() {
-    ServerCore.Stats s = core.stats();
-    return new ServerStats(s.connections(), s.connectionsAccepted(), s.callsStarted(),
-        s.callsRunning(), s.orphansRunning(), s.orphansTotal(), s.orphansFinished());
+    return core.stats();
   }
 
   /** Calls running now whose callers gave up, longest running first. */
   public List<OrphanedCall> orphans() {
-    return core.orphans().snapshot().stream()
-        .map(o -> new OrphanedCall(o.method(), o.client(), o.running(), o.sinceReleased()))
-        .toList();
+    return core.orphans().snapshot();
   }
 
   /** Drains and stops the server (see the class description). Idempotent. */
@@ -145,12 +143,13 @@ public final class TetherServer implements AutoCloseable {
       return this;
     }
 
-    /** Largest message accepted from clients, in bytes. Default 16 MiB. */
+    /**
+     * Largest message (one call with its arguments) accepted from clients, in bytes (at least
+     * 1 KiB). Default 16 MiB. Clients learn it in the handshake and fail a larger call with
+     * {@link ErrorCode#RESOURCE_EXHAUSTED} before sending it.
+     */
     public Builder maxFrameBytes(int bytes) {
-      if (bytes < 1024) {
-        throw new IllegalArgumentException("maxFrameBytes must be at least 1024: " + bytes);
-      }
-      this.maxFrameBytes = bytes;
+      this.maxFrameBytes = TetherOptions.checkMaxFrameBytes(bytes);
       return this;
     }
 
@@ -185,11 +184,7 @@ public final class TetherServer implements AutoCloseable {
      * before it blocks (see {@link TetherOptions#withSpin}). Default 50 µs; zero never polls.
      */
     public Builder spin(Duration spin) {
-      Objects.requireNonNull(spin, "spin");
-      if (spin.isNegative() || spin.compareTo(Duration.ofSeconds(1)) > 0) {
-        throw new IllegalArgumentException("spin must be between 0 and 1 s: " + spin);
-      }
-      this.spin = spin;
+      this.spin = TetherOptions.checkSpin(spin);
       return this;
     }
 
@@ -202,20 +197,22 @@ public final class TetherServer implements AutoCloseable {
     /**
      * Binds every address and starts serving.
      *
-     * @throws UncheckedIOException when an address cannot be bound
+     * @throws TetherException with {@link ErrorCode#UNAVAILABLE} when an address cannot be bound
+     *     (in use, a host that does not resolve, a socket directory others can read); the
+     *     message names the address. Nothing stays bound.
      */
     public TetherServer start() {
       List<Endpoint> where = new ArrayList<>(endpoints);
-      Path privateSocket = null;
-      if (where.isEmpty()) {
-        privateSocket = PrivateDirs.create().resolve("server.sock");
-        where.add(Endpoint.unix(privateSocket));
-      }
       AdminObject admin = new AdminObject();
       Map<String, ExportedObject> all = new LinkedHashMap<>(exports);
       all.putIfAbsent(TetherAdmin.NAME,
           new ExportedObject(TetherAdmin.NAME, TetherAdmin.class, admin, false));
+      Path privateSocket = null;
       try {
+        if (where.isEmpty()) {
+          privateSocket = PrivateDirs.create().resolve("server.sock");
+          where.add(Endpoint.unix(privateSocket));
+        }
         ServerCore core = new ServerCore(all, where,
             new ServerOptions(maxFrameBytes, handshakeTimeout, drainTimeout, description,
                 platformCallThreads, spin.toNanos()));
@@ -226,7 +223,7 @@ public final class TetherServer implements AutoCloseable {
         if (privateSocket != null) {
           PrivateDirs.deleteSocketAndDir(privateSocket, true);
         }
-        throw new UncheckedIOException("cannot listen on " + where + ": " + e.getMessage(), e);
+        throw new TetherException(ErrorCode.UNAVAILABLE, e.getMessage(), e);
       }
     }
   }

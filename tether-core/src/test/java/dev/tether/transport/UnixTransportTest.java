@@ -1,7 +1,10 @@
 package dev.tether.transport;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tether.ErrorCode;
+import dev.tether.TetherException;
 import dev.tether.TetherServer;
 import dev.tether.fixtures.EchoService;
 import dev.tether.fixtures.EchoServiceImpl;
@@ -29,7 +32,8 @@ class UnixTransportTest extends TransportContractTest {
         .export("echo", EchoService.class, new EchoServiceImpl())
         .listen("unix:" + shared.resolve("s.sock"))
         .start())
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOfSatisfying(TetherException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE))
         .hasMessageContaining("accessible to others");
   }
 }

@@ -3,11 +3,13 @@ package dev.tether.internal.client;
 import dev.tether.ConnectionClosedException;
 import dev.tether.ErrorCode;
 import dev.tether.TetherException;
+import dev.tether.TetherOptions;
 import dev.tether.internal.cancel.CancelReason;
 import dev.tether.internal.cancel.Timers;
 import dev.tether.internal.codec.ByteWriter;
 import dev.tether.internal.wire.FrameBuffers;
 import dev.tether.internal.wire.FrameReader;
+import dev.tether.internal.wire.FrameTooLargeException;
 import dev.tether.internal.wire.FrameWriter;
 import dev.tether.internal.wire.Frames;
 import dev.tether.internal.wire.ProtocolException;
@@ -32,7 +34,7 @@ public final class ClientConnection implements AutoCloseable {
   private final Link link;
   private final FrameReader reader;
   private final FrameWriter writer;
-  private final ConnectionOptions options;
+  private final TetherOptions options;
   private final ConcurrentHashMap<Integer, PendingCall> pending = new ConcurrentHashMap<>();
   private final AtomicInteger ids = new AtomicInteger();
   private final AtomicLong lateAnswers = new AtomicLong();
@@ -51,7 +53,7 @@ public final class ClientConnection implements AutoCloseable {
     }
   }
 
-  private ClientConnection(Link link, ConnectionOptions options) {
+  private ClientConnection(Link link, TetherOptions options) {
     this.link = link;
     this.options = options;
     this.reader = new FrameReader(link, options.maxFrameBytes());
@@ -64,7 +66,7 @@ public final class ClientConnection implements AutoCloseable {
    * Performs the handshake on {@code link} and starts reading. Closes the link and throws when the
    * peer does not answer in time or is not a Tether server.
    */
-  public static ClientConnection open(Link link, ConnectionOptions options) throws IOException {
+  public static ClientConnection open(Link link, TetherOptions options) throws IOException {
     ClientConnection c = new ClientConnection(link, options);
     try {
       c.handshake();
@@ -86,7 +88,7 @@ public final class ClientConnection implements AutoCloseable {
   }
 
   private void start() {
-    replies = new ReplyReader(this, reader, link, new AnswerHandler(this), options.spinNanos());
+    replies = new ReplyReader(this, reader, link, new AnswerHandler(this), options.spin().toNanos());
     long interval = options.pingInterval().toNanos();
     heartbeat = Timers.scheduleAtFixedRate(this::checkLiveness, interval);
   }
@@ -182,12 +184,17 @@ public final class ClientConnection implements AutoCloseable {
     try {
       Frames.resolve(w, call.id, name, iface, signatures, peerMaxFrameBytes);
       send(call, w);
+    } catch (FrameTooLargeException e) {
+      forget(call);
+      throw new TetherException(ErrorCode.RESOURCE_EXHAUSTED, "resolving '" + name + "' as "
+          + iface + " takes " + e.length() + " bytes, more than " + peer + " accepts (its "
+          + "maxFrameBytes is " + e.limit() + ")", e);
     } finally {
       FrameBuffers.release(w);
     }
-    long limit = options.handshakeTimeout().toNanos();
+    long limit = options.connectTimeout().toNanos();
     Outcome o = call.await(PendingCall.CLOCK.nanoTime() + limit,
-        CancelReason.of("no answer to resolving '" + name + "' within " + options.handshakeTimeout(), 0));
+        CancelReason.of("no answer to resolving '" + name + "' within " + options.connectTimeout(), 0));
     return switch (o) {
       case Outcome.Resolved r -> r.binding();
       case Outcome.Error e -> throw RemoteErrors.plain(e.error());
@@ -275,6 +282,18 @@ public final class ClientConnection implements AutoCloseable {
   /** Fails the connection for a reason found outside it (for example the peer process died). */
   public void failFromOutside(String message) {
     fail(message, null);
+  }
+
+  /**
+   * Throws what a call on this connection would throw if it is closed, failed or going away.
+   *
+   * @throws ConnectionClosedException saying why the connection cannot be used
+   */
+  public void throwIfUnusable() {
+    TetherException e = unusable();
+    if (e != null) {
+      throw e;
+    }
   }
 
   /** The exception for a call made on an unusable connection, or null when it is usable. */

@@ -1,6 +1,7 @@
 package dev.tether.internal.client;
 
 import dev.tether.ErrorCode;
+import dev.tether.TetherOptions;
 import dev.tether.internal.cancel.Timers;
 import dev.tether.internal.transport.Link;
 import dev.tether.internal.wire.FrameHandler;
@@ -21,18 +22,20 @@ final class ClientHandshake {
   /** What the server said about itself. */
   record Result(int maxFrameBytes, String peer) {}
 
+  /** Who this side is, sent in HELLO for the server's messages. */
+  private static final String DESCRIPTION = "client pid " + ProcessHandle.current().pid();
+
   private ClientHandshake() {}
 
   static Result perform(Link link, FrameReader reader, FrameWriter writer,
-      ConnectionOptions options) throws IOException, ProtocolException {
+      TetherOptions options) throws IOException, ProtocolException {
     AtomicBoolean timedOut = new AtomicBoolean();
     ScheduledFuture<?> timeout = Timers.schedule(() -> {
       timedOut.set(true);
       link.close();
-    }, options.handshakeTimeout().toNanos());
+    }, options.connectTimeout().toNanos());
     try {
-      writer.write(w -> Frames.hello(w, FrameKind.VERSION, options.maxFrameBytes(),
-          options.description()));
+      writer.write(w -> Frames.hello(w, FrameKind.VERSION, options.maxFrameBytes(), DESCRIPTION));
       Result[] result = new Result[1];
       FrameHandler hello = new FrameHandler() {
         @Override
@@ -57,7 +60,7 @@ final class ClientHandshake {
       } catch (IOException e) {
         if (timedOut.get()) {
           throw new IOException("no handshake from " + link.peer() + " within "
-              + options.handshakeTimeout(), e);
+              + options.connectTimeout(), e);
         }
         throw e;
       }

@@ -1,6 +1,7 @@
 package dev.tether.internal.client;
 
 import dev.tether.CallCancelledException;
+import dev.tether.ErrorCode;
 import dev.tether.TetherException;
 import dev.tether.internal.cancel.CallContext;
 import dev.tether.internal.cancel.CancelNode;
@@ -10,6 +11,7 @@ import dev.tether.internal.codec.InterfaceSchema;
 import dev.tether.internal.codec.MethodCodec;
 import dev.tether.internal.time.Deadline;
 import dev.tether.internal.wire.FrameBuffers;
+import dev.tether.internal.wire.FrameTooLargeException;
 import dev.tether.internal.wire.Frames;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
@@ -149,13 +151,27 @@ public final class RemoteObjectHandler implements InvocationHandler {
     }
   }
 
+  /**
+   * Builds the CALL frame. Argument values that cannot be sent are the caller's to fix, so they
+   * fail here, before anything is sent, as {@link TetherException}s that name the method.
+   */
   private void encode(ByteWriter frame, int id, int index, MethodCodec codec, Object[] args,
       CancelNode scope) {
     Deadline deadline = scope == null ? null : scope.deadline();
     long remaining = deadline == null ? -1 : Math.max(0, deadline.remainingNanos());
-    Frames.beginCall(frame, id, binding, index, remaining);
-    codec.encodeArgs(frame, args);
-    Frames.end(frame, connection.peerMaxFrameBytes());
+    try {
+      Frames.beginCall(frame, id, binding, index, remaining);
+      codec.encodeArgs(frame, args);
+      Frames.end(frame, connection.peerMaxFrameBytes());
+    } catch (FrameTooLargeException e) {
+      throw new TetherException(ErrorCode.RESOURCE_EXHAUSTED, "the call to "
+          + Answers.describe(codec) + " is " + e.length() + " bytes, more than "
+          + connection.peer() + " accepts (its maxFrameBytes is " + e.limit()
+          + "): send less per call, or raise the limit on both sides", e);
+    } catch (RuntimeException e) {
+      throw new TetherException(ErrorCode.INVALID_ARGUMENT, "the arguments of "
+          + Answers.describe(codec) + " cannot be sent: " + e.getMessage(), e);
+    }
   }
 
   private Object objectMethod(Object proxy, Method method, Object[] args) {

@@ -17,6 +17,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * Builds the codec graph of one resolved type: decides what each type is, rejects what cannot be
@@ -31,16 +32,17 @@ final class CodecFactory {
   /** Most records nested while building; stops generic records that expand forever. */
   private static final int MAX_RECORD_DEPTH = 100;
 
-  private final Map<Type, BaseCodec> shared;
+  private final Function<Type, BaseCodec> shared;
   private final Map<Type, BaseCodec> built = new HashMap<>();
   private int recordDepth;
 
   /**
    * Creates a factory.
    *
-   * @param shared finished codecs by resolved type, consulted before building; not modified
+   * @param shared finished codecs by resolved type (null when not cached), consulted before
+   *     building; not modified
    */
-  CodecFactory(Map<Type, BaseCodec> shared) {
+  CodecFactory(Function<Type, BaseCodec> shared) {
     this.shared = shared;
   }
 
@@ -56,7 +58,7 @@ final class CodecFactory {
    * @throws UnsupportedTypeException if the type, or a type it contains, cannot be encoded
    */
   BaseCodec slot(Type t) {
-    BaseCodec c = shared.get(t);
+    BaseCodec c = shared.apply(t);
     if (c == null) {
       c = built.get(t);
     }

@@ -14,8 +14,9 @@ import java.util.List;
  * owner closed it, or the owner died). Exits with status 2 when it cannot start, after printing why
  * on standard error.
  *
- * <p>Arguments: {@code --listen ADDRESS --token TOKEN [--drain MILLIS] [--max-frame BYTES]
- * [--spin-nanos NANOS] --export NAME=INTERFACE=IMPLEMENTATION ...}
+ * <p>Arguments: {@code --listen ADDRESS --token TOKEN [--max-frame BYTES] [--spin-nanos NANOS]
+ * --export NAME=INTERFACE=IMPLEMENTATION ...}; an option left out keeps the
+ * {@link TetherServer.Builder}'s default ({@link WorkerLauncher} always passes the spec's).
  */
 public final class WorkerMain {
   private WorkerMain() {}
@@ -29,10 +30,13 @@ public final class WorkerMain {
       token = a.token;
       TetherServer.Builder b = TetherServer.builder()
           .listen(a.listen)
-          .drainTimeout(Duration.ofMillis(a.drainMillis))
-          .maxFrameBytes(a.maxFrame)
-          .spin(java.time.Duration.ofNanos(a.spinNanos))
           .description("worker pid " + ProcessHandle.current().pid());
+      if (a.maxFrame != null) {
+        b.maxFrameBytes(a.maxFrame);
+      }
+      if (a.spinNanos != null) {
+        b.spin(Duration.ofNanos(a.spinNanos));
+      }
       for (String[] e : a.exports) {
         exportOne(b, e[0], e[1], e[2]);
       }
@@ -77,9 +81,8 @@ public final class WorkerMain {
   private static final class Args {
     String listen;
     String token;
-    long drainMillis = 2000;
-    int maxFrame = 16 << 20;
-    long spinNanos = 50_000;
+    Integer maxFrame; // null: the builder's default
+    Long spinNanos; // null: the builder's default
     final List<String[]> exports = new ArrayList<>();
 
     static Args parse(String[] args) {
@@ -93,7 +96,6 @@ public final class WorkerMain {
         switch (key) {
           case "--listen" -> a.listen = value;
           case "--token" -> a.token = value;
-          case "--drain" -> a.drainMillis = Long.parseLong(value);
           case "--max-frame" -> a.maxFrame = Integer.parseInt(value);
           case "--spin-nanos" -> a.spinNanos = Long.parseLong(value);
           case "--export" -> {

@@ -14,9 +14,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Serves one call on its own thread: decodes the arguments, runs the method with the call's
- * cancellation context current, and sends exactly one answer (result, error or cancel
- * acknowledgement) unless the caller already gave up.
+ * Serves one call, inline on the reader thread or on a call thread: decodes the arguments, runs
+ * the method with the call's cancellation context current, and sends exactly one answer (result,
+ * error or cancel acknowledgement) unless the caller already gave up.
  */
 final class CallRunner implements Runnable {
   private static final Clock CLOCK = Clock.system();
@@ -41,12 +41,12 @@ final class CallRunner implements Runnable {
     try {
       serve();
     } finally {
-      call.object.record(call.method, CLOCK.nanoTime() - start);
+      call.method.inline().record(CLOCK.nanoTime() - start);
     }
   }
 
   private void serve() {
-    MethodCodec codec = call.object.codec(call.method);
+    MethodCodec codec = call.method.codec();
     Object[] args;
     try {
       args = codec.decodeArgs(new ByteReader(body, argsOffset, body.length - argsOffset));
@@ -60,7 +60,7 @@ final class CallRunner implements Runnable {
       call.connection.answerCancelled(call);
       return;
     }
-    CancelNode.Removal interrupter = call.object.interruptOnCancel(call.method)
+    CancelNode.Removal interrupter = call.method.interruptOnCancel()
         ? call.node.addListener(r -> call.interruptIfRunning()) : null;
     CancelNode previous = CallContext.enter(call.node);
     call.runningOn(Thread.currentThread());
@@ -69,7 +69,7 @@ final class CallRunner implements Runnable {
     }
     Object result;
     try {
-      result = call.object.invoke(call.method, args);
+      result = call.method.invoke(args);
     } catch (Throwable t) {
       call.leftThread();
       answerThrown(t);

@@ -1,5 +1,6 @@
 package dev.tether.internal.server;
 
+import dev.tether.OrphanedCall;
 import dev.tether.internal.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,9 +16,6 @@ public final class OrphanTracker {
   private final ConcurrentHashMap<ServerCall, Boolean> running = new ConcurrentHashMap<>();
   private final AtomicLong total = new AtomicLong();
   private final AtomicLong finished = new AtomicLong();
-
-  /** A call running now whose caller gave up. */
-  public record Orphan(String method, String client, Duration running, Duration sinceReleased) {}
 
   void add(ServerCall call) {
     running.put(call, Boolean.TRUE);
@@ -46,12 +44,12 @@ public final class OrphanTracker {
   }
 
   /** A snapshot of the orphans running now, longest running first. */
-  public List<Orphan> snapshot() {
+  public List<OrphanedCall> snapshot() {
     long now = Clock.system().nanoTime();
-    List<Orphan> out = new ArrayList<>();
+    List<OrphanedCall> out = new ArrayList<>();
     for (ServerCall c : running.keySet()) {
-      out.add(new Orphan(c.methodName(), c.connection.peer(), Duration.ofNanos(now - c.startedNanos),
-          Duration.ofNanos(now - c.releasedNanos())));
+      out.add(new OrphanedCall(c.methodName(), c.connection.peer(),
+          Duration.ofNanos(now - c.startedNanos), Duration.ofNanos(now - c.releasedNanos())));
     }
     out.sort((a, b) -> b.running().compareTo(a.running()));
     return out;

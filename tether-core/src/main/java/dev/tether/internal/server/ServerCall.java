@@ -11,8 +11,7 @@ import dev.tether.internal.time.Clock;
 final class ServerCall {
   final ServerConnection connection;
   final int id;
-  final ExportedObject object;
-  final int method;
+  final ServedMethod method;
   final CancelNode node;
   final long startedNanos = Clock.system().nanoTime();
   // Guarded by "this".
@@ -22,18 +21,16 @@ final class ServerCall {
   private boolean orphaned;
   private long releasedNanos;
 
-  ServerCall(ServerConnection connection, int id, ExportedObject object, int method,
-      CancelNode node) {
+  ServerCall(ServerConnection connection, int id, ServedMethod method, CancelNode node) {
     this.connection = connection;
     this.id = id;
-    this.object = object;
     this.method = method;
     this.node = node;
   }
 
   /** "Iface.method" for messages and statistics. */
   String methodName() {
-    return object.schema().type().getSimpleName() + "." + object.codec(method).method().getName();
+    return method.name();
   }
 
   synchronized void runningOn(Thread t) {

@@ -13,6 +13,7 @@ import dev.tether.internal.wire.FrameBuffers;
 import dev.tether.internal.wire.FrameHandler;
 import dev.tether.internal.wire.FrameKind;
 import dev.tether.internal.wire.FrameReader;
+import dev.tether.internal.wire.FrameTooLargeException;
 import dev.tether.internal.wire.FrameWriter;
 import dev.tether.internal.wire.Frames;
 import dev.tether.internal.wire.ProtocolException;
@@ -21,17 +22,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
  * The server end of one client connection: the handshake, the bindings the client resolved, and
- * the calls being served. A reader thread parses frames and hands each call to the server's
- * {@link CallExecutor}, so a slow call never delays others. When the client goes away, every call it still has
- * running is cancelled and becomes an orphan.
+ * the calls being served. A reader thread parses frames and runs each call inline when
+ * {@link InlinePolicy} says it will be quick, else hands it to the server's {@link CallExecutor},
+ * so a slow call never delays others. However the connection ends (the client leaves or says
+ * GOAWAY, a protocol error, a failed write, the server closes), {@link #close} runs once: every
+ * call still running is cancelled and becomes an orphan, and the server stops counting it.
  */
-final class ServerConnection {
-  private record Binding(ExportedObject object, int[] serverIndex) {}
+final class ServerConnection implements InlinePolicy.Reader {
+  /** What the client resolved: the served method for each of its method indexes. */
+  private record Binding(ServedMethod[] methods) {}
 
   private final ServerCore server;
   private final Link link;
@@ -41,7 +46,10 @@ final class ServerConnection {
   private final ConcurrentHashMap<Integer, ServerCall> calls = new ConcurrentHashMap<>();
   private final List<Binding> bindings = new ArrayList<>(); // reader thread only
   private volatile String peer;
-  private volatile boolean closed;
+  /** Set once, by the one {@link #close} that does the closing. */
+  private final AtomicBoolean closed = new AtomicBoolean();
+  /** The client said GOAWAY: the read loop ends and closes the connection. */
+  private volatile boolean clientLeft;
   private volatile boolean draining;
   private int peerMaxFrameBytes = FrameKind.DEFAULT_MAX_FRAME_BYTES;
   private final ScheduledFuture<?> handshakeTimeout;
@@ -74,26 +82,28 @@ final class ServerConnection {
   }
 
   /**
-   * The reader's loop. A call judged fast ({@link ExportedObject#mayInline}) runs right here on
-   * the reader thread, saving a thread hand-off; if it turns out slow, the server's watchdog
-   * starts another thread on this loop ({@link #takeOverIfStuck}) and this one leaves it when
-   * the call ends.
+   * The reader's loop. A call that {@link InlinePolicy} judges fast runs right here on the reader
+   * thread, saving a thread hand-off; if it turns out slow, the policy's watchdog starts another
+   * thread on this loop ({@link #takeOverIfStuck}) and this one leaves it when the call ends.
    */
   private void readLoop() {
     String why = "client " + peer + " disconnected";
     try {
-      while (!closed && reader.next(handler, server.options().spinNanos())) {
+      while (!closed.get() && !clientLeft && reader.next(handler, server.options().spinNanos())) {
         CallRunner runner = nextInline;
         if (runner != null) {
           nextInline = null;
           InlineRun run = new InlineRun(runner.call(), System.nanoTime());
           inline.set(run);
-          server.inlineStarted();
+          server.inline().started();
           runner.run();
           if (!inline.compareAndSet(run, null)) {
-            return; // taken over: another thread reads now
+            return; // taken over: another thread reads now and will close
           }
         }
+      }
+      if (clientLeft) {
+        why = "client " + peer + " went away";
       }
     } catch (ProtocolException e) {
       why = "protocol error from " + peer + ": " + e.getMessage();
@@ -103,6 +113,10 @@ final class ServerConnection {
       if (!handler.helloSeen) {
         why = "no handshake from " + link.peer();
       }
+    } catch (RuntimeException | Error e) { // a bug: still free the connection, then report it
+      handshakeTimeout.cancel(false);
+      close("reader of " + peer + " failed: " + e);
+      throw e;
     }
     handshakeTimeout.cancel(false);
     close(why);
@@ -113,17 +127,14 @@ final class ServerConnection {
 
   private static final Object TAKEN_OVER = new Object();
 
-  /**
-   * Starts a new reader thread if the current one has been running an inline call for longer than
-   * {@code limitNanos}, and stops inlining that method. Called by the server's watchdog.
-   */
-  boolean takeOverIfStuck(long now, long limitNanos) {
+  @Override
+  public boolean takeOverIfStuck(long now, long limitNanos) {
     Object current = inline.get();
     if (!(current instanceof InlineRun run) || now - run.startNanos < limitNanos
         || !inline.compareAndSet(run, TAKEN_OVER)) {
       return current instanceof InlineRun;
     }
-    run.call.object.inlineFailed(run.call.method);
+    run.call.method.inline().stuck();
     Thread.ofPlatform().daemon().name("tether-server-reader " + peer).start(() -> {
       inline.compareAndSet(TAKEN_OVER, null);
       readLoop();
@@ -137,13 +148,16 @@ final class ServerConnection {
     sendGoAway(ErrorCode.UNAVAILABLE, "server shutting down");
   }
 
-  /** Closes the connection; calls still running are cancelled and become orphans. */
+  /**
+   * Closes the connection; calls still running are cancelled and become orphans. Idempotent and
+   * safe from any thread: the first caller does it all, later ones return at once. A call
+   * registered concurrently either is seen here or sees {@link #closed} itself (see
+   * {@link Handler#call}).
+   */
   void close(String why) {
-    if (closed && calls.isEmpty()) {
-      link.close();
+    if (!closed.compareAndSet(false, true)) {
       return;
     }
-    closed = true;
     link.close();
     for (ServerCall c : calls.values()) {
       c.releaseCaller(); // nobody is left to answer
@@ -167,16 +181,20 @@ final class ServerConnection {
     if (!finish(call)) {
       return;
     }
-    MethodCodec codec = call.object.codec(call.method);
+    MethodCodec codec = call.method.codec();
     ByteWriter w = FrameBuffers.acquire();
     try {
       Frames.beginResult(w, call.id);
       codec.encodeResult(w, value);
       Frames.end(w, peerMaxFrameBytes);
-    } catch (IllegalArgumentException e) { // FrameTooLargeException, or a value the codec refuses
-      Frames.error(w, call.id, ErrorCode.REMOTE_EXCEPTION,
-          "the result of " + call.methodName() + " cannot be sent: " + e.getMessage(), e,
-          peerMaxFrameBytes);
+    } catch (FrameTooLargeException e) {
+      Frames.error(w, call.id, ErrorCode.RESOURCE_EXHAUSTED, "the result of " + call.methodName()
+          + " is " + e.length() + " bytes, more than the client accepts (its maxFrameBytes is "
+          + e.limit() + ")", null, peerMaxFrameBytes);
+    } catch (RuntimeException e) { // a value the codec refuses: the caller still gets an answer
+      String why = "the result of " + call.methodName() + " cannot be sent: " + e;
+      Frames.error(w, call.id, ErrorCode.REMOTE_EXCEPTION, why,
+          new IllegalStateException(why, e), peerMaxFrameBytes);
     }
     try {
       write(w);
@@ -217,7 +235,7 @@ final class ServerConnection {
     if (call.wasCallerReleased()) {
       return false; // the caller gave up: drop the answer
     }
-    return !closed;
+    return !closed.get();
   }
 
   private void write(ByteWriter frame) {
@@ -286,16 +304,18 @@ final class ServerConnection {
           Frames.error(w, callId, ErrorCode.NOT_FOUND, "no object exported as '" + name
               + "' (exported: " + server.exportNames() + ")", null, peerMaxFrameBytes);
         } else {
-          int[] map = new int[signatures.size()];
+          ServedMethod[] methods = new ServedMethod[signatures.size()];
           List<String> missing = new ArrayList<>();
-          for (int i = 0; i < map.length; i++) {
-            map[i] = object.schema().indexOfSignature(signatures.get(i));
-            if (map[i] < 0) {
+          for (int i = 0; i < methods.length; i++) {
+            int index = object.schema().indexOfSignature(signatures.get(i));
+            if (index < 0) {
               missing.add(signatures.get(i));
+            } else {
+              methods[i] = object.method(index);
             }
           }
           if (missing.isEmpty()) {
-            bindings.add(new Binding(object, map));
+            bindings.add(new Binding(methods));
             Frames.resolved(w, callId, bindings.size() - 1);
           } else {
             Frames.error(w, callId, ErrorCode.INCOMPATIBLE, "'" + name + "' is exported as "
@@ -317,22 +337,26 @@ final class ServerConnection {
         throw new ProtocolException("CALL on unknown binding " + bindingId);
       }
       Binding b = bindings.get(bindingId);
-      if (methodIndex >= b.serverIndex.length) {
+      if (methodIndex >= b.methods.length) {
         throw new ProtocolException("CALL of unknown method " + methodIndex);
       }
       Deadline deadline = deadlineNanos < 0 ? null : Deadline.after(deadlineNanos, Clock.system());
-      ServerCall call = new ServerCall(ServerConnection.this, callId, b.object,
-          b.serverIndex[methodIndex], CancelNode.create(connectionNode, deadline, 0));
+      ServerCall call = new ServerCall(ServerConnection.this, callId, b.methods[methodIndex],
+          CancelNode.create(connectionNode, deadline, 0));
       if (calls.putIfAbsent(callId, call) != null) {
         throw new ProtocolException("call id " + callId + " is already in use");
       }
       server.callStarted();
+      if (closed.get()) { // closed meanwhile: nobody to answer; close() may have orphaned it
+        finished(call);
+        return;
+      }
       if (draining) {
         answerError(call, ErrorCode.UNAVAILABLE, "server shutting down", null);
         return;
       }
       CallRunner runner = new CallRunner(call, body, argsOffset);
-      if (call.object.mayInline(call.method)) {
+      if (InlinePolicy.mayInline(call.method)) {
         nextInline = runner;
       } else {
         server.executor().execute(runner);
@@ -371,7 +395,7 @@ final class ServerConnection {
 
     @Override
     public void goAway(ErrorCode code, String message) {
-      closed = true; // the client is leaving; the read loop ends
+      clientLeft = true; // the read loop ends and closes the connection
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.tether.internal.server;
 
+import dev.tether.ServerStats;
 import dev.tether.internal.transport.Endpoint;
 import dev.tether.internal.transport.Listener;
 import dev.tether.internal.transport.Link;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,33 +30,32 @@ public final class ServerCore implements AutoCloseable {
   private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
   private final OrphanTracker orphans = new OrphanTracker();
   private final CallExecutor executor;
+  private final InlinePolicy inline;
   private final AtomicLong callsStarted = new AtomicLong();
   private final AtomicLong callsRunning = new AtomicLong();
   private final AtomicLong connectionsAccepted = new AtomicLong();
   private final Object drained = new Object();
-  private final java.util.concurrent.atomic.AtomicBoolean watchdogRunning =
-      new java.util.concurrent.atomic.AtomicBoolean();
-  private volatile long lastInlineNanos;
-  private volatile java.util.concurrent.ScheduledFuture<?> watchdog;
-  private volatile boolean closed;
+  /** Set once, by the one {@link #close} that does the closing. */
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-  /** Statistics of a server at one moment. */
-  public record Stats(int connections, long connectionsAccepted, long callsStarted,
-      long callsRunning, int orphansRunning, long orphansTotal, long orphansFinished) {}
-
-  /** Binds every endpoint and starts accepting. Closes what was bound if one bind fails. */
+  /**
+   * Binds every endpoint and starts accepting. Closes what was bound if one bind fails.
+   *
+   * @throws IOException saying which endpoint could not be bound and why
+   */
   public ServerCore(Map<String, ExportedObject> exports, List<Endpoint> endpoints,
       ServerOptions options) throws IOException {
     this.exports = Map.copyOf(exports);
     this.options = options;
     this.executor = new CallExecutor(options.platformCallThreads());
-    try {
-      for (Endpoint e : endpoints) {
+    this.inline = new InlinePolicy(connections, closed::get);
+    for (Endpoint e : endpoints) {
+      try {
         listeners.add(Transports.listen(e));
+      } catch (IOException | RuntimeException failure) {
+        listeners.forEach(Listener::close);
+        throw new IOException("cannot listen on " + e + ": " + failure.getMessage(), failure);
       }
-    } catch (IOException | RuntimeException e) {
-      listeners.forEach(Listener::close);
-      throw e;
     }
     for (Listener l : listeners) {
       acceptors.add(Thread.ofPlatform().daemon().name("tether-accept " + l.endpoint())
@@ -63,24 +64,25 @@ public final class ServerCore implements AutoCloseable {
   }
 
   private void acceptLoop(Listener listener) {
-    while (!closed) {
+    while (!closed.get()) {
       Link link;
       try {
         link = listener.accept();
       } catch (IOException e) {
-        if (!closed) {
+        if (!closed.get()) {
           log("stopped accepting on " + listener.endpoint() + ": " + e);
         }
-        return;
-      }
-      if (closed) {
-        link.close();
         return;
       }
       ServerConnection c = new ServerConnection(this, link);
       connections.add(c);
       connectionsAccepted.incrementAndGet();
       Thread.ofPlatform().daemon().name("tether-server-reader " + link.peer()).start(c::serve);
+      if (closed.get()) {
+        // Added before this check, so close() either saw it in the set or is seen closed here.
+        c.close("server shut down");
+        return;
+      }
     }
   }
 
@@ -95,8 +97,8 @@ public final class ServerCore implements AutoCloseable {
   }
 
   /** A snapshot of the statistics. */
-  public Stats stats() {
-    return new Stats(connections.size(), connectionsAccepted.get(), callsStarted.get(),
+  public ServerStats stats() {
+    return new ServerStats(connections.size(), connectionsAccepted.get(), callsStarted.get(),
         callsRunning.get(), orphans.runningCount(), orphans.totalCount(), orphans.finishedCount());
   }
 
@@ -120,38 +122,8 @@ public final class ServerCore implements AutoCloseable {
     return String.join(", ", exports.keySet().stream().sorted().toList());
   }
 
-  /** A call that runs inline longer than this gets its connection a new reader thread. */
-  static final long INLINE_LIMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-
-  /** A reader thread starts running a call inline: make sure the watchdog is looking. */
-  void inlineStarted() {
-    lastInlineNanos = System.nanoTime();
-    if (!watchdogRunning.get() && watchdogRunning.compareAndSet(false, true)) {
-      watchdog = dev.tether.internal.cancel.Timers.scheduleAtFixedRate(this::watch,
-          INLINE_LIMIT_NANOS);
-    }
-  }
-
-  /**
-   * Every 2 ms while calls run inline: gives a connection whose reader is stuck in an inline call a
-   * new reader. Stops itself after 100 ms without inline calls, so an idle server does not tick.
-   */
-  private void watch() {
-    long now = System.nanoTime();
-    boolean busy = false;
-    for (ServerConnection c : connections) {
-      busy |= c.takeOverIfStuck(now, INLINE_LIMIT_NANOS);
-    }
-    if (!busy && now - lastInlineNanos > TimeUnit.MILLISECONDS.toNanos(100) || closed) {
-      java.util.concurrent.ScheduledFuture<?> w = watchdog;
-      watchdogRunning.set(false);
-      if (w != null) {
-        w.cancel(false);
-      }
-      if (System.nanoTime() - lastInlineNanos < INLINE_LIMIT_NANOS && !closed) {
-        inlineStarted(); // an inline call began while stopping: keep watching
-      }
-    }
+  InlinePolicy inline() {
+    return inline;
   }
 
   void callStarted() {
@@ -161,7 +133,7 @@ public final class ServerCore implements AutoCloseable {
 
   void callFinished() {
     callsRunning.decrementAndGet();
-    if (closed) {
+    if (closed.get()) {
       synchronized (drained) {
         drained.notifyAll();
       }
@@ -178,14 +150,14 @@ public final class ServerCore implements AutoCloseable {
 
   /**
    * Stops accepting, tells clients to go away, lets running calls finish for the drain timeout,
-   * then cancels what is left and closes every connection. Idempotent.
+   * then cancels what is left and closes every connection. Idempotent and safe from any thread:
+   * the first caller does it all, later ones return at once.
    */
   @Override
   public void close() {
-    if (closed) {
+    if (!closed.compareAndSet(false, true)) {
       return;
     }
-    closed = true;
     listeners.forEach(Listener::close);
     for (ServerConnection c : connections) {
       c.drain();

@@ -1,12 +1,14 @@
 package dev.tether.internal.transport;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.Pipe;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * In-process links over a pair of pipes, addressed by name ({@code mem:name}). For tests and for
@@ -29,14 +31,19 @@ final class MemoryTransport {
         Link.WRITE_STALL_NANOS, toClient.source(), toServer.sink());
     Link server = new NioLink(toServer.source(), toClient.sink(), "mem:" + name + " (client)",
         Link.WRITE_STALL_NANOS, toServer.source(), toClient.sink());
-    listener.offer(server);
+    try {
+      listener.offer(server);
+    } catch (IOException e) {
+      client.close();
+      throw e;
+    }
     return client;
   }
 
-  static Listener listen(String name) {
+  static Listener listen(String name) throws BindException {
     MemoryListener l = new MemoryListener(name);
     if (LISTENERS.putIfAbsent(name, l) != null) {
-      throw new IllegalArgumentException("mem:" + name + " is already in use");
+      throw new BindException("mem:" + name + " is already in use");
     }
     return l;
   }
@@ -44,18 +51,19 @@ final class MemoryTransport {
   private static final class MemoryListener implements Listener {
     private final String name;
     private final LinkedBlockingQueue<Optional<Link>> queue = new LinkedBlockingQueue<>();
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     MemoryListener(String name) {
       this.name = name;
     }
 
     void offer(Link link) throws IOException {
-      if (closed) {
+      queue.add(Optional.of(link));
+      if (closed.get()) {
+        // Queued behind close()'s end marker, or taken just before it: either way, refused.
         link.close();
         throw new ConnectException("mem:" + name + " is closed");
       }
-      queue.add(Optional.of(link));
     }
 
     @Override
@@ -80,8 +88,7 @@ final class MemoryTransport {
 
     @Override
     public void close() {
-      if (!closed) {
-        closed = true;
+      if (closed.compareAndSet(false, true)) {
         LISTENERS.remove(name, this);
         queue.add(Optional.empty());
       }

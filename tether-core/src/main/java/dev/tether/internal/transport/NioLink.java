@@ -10,6 +10,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.WritableByteChannel;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -31,7 +32,8 @@ final class NioLink implements Link {
   private final Selector readSelector;
   private final ReentrantLock writeSelectorLock = new ReentrantLock();
   private volatile Selector writeSelector; // created under writeSelectorLock
-  private volatile boolean closed;
+  /** Set once, by the one {@link #close} that releases the resources. */
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
    * Wraps {@code in} and {@code out} (the same socket, or the two ends of a pipe pair), switching
@@ -57,7 +59,7 @@ final class NioLink implements Link {
 
   @Override
   public boolean awaitReadable(long timeoutNanos) throws IOException {
-    if (closed) {
+    if (closed.get()) {
       throw new ClosedChannelException();
     }
     if (Thread.currentThread().isInterrupted()) {
@@ -95,8 +97,8 @@ final class NioLink implements Link {
         ws = Selector.open();
         ((SelectableChannel) out).register(ws, SelectionKey.OP_WRITE);
         writeSelector = ws;
-        if (closed) {
-          closeQuietly(ws);
+        if (closed.get()) {
+          closeQuietly(ws); // close() ran before the selector was published: it missed it
         }
       }
       if (!await(ws, writeStallNanos)) {
@@ -118,7 +120,7 @@ final class NioLink implements Link {
     long deadline = System.nanoTime() + timeoutNanos;
     try {
       while (true) {
-        if (closed) {
+        if (closed.get()) {
           throw new ClosedChannelException();
         }
         long millis = 0;
@@ -152,12 +154,12 @@ final class NioLink implements Link {
     return peer;
   }
 
+  /** Idempotent and safe from any thread: the first caller releases everything. */
   @Override
   public void close() {
-    if (closed) {
+    if (!closed.compareAndSet(false, true)) {
       return;
     }
-    closed = true;
     for (AutoCloseable c : resources) {
       try {
         c.close();

@@ -1,7 +1,7 @@
 package dev.tether.internal.transport;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,49 +21,49 @@ public final class PrivateDirs {
   /**
    * Creates a fresh owner-only directory under the temporary directory (falling back to /tmp when
    * that path is too long for socket addresses).
+   *
+   * @throws IOException when it cannot be created
    */
-  public static Path create() {
+  public static Path create() throws IOException {
+    Path base = Path.of(System.getProperty("java.io.tmpdir"));
+    if (base.toString().length() > 60 && Files.isDirectory(Path.of("/tmp"))) {
+      base = Path.of("/tmp");
+    }
     try {
-      Path base = Path.of(System.getProperty("java.io.tmpdir"));
-      if (base.toString().length() > 60 && Files.isDirectory(Path.of("/tmp"))) {
-        base = Path.of("/tmp");
-      }
       return POSIX
           ? Files.createTempDirectory(base, "tether-",
               PosixFilePermissions.asFileAttribute(OWNER_ONLY))
           : Files.createTempDirectory(base, "tether-");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a private socket directory", e);
+      throw new IOException("cannot create a private socket directory in " + base + ": " + e, e);
     }
   }
 
   /**
    * Makes sure {@code socket}'s directory exists and only its owner can use it: creates it
    * owner-only if missing, refuses one that others can read or enter.
+   *
+   * @throws IOException when it cannot be created or others can use it
    */
-  public static void requirePrivateParent(Path socket) {
+  static void requirePrivateParent(Path socket) throws IOException {
     Path dir = socket.toAbsolutePath().getParent();
-    try {
-      if (!Files.exists(dir)) {
-        if (POSIX) {
-          Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-        } else {
-          Files.createDirectories(dir);
-        }
-        return;
-      }
+    if (!Files.exists(dir)) {
       if (POSIX) {
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
-        for (PosixFilePermission p : perms) {
-          if (!p.name().startsWith("OWNER_")) {
-            throw new IllegalArgumentException("socket directory " + dir + " is accessible to others ("
-                + PosixFilePermissions.toString(perms) + "); use a directory only you can read "
-                + "(chmod 700), or let Tether create one");
-          }
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+      } else {
+        Files.createDirectories(dir);
+      }
+      return;
+    }
+    if (POSIX) {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
+      for (PosixFilePermission p : perms) {
+        if (!p.name().startsWith("OWNER_")) {
+          throw new AccessDeniedException(dir.toString(), null, "accessible to others ("
+              + PosixFilePermissions.toString(perms) + "); use a directory only you can read "
+              + "(chmod 700), or let Tether create one");
         }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare socket directory " + dir, e);
     }
   }
 

@@ -5,12 +5,16 @@ import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** Unix-domain and TCP sockets in blocking mode. */
+/**
+ * Unix-domain and TCP sockets: connected and accepted channels become {@link NioLink}s
+ * (non-blocking); the listening channel itself accepts in blocking mode.
+ */
 final class SocketTransport {
   private SocketTransport() {}
 
@@ -51,9 +55,13 @@ final class SocketTransport {
   }
 
   static Listener listenTcp(String host, int port) throws IOException {
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    if (address.isUnresolved()) {
+      throw new UnknownHostException("host " + host + " cannot be resolved");
+    }
     ServerSocketChannel server = ServerSocketChannel.open();
     try {
-      server.bind(new InetSocketAddress(host, port));
+      server.bind(address);
       InetSocketAddress bound = (InetSocketAddress) server.getLocalAddress();
       return new SocketListener(server, Endpoint.tcp(host, bound.getPort()), null);
     } catch (IOException | RuntimeException e) {

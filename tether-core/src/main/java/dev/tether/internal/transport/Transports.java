@@ -6,8 +6,8 @@ import java.time.Duration;
 
 /**
  * Opens links and listeners for an {@link Endpoint}: Unix-domain sockets (the local default),
- * TCP, or in-memory pipes. Security for TCP (TLS or a shared-secret handshake) wraps the link
- * returned here.
+ * TCP, or in-memory pipes. TCP is unauthenticated for now (TLS or a shared-secret handshake is a
+ * later issue). Failures are {@link IOException}s that say what went wrong with the address.
  */
 public final class Transports {
   private Transports() {}

@@ -13,15 +13,16 @@ import java.util.List;
 /**
  * Reads frames from a {@link Link} and hands each to a {@link FrameHandler}. Reads in large
  * chunks so that frames arriving together cost one system call. Not thread-safe: one reading
- * thread at a time, though that thread may change (a partly read frame is kept). Anything malformed (a length beyond the limit, an unknown kind, a truncated or
- * undecodable payload) throws {@link ProtocolException}.
+ * thread at a time, though that thread may change (a partly read frame is kept). Anything
+ * malformed (a length beyond the limit, an unknown kind, a truncated or undecodable payload)
+ * throws {@link ProtocolException}.
  */
 public final class FrameReader {
   private static final int BUFFER_BYTES = 64 * 1024;
 
   private final Link link;
   private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES).flip();
-  private volatile int maxFrameBytes;
+  private final int maxFrameBytes;
   private byte[] body; // the frame being assembled, when it did not fit the buffer at once
   private int bodyFilled;
 
@@ -29,11 +30,6 @@ public final class FrameReader {
   public FrameReader(Link link, int maxFrameBytes) {
     this.link = link;
     this.maxFrameBytes = maxFrameBytes;
-  }
-
-  /** Changes the frame limit (after the handshake). */
-  public void maxFrameBytes(int max) {
-    this.maxFrameBytes = max;
   }
 
   /** {@link #poll} dispatched a frame. */

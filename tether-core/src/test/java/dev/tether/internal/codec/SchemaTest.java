@@ -52,7 +52,7 @@ class SchemaTest {
 
   /** Builds the schema with a fresh factory and writer, bypassing every cache. */
   private static String uncachedSchema(Type type) {
-    BaseCodec codec = new CodecFactory(Map.of()).slot(Types.resolve(type, Map.of()));
+    BaseCodec codec = new CodecFactory(t -> null).slot(Types.resolve(type, Map.of()));
     SchemaWriter w = new SchemaWriter();
     codec.describe(w);
     return w.toString();
