@@ -31,8 +31,12 @@ import java.util.Objects;
  *
  * <p>Every server also exports a {@link TetherAdmin} under {@link TetherAdmin#NAME}.
  *
- * <p>Closing stops accepting, tells clients to go away, gives running calls the drain timeout to
- * finish, then cancels the rest and closes every connection.
+ * <p>Lifecycle, like the JDK's executors: {@link #shutdown()} stops accepting connections and calls
+ * and lets running calls finish, their answers reaching their callers; {@link #shutdownNow()}
+ * also cancels what still runs and closes every connection; {@link #awaitTermination(Duration)}
+ * waits for the end; {@link #close()} (try-with-resources) is shutdown, a wait bounded by the
+ * drain timeout for the answers callers still wait for, then shutdownNow. All are safe to call
+ * from any thread, at any time, any number of times.
  */
 public final class TetherServer implements AutoCloseable {
   private final ServerCore core;
@@ -72,12 +76,79 @@ public final class TetherServer implements AutoCloseable {
         .toList();
   }
 
-  /** Drains and stops the server (see the class description). Idempotent. */
+  /**
+   * Starts an orderly shutdown and returns at once: the server stops listening (new connections
+   * are refused), every client is told the server is going away, and a call that arrives
+   * afterwards fails on its caller with a {@link ConnectionClosedException} (code
+   * {@link ErrorCode#UNAVAILABLE}, "server shutting down"); nothing of it runs. Calls already
+   * running go on, and their answers reach their callers; each connection closes once its client
+   * waits for no more answers. Orphans (calls whose callers gave up) go on running. Idempotent.
+   */
+  public void shutdown() {
+    core.shutdown();
+    deletePrivateSocket();
+  }
+
+  /**
+   * {@link #shutdown()}, then closes every connection at once: each call still running is
+   * cancelled (its method sees {@link Cancellation#isCancelled()}, and is interrupted if it opted
+   * in) and its caller fails with a {@link ConnectionClosedException}. A method that ignores the
+   * cancel runs on as an orphan: no thread can be stopped safely, so only the end of the process
+   * ends it. Idempotent.
+   */
+  public void shutdownNow() {
+    core.shutdownNow();
+    deletePrivateSocket();
+  }
+
+  /** True once {@link #shutdown()}, {@link #shutdownNow()} or {@link #close()} was called. */
+  public boolean isShutdown() {
+    return core.isShutdown();
+  }
+
+  /**
+   * True once the server is shut down, every connection is closed and no call runs, orphans
+   * included.
+   */
+  public boolean isTerminated() {
+    return core.isTerminated();
+  }
+
+  /**
+   * Waits until the server {@link #isTerminated() terminated}, at most {@code timeout}. An orphan
+   * that ignores cancellation keeps a server from terminating: then this returns false.
+   *
+   * @return true when terminated, false when the timeout passed first
+   * @throws InterruptedException when interrupted while waiting
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(timeout, "timeout");
+    return core.awaitTermination(timeout.isNegative() ? 0 : saturatedNanos(timeout));
+  }
+
+  /**
+   * Drains and stops the server: {@link #shutdown()}, then waits up to the drain timeout
+   * ({@link Builder#drainTimeout}, default 2 s) until every answer a caller waits for has been
+   * delivered, then {@link #shutdownNow()} for whatever still runs. Does not wait for orphans.
+   * Idempotent; an interrupt ends the wait early and stays set.
+   */
   @Override
   public void close() {
     core.close();
+    deletePrivateSocket();
+  }
+
+  private void deletePrivateSocket() {
     if (privateSocket != null) {
       PrivateDirs.deleteSocketAndDir(privateSocket, true);
+    }
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
     }
   }
 

@@ -47,6 +47,9 @@ final class ServerConnection {
   private final Handler handler;
   private final AtomicReference<Object> inline = new AtomicReference<>();
   private CallRunner nextInline; // reader thread only
+  /** Calls finished whose answer is being written: they still count as running for the drain. */
+  private final java.util.concurrent.atomic.AtomicInteger answering =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   ServerConnection(ServerCore server, Link link) {
     this.server = server;
@@ -63,8 +66,16 @@ final class ServerConnection {
     return peer;
   }
 
-  int runningCalls() {
-    return calls.size();
+  /**
+   * Calls whose caller still waits for the answer: running, or finished with the answer not yet
+   * written. Orphans do not count (their answers are dropped anyway).
+   */
+  int callsAwaitingAnswers() {
+    int n = answering.get();
+    for (ServerCall c : calls.values()) {
+      n += c.wasCallerReleased() ? 0 : 1;
+    }
+    return n;
   }
 
   /** Reads until the client goes away. Runs on the connection's first reader thread. */
@@ -130,10 +141,34 @@ final class ServerConnection {
     return true;
   }
 
-  /** Tells the client no new calls will be accepted; running calls continue. */
+  /**
+   * Tells the client no new calls will be accepted; running calls continue, and the connection
+   * closes itself once the last answer its client waits for is written ({@link #closeIfDrained}).
+   */
   void drain() {
     draining = true;
     sendGoAway(ErrorCode.UNAVAILABLE, "server shutting down");
+    closeIfDrained();
+  }
+
+  /** While draining, closes the connection once no caller waits for an answer from it. */
+  private void closeIfDrained() {
+    if (draining && !closed && callsAwaitingAnswers() == 0) {
+      closeGracefully("server shut down");
+    }
+  }
+
+  /**
+   * Writes out every frame already handed to the writer (bounded), then closes: the answers and
+   * the GOAWAY sent before reach the client ahead of the end of the stream.
+   */
+  void closeGracefully(String why) {
+    try {
+      writer.flushQueued(java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
+    } catch (IOException e) {
+      // the link broke: close below says why the calls end
+    }
+    close(why);
   }
 
   /** Closes the connection; calls still running are cancelled and become orphans. */
@@ -169,18 +204,19 @@ final class ServerConnection {
     MethodCodec codec = call.object.codec(call.method);
     ByteWriter w = FrameBuffers.acquire();
     try {
-      Frames.beginResult(w, call.id);
-      codec.encodeResult(w, value);
-      Frames.end(w, peerMaxFrameBytes);
-    } catch (IllegalArgumentException e) { // FrameTooLargeException, or a value the codec refuses
-      Frames.error(w, call.id, ErrorCode.REMOTE_EXCEPTION,
-          "the result of " + call.methodName() + " cannot be sent: " + e.getMessage(), e,
-          peerMaxFrameBytes);
-    }
-    try {
+      try {
+        Frames.beginResult(w, call.id);
+        codec.encodeResult(w, value);
+        Frames.end(w, peerMaxFrameBytes);
+      } catch (IllegalArgumentException e) { // FrameTooLargeException, or a value the codec refuses
+        Frames.error(w, call.id, ErrorCode.REMOTE_EXCEPTION,
+            "the result of " + call.methodName() + " cannot be sent: " + e.getMessage(), e,
+            peerMaxFrameBytes);
+      }
       write(w);
     } finally {
       FrameBuffers.release(w);
+      answered();
     }
   }
 
@@ -188,7 +224,11 @@ final class ServerConnection {
     if (!finish(call)) {
       return;
     }
-    send(w -> Frames.error(w, call.id, code, message, thrown, peerMaxFrameBytes));
+    try {
+      send(w -> Frames.error(w, call.id, code, message, thrown, peerMaxFrameBytes));
+    } finally {
+      answered();
+    }
   }
 
   void answerCancelled(ServerCall call) {
@@ -196,27 +236,45 @@ final class ServerConnection {
       return;
     }
     CancelReason r = call.node.reason();
-    send(w -> Frames.cancelAck(w, call.id, r == null ? null : r.message(),
-        r != null && r.deadline()));
+    try {
+      send(w -> Frames.cancelAck(w, call.id, r == null ? null : r.message(),
+          r != null && r.deadline()));
+    } finally {
+      answered();
+    }
   }
 
   /** Ends a call without an answer (the connection is being closed). */
   void finished(ServerCall call) {
-    finish(call);
+    if (finish(call)) {
+      answered();
+    }
   }
 
-  /** Marks the call finished; false when no answer must be sent. */
+  /**
+   * Marks the call finished; false when no answer must be sent. When true, the caller must call
+   * {@link #answered()} once the answer is written: until then the call counts as running, so a
+   * drain does not close the connection ahead of the answer.
+   */
   private boolean finish(ServerCall call) {
     if (!call.finish(server.orphans())) {
       return false;
     }
+    answering.incrementAndGet();
     calls.remove(call.id, call);
     call.node.close();
-    server.callFinished();
-    if (call.wasCallerReleased()) {
-      return false; // the caller gave up: drop the answer
+    if (call.wasCallerReleased() || closed) {
+      answered(); // the caller gave up or is gone: drop the answer
+      return false;
     }
-    return !closed;
+    return true;
+  }
+
+  /** The answer of a finished call is written (or dropped). */
+  private void answered() {
+    answering.decrementAndGet();
+    server.callFinished();
+    closeIfDrained();
   }
 
   private void write(ByteWriter frame) {

@@ -15,8 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A running server: its exports, listeners with one accepting thread each, the open connections
- * (one reader thread each), and statistics. Closing drains: clients are told to go away, running
- * calls get {@link ServerOptions#drainTimeout()} to finish, then the rest are cancelled.
+ * (one reader thread each), and statistics. Its lifecycle follows the JDK's executors:
+ * {@link #shutdown()} drains (clients are told to go away, running calls finish and their answers
+ * are delivered, each connection closes once it owes no answer), {@link #shutdownNow()} cancels
+ * what still runs and closes every connection, {@link #awaitTermination} waits, and
+ * {@link #close()} combines them with {@link ServerOptions#drainTimeout()} as the bound.
  */
 public final class ServerCore implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("dev.tether.server");
@@ -81,6 +84,9 @@ public final class ServerCore implements AutoCloseable {
       connections.add(c);
       connectionsAccepted.incrementAndGet();
       Thread.ofPlatform().daemon().name("tether-server-reader " + link.peer()).start(c::serve);
+      if (closed) {
+        c.drain(); // shutdown() ran while this one was being added: it may have missed it
+      }
     }
   }
 
@@ -162,14 +168,21 @@ public final class ServerCore implements AutoCloseable {
   void callFinished() {
     callsRunning.decrementAndGet();
     if (closed) {
-      synchronized (drained) {
-        drained.notifyAll();
-      }
+      wakeWaiters();
     }
   }
 
   void connectionClosed(ServerConnection c) {
     connections.remove(c);
+    if (closed) {
+      wakeWaiters();
+    }
+  }
+
+  private void wakeWaiters() {
+    synchronized (drained) {
+      drained.notifyAll();
+    }
   }
 
   void log(String message) {
@@ -177,35 +190,70 @@ public final class ServerCore implements AutoCloseable {
   }
 
   /**
-   * Stops accepting, tells clients to go away, lets running calls finish for the drain timeout,
-   * then cancels what is left and closes every connection. Idempotent.
+   * Stops accepting connections and calls, and lets running calls finish: every client is told to
+   * go away (GOAWAY), a call that arrives afterwards is refused as UNAVAILABLE, and each
+   * connection closes once the answers its client waits for are written. Returns at once.
+   * Idempotent.
    */
-  @Override
-  public void close() {
-    if (closed) {
-      return;
+  public void shutdown() {
+    synchronized (drained) {
+      if (closed) {
+        return;
+      }
+      closed = true;
     }
-    closed = true;
     listeners.forEach(Listener::close);
     for (ServerConnection c : connections) {
       c.drain();
     }
-    long deadline = System.nanoTime() + options.drainTimeout().toNanos();
-    synchronized (drained) {
-      long left;
-      while (callsRunningOnOpenConnections() > 0 && (left = deadline - System.nanoTime()) > 0) {
-        try {
-          TimeUnit.NANOSECONDS.timedWait(drained, left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-    }
+    wakeWaiters();
+  }
+
+  /**
+   * {@link #shutdown()}, then closes every connection at once: calls still running are cancelled,
+   * their callers get a connection-closed failure, and those that ignore the cancel run on as
+   * orphans (nothing can stop a thread safely). Idempotent.
+   */
+  public void shutdownNow() {
+    shutdown();
     for (ServerConnection c : List.copyOf(connections)) {
       c.close("server shut down");
     }
     executor.shutdown();
+  }
+
+  /** True once {@link #shutdown()} or {@link #shutdownNow()} ran. */
+  public boolean isShutdown() {
+    return closed;
+  }
+
+  /**
+   * True once shut down with every connection closed and no call running, orphans included (an
+   * orphan that ignores cancellation keeps a server from ever terminating).
+   */
+  public boolean isTerminated() {
+    return closed && connections.isEmpty() && callsRunning.get() == 0;
+  }
+
+  /** Waits up to {@code nanos} for {@link #isTerminated()}; returns it. */
+  public boolean awaitTermination(long nanos) throws InterruptedException {
+    return awaitUntil(this::isTerminated, nanos);
+  }
+
+  /**
+   * Drains and stops: {@link #shutdown()}, waits up to the drain timeout for every answer a
+   * client waits for to be delivered, then {@link #shutdownNow()}. Does not wait for orphans.
+   * Idempotent; keeps the caller's interrupt flag.
+   */
+  @Override
+  public void close() {
+    shutdown();
+    try {
+      awaitUntil(() -> callsAwaitingAnswers() == 0, options.drainTimeout().toNanos());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    shutdownNow();
     for (Thread t : acceptors) {
       try {
         t.join(TimeUnit.SECONDS.toMillis(1));
@@ -215,10 +263,26 @@ public final class ServerCore implements AutoCloseable {
     }
   }
 
-  private int callsRunningOnOpenConnections() {
+  private boolean awaitUntil(java.util.function.BooleanSupplier done, long nanos)
+      throws InterruptedException {
+    boolean forever = nanos >= Long.MAX_VALUE / 4; // no overflow in deadline arithmetic
+    long deadline = System.nanoTime() + (forever ? 0 : nanos);
+    synchronized (drained) {
+      long left;
+      while (!done.getAsBoolean()) {
+        if ((left = forever ? Long.MAX_VALUE : deadline - System.nanoTime()) <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(drained, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+      }
+      return true;
+    }
+  }
+
+  private int callsAwaitingAnswers() {
     int n = 0;
     for (ServerConnection c : connections) {
-      n += c.runningCalls();
+      n += c.callsAwaitingAnswers();
     }
     return n;
   }
