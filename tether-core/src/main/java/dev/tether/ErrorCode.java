@@ -24,9 +24,15 @@ public enum ErrorCode {
   /** The peer could not be authenticated. */
   UNAUTHENTICATED(9),
   /** A bug or an unexpected failure inside Tether itself. */
-  INTERNAL(10);
+  INTERNAL(10),
+  /**
+   * The server has no capacity left for the call (too many calls running, or too many orphaned
+   * calls still running after their callers gave up); nothing of the call ran. A server that
+   * keeps answering this needs a restart.
+   */
+  RESOURCE_EXHAUSTED(20);
 
-  private static final ErrorCode[] BY_WIRE = new ErrorCode[16];
+  private static final ErrorCode[] BY_WIRE = new ErrorCode[64];
 
   static {
     for (ErrorCode c : values()) {

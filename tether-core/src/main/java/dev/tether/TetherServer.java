@@ -17,8 +17,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A server that exports objects by name. Each call is served on its own virtual thread with the
- * call's cancellation context current, so the method can ask {@link Cancellation#isCancelled()}.
+ * A server that exports objects by name. Each call is served on a platform thread of its own with
+ * the call's cancellation context current, so the method can ask {@link Cancellation#isCancelled()}
+ * (methods that have been fast lately run on the connection's reader thread instead). Orphans,
+ * calls still running after their callers gave up, are counted and listed ({@link #orphans()});
+ * however many spin on the CPU, the admin object and cancels are still served, and new calls are
+ * served or, past {@link Builder#maxOrphans the orphan cap}, refused at once.
  *
  * <pre>{@code
  * try (TetherServer server = TetherServer.builder()
@@ -167,6 +171,12 @@ public final class TetherServer implements AutoCloseable {
     }
   }
 
+  /** Default of {@link Builder#maxCallThreads}. */
+  public static final int DEFAULT_MAX_CALL_THREADS = 1024;
+
+  /** Default of {@link Builder#maxOrphans}: the orphan cap. */
+  public static final int DEFAULT_MAX_ORPHANS = 64;
+
   /** Describes a server: what it exports, where it listens, its limits. */
   public static final class Builder {
     private final Map<String, ExportedObject> exports = new LinkedHashMap<>();
@@ -175,7 +185,8 @@ public final class TetherServer implements AutoCloseable {
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private Duration drainTimeout = Duration.ofSeconds(2);
     private String description = "tether server pid " + ProcessHandle.current().pid();
-    private int platformCallThreads = 64;
+    private int maxCallThreads = DEFAULT_MAX_CALL_THREADS;
+    private int maxOrphans = DEFAULT_MAX_ORPHANS;
     private Duration spin = TetherOptions.DEFAULT_SPIN;
 
     private Builder() {}
@@ -238,16 +249,33 @@ public final class TetherServer implements AutoCloseable {
     }
 
     /**
-     * Calls run on up to this many reused platform threads, and on virtual threads beyond that.
-     * Platform threads are preempted by the OS, so methods that spin on the CPU without ever
-     * checking for cancellation cannot stall other calls; virtual threads make thousands of blocked
-     * calls cheap. Default 64; 0 runs every call on a virtual thread.
+     * The most calls the server runs at once, orphans not counted. Each call runs on a platform
+     * thread of its own (reused when idle): the OS preempts them, so methods that spin on the CPU
+     * without checking for cancellation share the CPU but never stall other calls, the admin
+     * object or cancels (virtual threads would: they are not preempted). A call beyond this bound
+     * is refused at once with {@link ErrorCode#RESOURCE_EXHAUSTED}; nothing of it runs. Calls to
+     * the admin object are never refused and run on the connection's reader. Default 1024.
      */
-    public Builder platformCallThreads(int threads) {
-      if (threads < 0) {
-        throw new IllegalArgumentException("platformCallThreads must not be negative: " + threads);
+    public Builder maxCallThreads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("maxCallThreads must be at least 1: " + threads);
       }
-      this.platformCallThreads = threads;
+      this.maxCallThreads = threads;
+      return this;
+    }
+
+    /**
+     * The orphan cap: when this many orphans (calls still running after their callers gave up,
+     * see {@link TetherServer#orphans()}) run at once, the server is exhausted: every new call,
+     * except to the admin object, is refused at once with {@link ErrorCode#RESOURCE_EXHAUSTED}
+     * until orphans end. Orphans that ignore cancellation end only with the process, so a
+     * supervisor should restart a worker that answers this. Default 64.
+     */
+    public Builder maxOrphans(int orphans) {
+      if (orphans < 1) {
+        throw new IllegalArgumentException("maxOrphans must be at least 1: " + orphans);
+      }
+      this.maxOrphans = orphans;
       return this;
     }
 
@@ -289,7 +317,7 @@ public final class TetherServer implements AutoCloseable {
       try {
         ServerCore core = new ServerCore(all, where,
             new ServerOptions(maxFrameBytes, handshakeTimeout, drainTimeout, description,
-                platformCallThreads, spin.toNanos()));
+                maxCallThreads, spin.toNanos(), maxOrphans));
         TetherServer server = new TetherServer(core, privateSocket);
         admin.server = server;
         return server;

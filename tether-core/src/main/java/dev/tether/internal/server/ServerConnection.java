@@ -389,11 +389,16 @@ final class ServerConnection {
         answerError(call, ErrorCode.UNAVAILABLE, "server shutting down", null);
         return;
       }
+      String refused = server.refusal(call.object);
+      if (refused != null) {
+        answerError(call, ErrorCode.RESOURCE_EXHAUSTED, refused, null);
+        return;
+      }
       CallRunner runner = new CallRunner(call, body, argsOffset);
-      if (call.object.mayInline(call.method)) {
+      if (call.object.mayInline(call.method) || server.runsOnReader(call.object)) {
         nextInline = runner;
       } else {
-        server.executor().execute(runner);
+        server.dispatch(runner);
       }
     }
 

@@ -31,6 +31,8 @@ public final class ServerCore implements AutoCloseable {
   private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
   private final OrphanTracker orphans = new OrphanTracker();
   private final CallExecutor executor;
+  private final CallAdmission admission;
+  private final ExportedObject admin;
   private final AtomicLong callsStarted = new AtomicLong();
   private final AtomicLong callsRunning = new AtomicLong();
   private final AtomicLong connectionsAccepted = new AtomicLong();
@@ -50,7 +52,9 @@ public final class ServerCore implements AutoCloseable {
       ServerOptions options) throws IOException {
     this.exports = Map.copyOf(exports);
     this.options = options;
-    this.executor = new CallExecutor(options.platformCallThreads());
+    this.executor = new CallExecutor();
+    this.admission = new CallAdmission(options.maxCallThreads(), options.maxOrphans());
+    this.admin = this.exports.get(dev.tether.TetherAdmin.NAME);
     try {
       for (Endpoint e : endpoints) {
         listeners.add(Transports.listen(e));
@@ -114,8 +118,39 @@ public final class ServerCore implements AutoCloseable {
     return options.description();
   }
 
-  CallExecutor executor() {
-    return executor;
+  /**
+   * Null when a new call on {@code object} may run now, else why the server refuses it (see
+   * {@link CallAdmission}). The admin object is never refused.
+   */
+  String refusal(ExportedObject object) {
+    return object == admin ? null
+        : admission.refusal(callsRunning.get(), orphans.runningCount());
+  }
+
+  /**
+   * True for calls that always run on the connection's reader thread: the admin object's, so a
+   * monitor is answered without needing a call thread, however busy the server is.
+   */
+  boolean runsOnReader(ExportedObject object) {
+    return object == admin;
+  }
+
+  /** Runs {@code runner} on a call thread; answers the call itself if no thread can be had. */
+  void dispatch(CallRunner runner) {
+    try {
+      executor.execute(runner);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      ServerCall call = runner.call();
+      boolean down = isShutdown();
+      call.connection.answerError(call, down ? dev.tether.ErrorCode.UNAVAILABLE
+          : dev.tether.ErrorCode.RESOURCE_EXHAUSTED, down ? "server shutting down"
+          : "server exhausted: " + e.getMessage(), null);
+    }
+  }
+
+  /** Calls refused because the server was exhausted, since start. */
+  public long callsRefused() {
+    return admission.refusedCount();
   }
 
   ExportedObject export(String name) {
