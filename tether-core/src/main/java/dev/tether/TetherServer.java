@@ -253,8 +253,10 @@ public final class TetherServer implements AutoCloseable {
      * thread of its own (reused when idle): the OS preempts them, so methods that spin on the CPU
      * without checking for cancellation share the CPU but never stall other calls, the admin
      * object or cancels (virtual threads would: they are not preempted). A call beyond this bound
-     * is refused at once with {@link ErrorCode#RESOURCE_EXHAUSTED}; nothing of it runs. Calls to
-     * the admin object are never refused and run on the connection's reader. Default 1024.
+     * is refused at once with {@link ErrorCode#RESOURCE_EXHAUSTED}; nothing of it runs. A call
+     * whose method returned a {@code CompletableFuture} holds no thread while it waits for it and
+     * does not count. Calls to the admin object are never refused and run on the connection's
+     * reader. Default 1024.
      */
     public Builder maxCallThreads(int threads) {
       if (threads < 1) {

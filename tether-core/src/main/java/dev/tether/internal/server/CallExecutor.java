@@ -37,6 +37,7 @@ final class CallExecutor {
   private final Set<Thread> idle = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean spareStarting = new AtomicBoolean();
   private final AtomicInteger threads = new AtomicInteger();
+  private final AtomicInteger busy = new AtomicInteger();
   private final Semaphore spareWanted = new Semaphore(0);
   private final AtomicBoolean spawnerRunning = new AtomicBoolean();
   private volatile Thread spawner;
@@ -60,6 +61,11 @@ final class CallExecutor {
   /** Threads alive now (running a call or idle). */
   int threadCount() {
     return threads.get();
+  }
+
+  /** Threads running a call now. */
+  int busyThreads() {
+    return busy.get();
   }
 
   /** Refuses new calls and ends idle threads; running calls are not affected. */
@@ -87,11 +93,14 @@ final class CallExecutor {
     try {
       Runnable task = first;
       while (task != null || (task = awaitTask()) != null) {
+        busy.incrementAndGet();
         keepASpare();
         try {
           task.run();
         } catch (RuntimeException | Error e) {
           // CallRunner answers whatever the method throws; nothing is left to report here
+        } finally {
+          busy.decrementAndGet();
         }
         Thread.interrupted(); // an interrupt meant for the call must not end the thread
         task = null;

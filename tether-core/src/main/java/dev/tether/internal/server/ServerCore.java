@@ -124,7 +124,7 @@ public final class ServerCore implements AutoCloseable {
    */
   String refusal(ExportedObject object) {
     return object == admin ? null
-        : admission.refusal(callsRunning.get(), orphans.runningCount());
+        : admission.refusal(executor.busyThreads(), orphans.runningCount());
   }
 
   /**
@@ -146,11 +146,6 @@ public final class ServerCore implements AutoCloseable {
           : dev.tether.ErrorCode.RESOURCE_EXHAUSTED, down ? "server shutting down"
           : "server exhausted: " + e.getMessage(), null);
     }
-  }
-
-  /** Calls refused because the server was exhausted, since start. */
-  public long callsRefused() {
-    return admission.refusedCount();
   }
 
   ExportedObject export(String name) {
