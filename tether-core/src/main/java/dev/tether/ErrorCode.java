@@ -30,7 +30,7 @@ public enum ErrorCode {
    * calls still running after their callers gave up); nothing of the call ran. A server that
    * keeps answering this needs a restart.
    */
-  RESOURCE_EXHAUSTED(20);
+  SERVER_EXHAUSTED(20);
 
   private static final ErrorCode[] BY_WIRE = new ErrorCode[64];
 

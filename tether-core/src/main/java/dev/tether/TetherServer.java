@@ -253,7 +253,7 @@ public final class TetherServer implements AutoCloseable {
      * thread of its own (reused when idle): the OS preempts them, so methods that spin on the CPU
      * without checking for cancellation share the CPU but never stall other calls, the admin
      * object or cancels (virtual threads would: they are not preempted). A call beyond this bound
-     * is refused at once with {@link ErrorCode#RESOURCE_EXHAUSTED}; nothing of it runs. A call
+     * is refused at once with {@link ErrorCode#SERVER_EXHAUSTED}; nothing of it runs. A call
      * whose method returned a {@code CompletableFuture} holds no thread while it waits for it and
      * does not count. Calls to the admin object are never refused and run on the connection's
      * reader. Default 1024.
@@ -269,7 +269,7 @@ public final class TetherServer implements AutoCloseable {
     /**
      * The orphan cap: when this many orphans (calls still running after their callers gave up,
      * see {@link TetherServer#orphans()}) run at once, the server is exhausted: every new call,
-     * except to the admin object, is refused at once with {@link ErrorCode#RESOURCE_EXHAUSTED}
+     * except to the admin object, is refused at once with {@link ErrorCode#SERVER_EXHAUSTED}
      * until orphans end. Orphans that ignore cancellation end only with the process, so a
      * supervisor should restart a worker that answers this. Default 64.
      */

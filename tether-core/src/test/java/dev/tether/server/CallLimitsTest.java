@@ -32,7 +32,7 @@ class CallLimitsTest {
       Await.until(() -> impl.spinning() == 2, "both calls to hold a thread");
 
       TetherException refused = catchThrowableOfType(TetherException.class, () -> sync.echo(1));
-      assertThat(refused.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
+      assertThat(refused.code()).isEqualTo(ErrorCode.SERVER_EXHAUSTED);
       assertThat(refused.getMessage()).contains("2 calls are running").contains("maxCallThreads 2");
       assertThat(client.get(TetherAdmin.class, TetherAdmin.NAME).stats().callsRunning())
           .as("the two spinners and this very call").isEqualTo(3);

@@ -55,7 +55,7 @@ class SpinningOrphansTest {
       TetherException refused = catchThrowableOfType(TetherException.class, () -> sync.echo(1));
       long refusedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertThat(refused).as("a new call beyond the orphan cap").isNotNull();
-      assertThat(refused.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
+      assertThat(refused.code()).isEqualTo(ErrorCode.SERVER_EXHAUSTED);
       assertThat(refused.getMessage()).contains(SPINNERS + " orphaned calls").contains("64");
       System.out.printf("refused in %d ms with %d spinning orphans%n", refusedMillis, SPINNERS);
 

@@ -391,7 +391,7 @@ final class ServerConnection {
       }
       String refused = server.refusal(call.object);
       if (refused != null) {
-        answerError(call, ErrorCode.RESOURCE_EXHAUSTED, refused, null);
+        answerError(call, ErrorCode.SERVER_EXHAUSTED, refused, null);
         return;
       }
       CallRunner runner = new CallRunner(call, body, argsOffset);

@@ -143,7 +143,7 @@ public final class ServerCore implements AutoCloseable {
       ServerCall call = runner.call();
       boolean down = isShutdown();
       call.connection.answerError(call, down ? dev.tether.ErrorCode.UNAVAILABLE
-          : dev.tether.ErrorCode.RESOURCE_EXHAUSTED, down ? "server shutting down"
+          : dev.tether.ErrorCode.SERVER_EXHAUSTED, down ? "server shutting down"
           : "server exhausted: " + e.getMessage(), null);
     }
   }
