@@ -36,7 +36,6 @@ final class CallExecutor {
   private final SynchronousQueue<Runnable> handoff = new SynchronousQueue<>();
   private final Set<Thread> idle = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean spareStarting = new AtomicBoolean();
-  private final AtomicInteger threads = new AtomicInteger();
   private final AtomicInteger busy = new AtomicInteger();
   private final Semaphore spareWanted = new Semaphore(0);
   private final AtomicBoolean spawnerRunning = new AtomicBoolean();
@@ -58,11 +57,6 @@ final class CallExecutor {
     }
   }
 
-  /** Threads alive now (running a call or idle). */
-  int threadCount() {
-    return threads.get();
-  }
-
   /** Threads running a call now. */
   int busyThreads() {
     return busy.get();
@@ -79,34 +73,29 @@ final class CallExecutor {
   }
 
   private void start(Runnable first) {
-    threads.incrementAndGet();
     try {
       Thread.ofPlatform().daemon().name("tether-call-" + NUMBER.incrementAndGet())
           .start(() -> work(first));
     } catch (OutOfMemoryError | RuntimeException noThread) { // "unable to create native thread"
-      threads.decrementAndGet();
       throw new RejectedExecutionException("no thread for the call: " + noThread.getMessage());
     }
   }
 
   private void work(Runnable first) {
-    try {
-      Runnable task = first;
-      while (task != null || (task = awaitTask()) != null) {
-        busy.incrementAndGet();
-        keepASpare();
-        try {
-          task.run();
-        } catch (RuntimeException | Error e) {
-          // CallRunner answers whatever the method throws; nothing is left to report here
-        } finally {
-          busy.decrementAndGet();
-        }
-        Thread.interrupted(); // an interrupt meant for the call must not end the thread
-        task = null;
+    Runnable task = first;
+    while (task != null || (task = awaitTask()) != null) {
+      busy.incrementAndGet();
+      keepASpare();
+      Thread.interrupted(); // a shutdown's interrupt that raced with taking this call
+      try {
+        task.run();
+      } catch (RuntimeException | Error e) {
+        // CallRunner answers whatever the method throws; nothing is left to report here
+      } finally {
+        busy.decrementAndGet();
       }
-    } finally {
-      threads.decrementAndGet();
+      Thread.interrupted(); // an interrupt meant for the call must not reach the next one
+      task = null;
     }
   }
 
