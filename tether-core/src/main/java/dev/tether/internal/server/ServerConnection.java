@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -48,8 +50,7 @@ final class ServerConnection {
   private final AtomicReference<Object> inline = new AtomicReference<>();
   private CallRunner nextInline; // reader thread only
   /** Calls finished whose answer is being written: they still count as running for the drain. */
-  private final java.util.concurrent.atomic.AtomicInteger answering =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger answering = new AtomicInteger();
 
   ServerConnection(ServerCore server, Link link) {
     this.server = server;
@@ -164,7 +165,7 @@ final class ServerConnection {
    */
   void closeGracefully(String why) {
     try {
-      writer.flushQueued(java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
+      writer.flushQueued(TimeUnit.SECONDS.toNanos(1));
     } catch (IOException e) {
       // the link broke: close below says why the calls end
     }
@@ -201,22 +202,29 @@ final class ServerConnection {
     if (!finish(call)) {
       return;
     }
+    try {
+      writeResult(call, value);
+    } finally {
+      answered();
+    }
+  }
+
+  private void writeResult(ServerCall call, Object value) {
     MethodCodec codec = call.object.codec(call.method);
     ByteWriter w = FrameBuffers.acquire();
     try {
-      try {
-        Frames.beginResult(w, call.id);
-        codec.encodeResult(w, value);
-        Frames.end(w, peerMaxFrameBytes);
-      } catch (IllegalArgumentException e) { // FrameTooLargeException, or a value the codec refuses
-        Frames.error(w, call.id, ErrorCode.REMOTE_EXCEPTION,
-            "the result of " + call.methodName() + " cannot be sent: " + e.getMessage(), e,
-            peerMaxFrameBytes);
-      }
+      Frames.beginResult(w, call.id);
+      codec.encodeResult(w, value);
+      Frames.end(w, peerMaxFrameBytes);
+    } catch (IllegalArgumentException e) { // FrameTooLargeException, or a value the codec refuses
+      Frames.error(w, call.id, ErrorCode.REMOTE_EXCEPTION,
+          "the result of " + call.methodName() + " cannot be sent: " + e.getMessage(), e,
+          peerMaxFrameBytes);
+    }
+    try {
       write(w);
     } finally {
       FrameBuffers.release(w);
-      answered();
     }
   }
 
