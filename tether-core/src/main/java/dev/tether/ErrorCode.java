@@ -47,7 +47,14 @@ public enum ErrorCode {
    * A call's argument values cannot be sent (for example nested deeper than 512 levels, or a
    * collection that changed while it was being encoded). Nothing was sent.
    */
-  INVALID_ARGUMENT(12);
+  INVALID_ARGUMENT(12),
+  /**
+   * The server has no capacity left for the call (too many calls running, or too many orphaned
+   * calls still running after their callers gave up); nothing of the call ran. Unlike
+   * {@link #RESOURCE_EXHAUSTED}, the call itself is fine: another server may take it, and a
+   * server that keeps answering this needs a restart.
+   */
+  SERVER_EXHAUSTED(20);
 
   private static final ErrorCode[] BY_WIRE = new ErrorCode[64];
 

@@ -16,11 +16,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A server that exports objects by name. Each call runs with its cancellation context current, so
- * the method can ask {@link Cancellation#isCancelled()}: on the connection's reader thread when the
- * method has been fast lately, otherwise on one of a bounded pool of reused platform threads
- * ({@link Builder#platformCallThreads}), and on a new virtual thread when all of those are busy.
- * Thread-safe.
+ * A server that exports objects by name. Each call is served on a platform thread of its own with
+ * the call's cancellation context current, so the method can ask {@link Cancellation#isCancelled()}
+ * (methods that have been fast lately run on the connection's reader thread instead). Orphans,
+ * calls still running after their callers gave up, are counted and listed ({@link #orphans()});
+ * however many spin on the CPU, the admin object and cancels are still served, and new calls are
+ * served or, past {@link Builder#maxOrphans the orphan cap}, refused at once.
  *
  * <pre>{@code
  * try (TetherServer server = TetherServer.builder()
@@ -33,8 +34,12 @@ import java.util.Objects;
  *
  * <p>Every server also exports a {@link TetherAdmin} under {@link TetherAdmin#NAME}.
  *
- * <p>Closing stops accepting, tells clients to go away, gives running calls the drain timeout to
- * finish, then cancels the rest and closes every connection.
+ * <p>Lifecycle, like the JDK's executors: {@link #shutdown()} stops accepting connections and calls
+ * and lets running calls finish, their answers reaching their callers; {@link #shutdownNow()}
+ * also cancels what still runs and closes every connection; {@link #awaitTermination(Duration)}
+ * waits for the end; {@link #close()} (try-with-resources) is shutdown, a wait bounded by the
+ * drain timeout for the answers callers still wait for, then shutdownNow. All are safe to call
+ * from any thread, at any time, any number of times.
  */
 public final class TetherServer implements AutoCloseable {
   private final ServerCore core;
@@ -70,12 +75,79 @@ public final class TetherServer implements AutoCloseable {
     return core.orphans().snapshot();
   }
 
-  /** Drains and stops the server (see the class description). Idempotent. */
+  /**
+   * Starts an orderly shutdown and returns at once: the server stops listening (new connections
+   * are refused), every client is told the server is going away, and a call that arrives
+   * afterwards fails on its caller with a {@link ConnectionClosedException} (code
+   * {@link ErrorCode#UNAVAILABLE}, "server shutting down"); nothing of it runs. Calls already
+   * running go on, and their answers reach their callers; each connection closes once its client
+   * waits for no more answers. Orphans (calls whose callers gave up) go on running. Idempotent.
+   */
+  public void shutdown() {
+    core.shutdown();
+    deletePrivateSocket();
+  }
+
+  /**
+   * {@link #shutdown()}, then closes every connection at once: each call still running is
+   * cancelled (its method sees {@link Cancellation#isCancelled()}, and is interrupted if it opted
+   * in) and its caller fails with a {@link ConnectionClosedException}. A method that ignores the
+   * cancel runs on as an orphan: no thread can be stopped safely, so only the end of the process
+   * ends it. Idempotent.
+   */
+  public void shutdownNow() {
+    core.shutdownNow();
+    deletePrivateSocket();
+  }
+
+  /** True once {@link #shutdown()}, {@link #shutdownNow()} or {@link #close()} was called. */
+  public boolean isShutdown() {
+    return core.isShutdown();
+  }
+
+  /**
+   * True once the server is shut down, every connection is closed and no call runs, orphans
+   * included.
+   */
+  public boolean isTerminated() {
+    return core.isTerminated();
+  }
+
+  /**
+   * Waits until the server {@link #isTerminated() terminated}, at most {@code timeout}. An orphan
+   * that ignores cancellation keeps a server from terminating: then this returns false.
+   *
+   * @return true when terminated, false when the timeout passed first
+   * @throws InterruptedException when interrupted while waiting
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(timeout, "timeout");
+    return core.awaitTermination(timeout.isNegative() ? 0 : saturatedNanos(timeout));
+  }
+
+  /**
+   * Drains and stops the server: {@link #shutdown()}, then waits up to the drain timeout
+   * ({@link Builder#drainTimeout}, default 2 s) until every answer a caller waits for has been
+   * delivered, then {@link #shutdownNow()} for whatever still runs. Does not wait for orphans.
+   * Idempotent; an interrupt ends the wait early and stays set.
+   */
   @Override
   public void close() {
     core.close();
+    deletePrivateSocket();
+  }
+
+  private void deletePrivateSocket() {
     if (privateSocket != null) {
       PrivateDirs.deleteSocketAndDir(privateSocket, true);
+    }
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
     }
   }
 
@@ -94,6 +166,12 @@ public final class TetherServer implements AutoCloseable {
     }
   }
 
+  /** Default of {@link Builder#maxCallThreads}. */
+  public static final int DEFAULT_MAX_CALL_THREADS = 1024;
+
+  /** Default of {@link Builder#maxOrphans}: the orphan cap. */
+  public static final int DEFAULT_MAX_ORPHANS = 64;
+
   /** Describes a server: what it exports, where it listens, its limits. */
   public static final class Builder {
     private final Map<String, ExportedObject> exports = new LinkedHashMap<>();
@@ -102,7 +180,8 @@ public final class TetherServer implements AutoCloseable {
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private Duration drainTimeout = Duration.ofSeconds(2);
     private String description = "tether server pid " + ProcessHandle.current().pid();
-    private int platformCallThreads = 64;
+    private int maxCallThreads = DEFAULT_MAX_CALL_THREADS;
+    private int maxOrphans = DEFAULT_MAX_ORPHANS;
     private Duration spin = TetherOptions.DEFAULT_SPIN;
 
     private Builder() {}
@@ -166,16 +245,35 @@ public final class TetherServer implements AutoCloseable {
     }
 
     /**
-     * Calls run on up to this many reused platform threads, and on virtual threads beyond that.
-     * Platform threads are preempted by the OS, so methods that spin on the CPU without ever
-     * checking for cancellation cannot stall other calls; virtual threads make thousands of blocked
-     * calls cheap. Default 64; 0 runs every call on a virtual thread.
+     * The most calls the server runs at once, orphans not counted. Each call runs on a platform
+     * thread of its own (reused when idle): the OS preempts them, so methods that spin on the CPU
+     * without checking for cancellation share the CPU but never stall other calls, the admin
+     * object or cancels (virtual threads would: they are not preempted). A call beyond this bound
+     * is refused at once with {@link ErrorCode#SERVER_EXHAUSTED}; nothing of it runs. A call
+     * whose method returned a {@code CompletableFuture} holds no thread while it waits for it and
+     * does not count. Calls to the admin object are never refused and run on the connection's
+     * reader. Default 1024.
      */
-    public Builder platformCallThreads(int threads) {
-      if (threads < 0) {
-        throw new IllegalArgumentException("platformCallThreads must not be negative: " + threads);
+    public Builder maxCallThreads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("maxCallThreads must be at least 1: " + threads);
       }
-      this.platformCallThreads = threads;
+      this.maxCallThreads = threads;
+      return this;
+    }
+
+    /**
+     * The orphan cap: when this many orphans (calls still running after their callers gave up,
+     * see {@link TetherServer#orphans()}) run at once, the server is exhausted: every new call,
+     * except to the admin object, is refused at once with {@link ErrorCode#SERVER_EXHAUSTED}
+     * until orphans end. Orphans that ignore cancellation end only with the process, so a
+     * supervisor should restart a worker that answers this. Default 64.
+     */
+    public Builder maxOrphans(int orphans) {
+      if (orphans < 1) {
+        throw new IllegalArgumentException("maxOrphans must be at least 1: " + orphans);
+      }
+      this.maxOrphans = orphans;
       return this;
     }
 
@@ -215,7 +313,7 @@ public final class TetherServer implements AutoCloseable {
         }
         ServerCore core = new ServerCore(all, where,
             new ServerOptions(maxFrameBytes, handshakeTimeout, drainTimeout, description,
-                platformCallThreads, spin.toNanos()));
+                maxCallThreads, spin.toNanos(), maxOrphans));
         TetherServer server = new TetherServer(core, privateSocket);
         admin.server = server;
         return server;

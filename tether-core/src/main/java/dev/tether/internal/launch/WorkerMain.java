@@ -53,8 +53,25 @@ public final class WorkerMain {
     System.out.println(WorkerProcess.READY + " " + token);
     System.out.flush();
     awaitEndOfInput(System.in);
-    running.close();
+    stop(running);
     System.exit(0);
+  }
+
+  /**
+   * The polite stop (the owner closed our standard input): {@link TetherServer#close()} stops
+   * taking calls, delivers the answers of calls that finish within the drain timeout, then cancels
+   * the rest. Orphans that ignore cancellation would keep running, so the process exits anyway;
+   * they are named on standard error, which the owner keeps the tail of.
+   */
+  private static void stop(TetherServer server) {
+    server.close();
+    var orphans = server.orphans();
+    if (!orphans.isEmpty()) {
+      System.err.println("tether worker exiting with " + orphans.size()
+          + " orphaned calls still running, longest first: " + orphans.stream().limit(5)
+          .map(o -> o.method() + " for " + o.running().toMillis() + " ms").toList());
+      System.err.flush();
+    }
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

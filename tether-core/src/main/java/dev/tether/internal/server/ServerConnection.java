@@ -22,7 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -36,7 +38,7 @@ import java.util.function.Consumer;
  */
 final class ServerConnection implements InlinePolicy.Reader {
   /** What the client resolved: the served method for each of its method indexes. */
-  private record Binding(ServedMethod[] methods) {}
+  private record Binding(ServedMethod[] methods, boolean admin) {}
 
   private final ServerCore server;
   private final Link link;
@@ -56,6 +58,8 @@ final class ServerConnection implements InlinePolicy.Reader {
   private final Handler handler;
   private final AtomicReference<Object> inline = new AtomicReference<>();
   private CallRunner nextInline; // reader thread only
+  /** Calls finished whose answer is being written: they still count as running for the drain. */
+  private final AtomicInteger answering = new AtomicInteger();
 
   ServerConnection(ServerCore server, Link link) {
     this.server = server;
@@ -72,8 +76,16 @@ final class ServerConnection implements InlinePolicy.Reader {
     return peer;
   }
 
-  int runningCalls() {
-    return calls.size();
+  /**
+   * Calls whose caller still waits for the answer: running, or finished with the answer not yet
+   * written. Orphans do not count (their answers are dropped anyway).
+   */
+  int callsAwaitingAnswers() {
+    int n = answering.get();
+    for (ServerCall c : calls.values()) {
+      n += c.wasCallerReleased() ? 0 : 1;
+    }
+    return n;
   }
 
   /** Reads until the client goes away. Runs on the connection's first reader thread. */
@@ -142,10 +154,34 @@ final class ServerConnection implements InlinePolicy.Reader {
     return true;
   }
 
-  /** Tells the client no new calls will be accepted; running calls continue. */
+  /**
+   * Tells the client no new calls will be accepted; running calls continue, and the connection
+   * closes itself once the last answer its client waits for is written ({@link #closeIfDrained}).
+   */
   void drain() {
     draining = true;
     sendGoAway(ErrorCode.UNAVAILABLE, "server shutting down");
+    closeIfDrained();
+  }
+
+  /** While draining, closes the connection once no caller waits for an answer from it. */
+  private void closeIfDrained() {
+    if (draining && !closed.get() && callsAwaitingAnswers() == 0) {
+      closeGracefully("server shut down");
+    }
+  }
+
+  /**
+   * Writes out every frame already handed to the writer (bounded), then closes: the answers and
+   * the GOAWAY sent before reach the client ahead of the end of the stream.
+   */
+  void closeGracefully(String why) {
+    try {
+      writer.flushQueued(TimeUnit.SECONDS.toNanos(1));
+    } catch (IOException e) {
+      // the link broke: close below says why the calls end
+    }
+    close(why);
   }
 
   /**
@@ -181,6 +217,14 @@ final class ServerConnection implements InlinePolicy.Reader {
     if (!finish(call)) {
       return;
     }
+    try {
+      writeResult(call, value);
+    } finally {
+      answered();
+    }
+  }
+
+  private void writeResult(ServerCall call, Object value) {
     MethodCodec codec = call.method.codec();
     ByteWriter w = FrameBuffers.acquire();
     try {
@@ -207,7 +251,11 @@ final class ServerConnection implements InlinePolicy.Reader {
     if (!finish(call)) {
       return;
     }
-    send(w -> Frames.error(w, call.id, code, message, thrown, peerMaxFrameBytes));
+    try {
+      send(w -> Frames.error(w, call.id, code, message, thrown, peerMaxFrameBytes));
+    } finally {
+      answered();
+    }
   }
 
   void answerCancelled(ServerCall call) {
@@ -215,27 +263,45 @@ final class ServerConnection implements InlinePolicy.Reader {
       return;
     }
     CancelReason r = call.node.reason();
-    send(w -> Frames.cancelAck(w, call.id, r == null ? null : r.message(),
-        r != null && r.deadline()));
+    try {
+      send(w -> Frames.cancelAck(w, call.id, r == null ? null : r.message(),
+          r != null && r.deadline()));
+    } finally {
+      answered();
+    }
   }
 
   /** Ends a call without an answer (the connection is being closed). */
   void finished(ServerCall call) {
-    finish(call);
+    if (finish(call)) {
+      answered();
+    }
   }
 
-  /** Marks the call finished; false when no answer must be sent. */
+  /**
+   * Marks the call finished; false when no answer must be sent. When true, the caller must call
+   * {@link #answered()} once the answer is written: until then the call counts as running, so a
+   * drain does not close the connection ahead of the answer.
+   */
   private boolean finish(ServerCall call) {
     if (!call.finish(server.orphans())) {
       return false;
     }
+    answering.incrementAndGet();
     calls.remove(call.id, call);
     call.node.close();
-    server.callFinished();
-    if (call.wasCallerReleased()) {
-      return false; // the caller gave up: drop the answer
+    if (call.wasCallerReleased() || closed.get()) {
+      answered(); // the caller gave up or is gone: drop the answer
+      return false;
     }
-    return !closed.get();
+    return true;
+  }
+
+  /** The answer of a finished call is written (or dropped). */
+  private void answered() {
+    answering.decrementAndGet();
+    server.callFinished();
+    closeIfDrained();
   }
 
   private void write(ByteWriter frame) {
@@ -315,7 +381,7 @@ final class ServerConnection implements InlinePolicy.Reader {
             }
           }
           if (missing.isEmpty()) {
-            bindings.add(new Binding(methods));
+            bindings.add(new Binding(methods, server.isAdmin(object)));
             Frames.resolved(w, callId, bindings.size() - 1);
           } else {
             Frames.error(w, callId, ErrorCode.INCOMPATIBLE, "'" + name + "' is exported as "
@@ -355,11 +421,16 @@ final class ServerConnection implements InlinePolicy.Reader {
         answerError(call, ErrorCode.UNAVAILABLE, "server shutting down", null);
         return;
       }
+      String refused = b.admin() ? null : server.refusal();
+      if (refused != null) {
+        answerError(call, ErrorCode.SERVER_EXHAUSTED, refused, null);
+        return;
+      }
       CallRunner runner = new CallRunner(call, body, argsOffset);
-      if (InlinePolicy.mayInline(call.method)) {
+      if (InlinePolicy.mayInline(call.method) || b.admin()) {
         nextInline = runner;
       } else {
-        server.executor().execute(runner);
+        server.dispatch(runner);
       }
     }
 

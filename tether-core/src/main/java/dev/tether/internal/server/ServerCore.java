@@ -17,8 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A running server: its exports, listeners with one accepting thread each, the open connections
- * (one reader thread each), and statistics. Closing drains: clients are told to go away, running
- * calls get {@link ServerOptions#drainTimeout()} to finish, then the rest are cancelled.
+ * (one reader thread each), and statistics. Its lifecycle follows the JDK's executors:
+ * {@link #shutdown()} drains (clients are told to go away, running calls finish and their answers
+ * are delivered, each connection closes once it owes no answer), {@link #shutdownNow()} cancels
+ * what still runs and closes every connection, {@link #awaitTermination} waits, and
+ * {@link #close()} combines them with {@link ServerOptions#drainTimeout()} as the bound.
  */
 public final class ServerCore implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("dev.tether.server");
@@ -31,6 +34,8 @@ public final class ServerCore implements AutoCloseable {
   private final OrphanTracker orphans = new OrphanTracker();
   private final CallExecutor executor;
   private final InlinePolicy inline;
+  private final CallAdmission admission;
+  private final ExportedObject admin;
   private final AtomicLong callsStarted = new AtomicLong();
   private final AtomicLong callsRunning = new AtomicLong();
   private final AtomicLong connectionsAccepted = new AtomicLong();
@@ -47,8 +52,10 @@ public final class ServerCore implements AutoCloseable {
       ServerOptions options) throws IOException {
     this.exports = Map.copyOf(exports);
     this.options = options;
-    this.executor = new CallExecutor(options.platformCallThreads());
+    this.executor = new CallExecutor();
     this.inline = new InlinePolicy(connections, closed::get);
+    this.admission = new CallAdmission(options.maxCallThreads(), options.maxOrphans());
+    this.admin = this.exports.get(dev.tether.TetherAdmin.NAME);
     for (Endpoint e : endpoints) {
       try {
         listeners.add(Transports.listen(e));
@@ -79,9 +86,7 @@ public final class ServerCore implements AutoCloseable {
       connectionsAccepted.incrementAndGet();
       Thread.ofPlatform().daemon().name("tether-server-reader " + link.peer()).start(c::serve);
       if (closed.get()) {
-        // Added before this check, so close() either saw it in the set or is seen closed here.
-        c.close("server shut down");
-        return;
+        c.drain(); // shutdown() ran while this one was being added: it may have missed it
       }
     }
   }
@@ -110,8 +115,34 @@ public final class ServerCore implements AutoCloseable {
     return options.description();
   }
 
-  CallExecutor executor() {
-    return executor;
+  /**
+   * Null when a new call may run now, else why the server refuses it (see
+   * {@link CallAdmission}). Not asked for calls of the admin object, which are never refused.
+   */
+  String refusal() {
+    return admission.refusal(executor.busyThreads(), orphans.runningCount());
+  }
+
+  /**
+   * True for the admin object, whose calls are never refused and always run on the connection's
+   * reader thread, so a monitor is answered without needing a call thread, however busy the
+   * server is.
+   */
+  boolean isAdmin(ExportedObject object) {
+    return object == admin;
+  }
+
+  /** Runs {@code runner} on a call thread; answers the call itself if no thread can be had. */
+  void dispatch(CallRunner runner) {
+    try {
+      executor.execute(runner);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      ServerCall call = runner.call();
+      boolean down = isShutdown();
+      call.connection.answerError(call, down ? dev.tether.ErrorCode.UNAVAILABLE
+          : dev.tether.ErrorCode.SERVER_EXHAUSTED, down ? "server shutting down"
+          : "server exhausted: " + e.getMessage(), null);
+    }
   }
 
   ExportedObject export(String name) {
@@ -134,14 +165,21 @@ public final class ServerCore implements AutoCloseable {
   void callFinished() {
     callsRunning.decrementAndGet();
     if (closed.get()) {
-      synchronized (drained) {
-        drained.notifyAll();
-      }
+      wakeWaiters();
     }
   }
 
   void connectionClosed(ServerConnection c) {
     connections.remove(c);
+    if (closed.get()) {
+      wakeWaiters();
+    }
+  }
+
+  private void wakeWaiters() {
+    synchronized (drained) {
+      drained.notifyAll();
+    }
   }
 
   void log(String message) {
@@ -149,12 +187,12 @@ public final class ServerCore implements AutoCloseable {
   }
 
   /**
-   * Stops accepting, tells clients to go away, lets running calls finish for the drain timeout,
-   * then cancels what is left and closes every connection. Idempotent and safe from any thread:
-   * the first caller does it all, later ones return at once.
+   * Stops accepting connections and calls, and lets running calls finish: every client is told to
+   * go away (GOAWAY), a call that arrives afterwards is refused as UNAVAILABLE, and each
+   * connection closes once the answers its client waits for are written. Returns at once.
+   * Idempotent and safe from any thread: the first caller does it all.
    */
-  @Override
-  public void close() {
+  public void shutdown() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
@@ -162,22 +200,54 @@ public final class ServerCore implements AutoCloseable {
     for (ServerConnection c : connections) {
       c.drain();
     }
-    long deadline = System.nanoTime() + options.drainTimeout().toNanos();
-    synchronized (drained) {
-      long left;
-      while (callsRunningOnOpenConnections() > 0 && (left = deadline - System.nanoTime()) > 0) {
-        try {
-          TimeUnit.NANOSECONDS.timedWait(drained, left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-    }
+    wakeWaiters();
+  }
+
+  /**
+   * {@link #shutdown()}, then closes every connection at once: calls still running are cancelled,
+   * their callers get a connection-closed failure, and those that ignore the cancel run on as
+   * orphans (nothing can stop a thread safely). Idempotent.
+   */
+  public void shutdownNow() {
+    shutdown();
     for (ServerConnection c : List.copyOf(connections)) {
       c.close("server shut down");
     }
     executor.shutdown();
+  }
+
+  /** True once {@link #shutdown()} or {@link #shutdownNow()} ran. */
+  public boolean isShutdown() {
+    return closed.get();
+  }
+
+  /**
+   * True once shut down with every connection closed and no call running, orphans included (an
+   * orphan that ignores cancellation keeps a server from ever terminating).
+   */
+  public boolean isTerminated() {
+    return closed.get() && connections.isEmpty() && callsRunning.get() == 0;
+  }
+
+  /** Waits up to {@code nanos} for {@link #isTerminated()}; returns it. */
+  public boolean awaitTermination(long nanos) throws InterruptedException {
+    return awaitUntil(this::isTerminated, nanos);
+  }
+
+  /**
+   * Drains and stops: {@link #shutdown()}, waits up to the drain timeout for every answer a
+   * client waits for to be delivered, then {@link #shutdownNow()}. Does not wait for orphans.
+   * Idempotent; keeps the caller's interrupt flag.
+   */
+  @Override
+  public void close() {
+    shutdown();
+    try {
+      awaitUntil(() -> callsAwaitingAnswers() == 0, options.drainTimeout().toNanos());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    shutdownNow();
     for (Thread t : acceptors) {
       try {
         t.join(TimeUnit.SECONDS.toMillis(1));
@@ -187,10 +257,26 @@ public final class ServerCore implements AutoCloseable {
     }
   }
 
-  private int callsRunningOnOpenConnections() {
+  private boolean awaitUntil(java.util.function.BooleanSupplier done, long nanos)
+      throws InterruptedException {
+    boolean forever = nanos >= Long.MAX_VALUE / 4; // no overflow in deadline arithmetic
+    long deadline = System.nanoTime() + (forever ? 0 : nanos);
+    synchronized (drained) {
+      long left;
+      while (!done.getAsBoolean()) {
+        if ((left = forever ? Long.MAX_VALUE : deadline - System.nanoTime()) <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(drained, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+      }
+      return true;
+    }
+  }
+
+  private int callsAwaitingAnswers() {
     int n = 0;
     for (ServerConnection c : connections) {
-      n += c.runningCalls();
+      n += c.callsAwaitingAnswers();
     }
     return n;
   }

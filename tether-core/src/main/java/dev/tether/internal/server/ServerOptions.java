@@ -10,8 +10,10 @@ import java.time.Duration;
  * @param drainTimeout on close, how long running calls may take to finish before they are
  *     cancelled and the connections closed
  * @param description who this server is, sent to clients in HELLO
- * @param platformCallThreads calls run on up to this many platform threads, then on virtual ones
+ * @param maxCallThreads most calls running at once on call threads (one platform thread each),
+ *     orphans not counted; beyond it a call is refused (see {@link CallAdmission})
  * @param spinNanos how long a connection's reader polls for the next frame before it blocks
+ * @param maxOrphans running orphans at which the server refuses new calls
  */
 public record ServerOptions(int maxFrameBytes, Duration handshakeTimeout, Duration drainTimeout,
-    String description, int platformCallThreads, long spinNanos) {}
+    String description, int maxCallThreads, long spinNanos, int maxOrphans) {}

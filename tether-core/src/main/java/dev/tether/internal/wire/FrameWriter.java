@@ -105,6 +105,31 @@ public final class FrameWriter {
     }
   }
 
+  /**
+   * Waits until every frame handed to {@link #write} before this call has reached the link, for
+   * at most {@code timeoutNanos}: it takes the writer's lock (so a batch being written by another
+   * thread is complete) and writes whatever is still queued. Used before a graceful close, so the
+   * last answers are not cut off. Returns false when the lock was not free in time.
+   *
+   * @throws IOException when writing the queued frames fails
+   */
+  public boolean flushQueued(long timeoutNanos) throws IOException {
+    try {
+      if (!lock.tryLock(timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+        return false;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    try {
+      flush(null);
+    } finally {
+      lock.unlock();
+    }
+    return true;
+  }
+
   /** Frames queued while the lock was held may be left; whoever can take the lock writes them. */
   private void drainLeftovers() throws IOException {
     while (!queued.isEmpty() && lock.tryLock()) {
