@@ -24,9 +24,14 @@ public enum ErrorCode {
   /** The peer could not be authenticated. */
   UNAUTHENTICATED(9),
   /** A bug or an unexpected failure inside Tether itself. */
-  INTERNAL(10);
+  INTERNAL(10),
+  /**
+   * No worker of a {@link TetherPool} became free within the pool's maximum wait, too many callers
+   * were already waiting, or no worker could be started. The call was never sent.
+   */
+  POOL_EXHAUSTED(22);
 
-  private static final ErrorCode[] BY_WIRE = new ErrorCode[16];
+  private static final ErrorCode[] BY_WIRE = new ErrorCode[64];
 
   static {
     for (ErrorCode c : values()) {
