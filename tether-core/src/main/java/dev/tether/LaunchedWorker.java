@@ -9,10 +9,21 @@ import java.time.Duration;
  */
 final class LaunchedWorker implements WorkerHandle {
   private final Tether tether;
-  private volatile TetherAdmin admin;
+  private final TetherAdmin admin;
 
+  /**
+   * Adopts a freshly launched worker and resolves its admin object now, while it is starting:
+   * resolving is bounded only by the handshake timeout, so a health check must never need it.
+   * Closes the worker if that fails.
+   */
   LaunchedWorker(Tether tether) {
     this.tether = tether;
+    try {
+      this.admin = tether.get(TetherAdmin.class, TetherAdmin.NAME);
+    } catch (RuntimeException e) {
+      tether.close();
+      throw e;
+    }
   }
 
   @Override
@@ -35,12 +46,7 @@ final class LaunchedWorker implements WorkerHandle {
     // A child of the caller's scope: the caller's cancel ends the check too. No grace: a worker
     // that does not answer in time has failed the check.
     try (CancelScope check = CancelScope.builder().timeout(timeout).grace(Duration.ZERO).open()) {
-      TetherAdmin a = admin;
-      if (a == null) {
-        a = tether.get(TetherAdmin.class, TetherAdmin.NAME);
-        admin = a;
-      }
-      return a.stats();
+      return admin.stats();
     }
   }
 

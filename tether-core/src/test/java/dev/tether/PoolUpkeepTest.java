@@ -75,7 +75,15 @@ class PoolUpkeepTest {
   @Test
   void aWorkerIdlePastTheCheckAgeThatDoesNotAnswerIsReplacedBeforeTheCallUsesIt()
       throws Exception {
-    try (TetherPool pool = start(PoolWorkers.pool().minWorkers(1).maxWorkers(1)
+    // A long connect timeout (it also bounds resolving an object): the check must not need it.
+    WorkerSpec worker = WorkerSpec.builder().name("pool-worker")
+        .export("probe", PoolProbe.class, PoolProbe.Impl.class)
+        .jvmArgs(PoolWorkers.worker().jvmArgs().toArray(String[]::new))
+        .startTimeout(Duration.ofSeconds(60)).shutdownTimeout(Duration.ofSeconds(1))
+        .forwardOutput(false)
+        .options(TetherOptions.defaults().withConnectTimeout(Duration.ofSeconds(60)))
+        .build();
+    try (TetherPool pool = start(PoolSpec.builder(worker).minWorkers(1).maxWorkers(1)
         .healthCheckAfterIdle(Duration.ofSeconds(10))
         .healthCheckTimeout(Duration.ofMillis(500)))) {
       PoolProbe probe = pool.get(PoolProbe.class, "probe");
@@ -84,8 +92,13 @@ class PoolUpkeepTest {
           .waitFor()).isZero();
 
       advance(Duration.ofSeconds(11));
-      long replacement = probe.pid();
+      long t0 = System.nanoTime();
+      CompletableFuture<Long> call = CompletableFuture.supplyAsync(probe::pid);
+      Await.until(() -> pool.stats().failed() == 1, "the stopped worker fails its check");
+      long checkMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      long replacement = call.get(60, TimeUnit.SECONDS);
 
+      assertThat(checkMs).isLessThan(10_000); // 500 ms check, far from the 60 s connect timeout
       assertThat(replacement).isNotEqualTo(stopped);
       assertThat(pool.stats().failed()).isEqualTo(1);
       assertThat(pool.stats().workers()).isEqualTo(1);

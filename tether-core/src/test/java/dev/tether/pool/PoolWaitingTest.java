@@ -67,6 +67,7 @@ class PoolWaitingTest {
   private static void release(CompletableFuture<Long> held) {
     assertThat(Cancellation.cancel(held, Duration.ofSeconds(10)))
         .isEqualTo(CancelResult.ACKNOWLEDGED);
+    assertThatThrownBy(held::join).hasCauseInstanceOf(CallCancelledException.class);
   }
 
   private static Thread waitingCaller(AtomicReference<Throwable> thrown, boolean enable) {
@@ -105,7 +106,7 @@ class PoolWaitingTest {
 
     assertThat(t).isInstanceOf(TetherException.class)
         .hasMessageContaining("became free within PT2S (maxWait)")
-        .hasMessageContaining("1 workers, at most 1, 1 call each");
+        .hasMessageContaining("1 worker, at most 1, 1 call each");
     assertThat(((TetherException) t).code()).isEqualTo(ErrorCode.POOL_EXHAUSTED);
     assertThat(waitedMs).isGreaterThanOrEqualTo(1_990L);
   }
@@ -193,8 +194,8 @@ class PoolWaitingTest {
     }
     CompletableFuture<Long> held = async.block(60_000);
     assertThat(pool.stats().callsInFlight()).isEqualTo(1);
-    release(held);
-    assertThat(pool.stats().callsInFlight()).isZero();
+    release(held); // returns once the caller's future completed
+    assertThat(pool.stats().callsInFlight()).isZero(); // so the slot is already back
   }
 
   @Test

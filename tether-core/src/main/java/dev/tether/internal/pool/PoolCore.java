@@ -1,15 +1,12 @@
 package dev.tether.internal.pool;
 
-import dev.tether.CallCancelledException;
 import dev.tether.ConnectionClosedException;
-import dev.tether.DeadlineExceededException;
 import dev.tether.ErrorCode;
 import dev.tether.PoolSpec;
 import dev.tether.PoolStats;
 import dev.tether.TetherException;
 import dev.tether.internal.cancel.CancelNode;
 import dev.tether.internal.cancel.CancelReason;
-import dev.tether.internal.cancel.ThreadCancelState;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +67,10 @@ public final class PoolCore {
     this.lifecycle = lifecycle;
   }
 
+  WorkerPool lifecycle() {
+    return lifecycle;
+  }
+
   /** A worker slot granted to a caller, and whether the worker must be checked first. */
   record Grant(PooledWorker worker, boolean check) {}
 
@@ -115,80 +116,7 @@ public final class PoolCore {
     if (fail != null) {
       throw fail.get();
     }
-    return grant != null ? grant : await(waiter, node);
-  }
-
-  private Grant await(Waiter waiter, CancelNode node) {
-    long maxWaitEnd = System.nanoTime() + spec.maxWait().toNanos();
-    CancelNode.Removal inScope = node == null ? null : node.addListener(r ->
-        failWaiter(waiter, () -> PoolMessages.cancelled(r, "while waiting for a free worker of "
-            + describe())));
-    ThreadCancelState thread = ThreadCancelState.currentIfEnabled();
-    WaitCanceller canceller = thread == null ? null : new WaitCanceller(this, waiter);
-    if (canceller != null) {
-      thread.push(canceller);
-    }
-    PoolActions a = new PoolActions();
-    boolean interrupted = false;
-    Supplier<TetherException> fail;
-    PooledWorker granted;
-    try {
-      lock.lock();
-      try {
-        while (waiter.worker == null && waiter.failure == null) {
-          long end = maxWaitEnd;
-          boolean deadlineFirst = false;
-          if (node != null && node.deadline() != CancelNode.NO_DEADLINE
-              && node.deadline() - end < 0) {
-            end = node.deadline();
-            deadlineFirst = true;
-          }
-          long remaining = end - System.nanoTime();
-          if (remaining <= 0) {
-            String state = describeLocked();
-            waiter.fail(deadlineFirst
-                ? () -> new DeadlineExceededException(CallCancelledException.Outcome.NOT_SENT,
-                    "deadline exceeded while waiting for a free worker of " + state)
-                : () -> new TetherException(ErrorCode.POOL_EXHAUSTED, "no worker of " + state
-                    + " became free within " + spec.maxWait() + " (maxWait)"));
-            break;
-          }
-          try {
-            waiter.condition.awaitNanos(remaining);
-          } catch (InterruptedException e) {
-            interrupted = true;
-            String state = describeLocked();
-            waiter.fail(() -> new CallCancelledException(CallCancelledException.Outcome.NOT_SENT,
-                "interrupted while waiting for a free worker of " + state));
-            break;
-          }
-        }
-        waiter.done = true;
-        waiters.remove(waiter);
-        fail = waiter.failure;
-        granted = waiter.worker;
-        if (fail != null && granted != null) {
-          releaseLocked(granted, Outcome.OK, a); // granted and cancelled at once: give it back
-        }
-      } finally {
-        lock.unlock();
-      }
-    } finally {
-      if (canceller != null) {
-        thread.pop(canceller);
-      }
-      if (inScope != null) {
-        inScope.remove();
-      }
-      lifecycle.run(a);
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    if (fail != null) {
-      throw fail.get();
-    }
-    return new Grant(granted, false);
+    return grant != null ? grant : CallerWait.await(this, waiter, node);
   }
 
   /** Fails a wait (cancel, deadline, shutdown). Returns false if it had ended already. */
@@ -498,7 +426,8 @@ public final class PoolCore {
   }
 
   String describeLocked() {
-    return "pool '" + spec.name() + "' (" + workers.size() + " workers, at most "
+    int n = workers.size();
+    return "pool '" + spec.name() + "' (" + n + (n == 1 ? " worker" : " workers") + ", at most "
         + spec.maxWorkers() + ", " + maxCalls + (maxCalls == 1 ? " call" : " calls")
         + " each; " + waiters.size() + " waiting)";
   }

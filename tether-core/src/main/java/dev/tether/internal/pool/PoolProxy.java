@@ -4,9 +4,11 @@ import dev.tether.CallCancelledException;
 import dev.tether.ErrorCode;
 import dev.tether.TetherException;
 import dev.tether.internal.cancel.CallContext;
+import dev.tether.internal.cancel.HasCanceller;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,7 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The invocation handler behind a pool's proxies. Each call takes a slot on a worker with room
  * (waiting if need be), runs through that worker's own proxy on the caller's thread (so the
  * caller's scope, deadline and COM cancel state apply exactly as with one worker), and gives the
- * slot back when the call ends: for an asynchronous call, when its future completes. A call whose
+ * slot back when the call ends: for an asynchronous call, when its future completes (before the
+ * future the caller holds completes, see {@link PoolFuture}). A call whose
  * caller was released without the worker's answer keeps its slot (the worker is still busy).
  */
 final class PoolProxy implements InvocationHandler {
@@ -50,12 +53,19 @@ final class PoolProxy implements InvocationHandler {
       slot.release(t);
       throw t;
     }
-    if (result instanceof CompletionStage<?> stage) {
+    if (result instanceof CompletableFuture<?> f && result instanceof HasCanceller) {
+      return releasing(f, slot);
+    } else if (result instanceof CompletionStage<?> stage) {
       stage.whenComplete((value, failure) -> slot.release(failure));
     } else {
       slot.release(null);
     }
     return result;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Object releasing(CompletableFuture<?> call, Slot slot) {
+    return PoolFuture.after((CompletableFuture & HasCanceller) call, slot::release);
   }
 
   /** One call's slot, given back exactly once. */

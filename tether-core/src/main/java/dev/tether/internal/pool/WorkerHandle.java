@@ -4,8 +4,9 @@ import dev.tether.ServerStats;
 import java.time.Duration;
 
 /**
- * What the pool needs from one worker: an adapter of a launched {@code Tether} handle, so that the
- * pool depends on a small surface (and can be wired to the handle's supervision later). Thread-safe.
+ * What the pool needs from one worker: an adapter of a launched {@code Tether} handle, so that
+ * the pool depends on a small surface (and can be wired to the handle's supervision later).
+ * Thread-safe.
  */
 public interface WorkerHandle {
   /** A proxy for {@code name} on this worker; resolves it on first use. */

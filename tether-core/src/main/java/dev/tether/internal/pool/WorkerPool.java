@@ -64,7 +64,8 @@ public final class WorkerPool {
   private static long upkeepPeriod(PoolSpec spec) {
     long shortest = Math.min(spec.idleTimeout().toNanos(), spec.hungTimeout().toNanos());
     long half = shortest / 2;
-    return Math.max(TimeUnit.MILLISECONDS.toNanos(100), Math.min(TimeUnit.SECONDS.toNanos(1), half));
+    return Math.max(TimeUnit.MILLISECONDS.toNanos(100),
+        Math.min(TimeUnit.SECONDS.toNanos(1), half));
   }
 
   private void startInitialWorkers() {
