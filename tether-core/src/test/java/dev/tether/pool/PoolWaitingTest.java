@@ -211,6 +211,14 @@ class PoolWaitingTest {
   }
 
   @Test
+  void getOfANameNoWorkerExportsFailsAtOnceLikeTetherGet() {
+    Throwable t = catchThrowable(() -> pool.get(PoolProbe.class, "no such object"));
+    assertThat(t).isInstanceOf(TetherException.class);
+    assertThat(((TetherException) t).code()).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(pool.get(PoolProbe.class, "probe")).isSameAs(probe);
+  }
+
+  @Test
   void aCallInACancelledScopeIsNotSentAndTakesNoSlot() {
     try (CancelScope s = CancelScope.open()) {
       s.cancel("gave up");
