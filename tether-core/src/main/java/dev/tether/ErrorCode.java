@@ -54,7 +54,12 @@ public enum ErrorCode {
    * {@link #RESOURCE_EXHAUSTED}, the call itself is fine: another server may take it, and a
    * server that keeps answering this needs a restart.
    */
-  SERVER_EXHAUSTED(20);
+  SERVER_EXHAUSTED(20),
+  /**
+   * No worker of a {@link TetherPool} became free within the pool's maximum wait, too many callers
+   * were already waiting, or no worker could be started. The call was never sent.
+   */
+  POOL_EXHAUSTED(22);
 
   private static final ErrorCode[] BY_WIRE = new ErrorCode[64];
 

@@ -28,6 +28,8 @@ class DemoTest {
         .contains("prepare  -> CallCancelledException (not_sent)")
         .contains("Cancellation.cancel(future, grace 2 s) -> ACKNOWLEDGED")
         .contains("DeadlineExceededException (acknowledged)")
-        .contains("has exited");
+        .contains("has exited")
+        .contains("every one answered")
+        .containsPattern("[1-9]\\d* recycled");
   }
 }

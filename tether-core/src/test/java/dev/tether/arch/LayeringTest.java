@@ -13,6 +13,10 @@ import org.junit.jupiter.api.Test;
  * The layers of docs/ARCHITECTURE.md: lower layers never use higher ones. The API package is the
  * top layer for its entry points (Tether, TetherServer, Cancellation, CancelScope, WorkerSpec);
  * its value types (exceptions, codes, CallCanceller, records) may be used by every layer.
+ * {@code internal.pool} sits beside {@code launch} at the top of the internal layers: nothing uses
+ * it but the API's {@code TetherPool}, and it reaches workers only through its own
+ * {@code WorkerHandle}, which the API adapts from a launched {@code Tether}; so it needs the cancel
+ * layer (scopes, deadlines, per-thread cancel state of a waiting caller) and no entry point.
  */
 class LayeringTest {
   static JavaClasses classes;
@@ -28,6 +32,7 @@ class LayeringTest {
   void internalLayersOnlyUseLowerOnes() {
     Architectures.layeredArchitecture().consideringOnlyDependenciesInLayers()
         .layer("launch").definedBy("dev.tether.internal.launch..")
+        .layer("pool").definedBy("dev.tether.internal.pool..")
         .layer("client").definedBy("dev.tether.internal.client..")
         .layer("server").definedBy("dev.tether.internal.server..")
         .layer("cancel").definedBy("dev.tether.internal.cancel..")
@@ -37,9 +42,10 @@ class LayeringTest {
         .layer("process").definedBy("dev.tether.internal.process..")
         .layer("time").definedBy("dev.tether.internal.time..")
         .whereLayer("launch").mayNotBeAccessedByAnyLayer()
+        .whereLayer("pool").mayNotBeAccessedByAnyLayer()
         .whereLayer("client").mayOnlyBeAccessedByLayers("launch")
         .whereLayer("server").mayOnlyBeAccessedByLayers("launch")
-        .whereLayer("cancel").mayOnlyBeAccessedByLayers("launch", "client", "server")
+        .whereLayer("cancel").mayOnlyBeAccessedByLayers("launch", "pool", "client", "server")
         .whereLayer("wire").mayOnlyBeAccessedByLayers("launch", "client", "server")
         .whereLayer("codec").mayOnlyBeAccessedByLayers("launch", "client", "server", "wire")
         .whereLayer("transport").mayOnlyBeAccessedByLayers("launch", "client", "server", "wire")
@@ -88,6 +94,7 @@ class LayeringTest {
         .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.tether.Cancellation")
         .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.tether.CancelScope")
         .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.tether.WorkerSpec")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.tether.TetherPool")
         .check(classes);
   }
 }

@@ -60,6 +60,8 @@ public final class Demo {
           process.isAlive() ? "STILL RUNNING" : "has exited",
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }
+    out.println();
+    new PoolScene(out).run();
   }
 
   private void plainCalls() {
