@@ -50,8 +50,8 @@ class LayeringTest {
         .whereLayer("codec").mayOnlyBeAccessedByLayers("launch", "client", "server", "wire")
         .whereLayer("transport").mayOnlyBeAccessedByLayers("launch", "client", "server", "wire")
         .whereLayer("process").mayOnlyBeAccessedByLayers("launch")
-        .whereLayer("time").mayOnlyBeAccessedByLayers("launch", "client", "server", "cancel",
-            "wire", "codec", "transport", "process")
+        .whereLayer("time").mayOnlyBeAccessedByLayers("launch", "pool", "client", "server",
+            "cancel", "wire", "codec", "transport", "process")
         .check(classes);
   }
 
