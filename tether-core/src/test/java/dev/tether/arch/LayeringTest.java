@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The layers of docs/ARCHITECTURE.md: lower layers never use higher ones. The API package is the
  * top layer for its entry points (Tether, TetherServer, Cancellation, CancelScope, WorkerSpec);
+ * supervise (the handles behind Tether) sits above launch and reads WorkerSpec;
  * its value types (exceptions, codes, CallCanceller, records) may be used by every layer.
  */
 class LayeringTest {
@@ -27,6 +28,7 @@ class LayeringTest {
   @Test
   void internalLayersOnlyUseLowerOnes() {
     Architectures.layeredArchitecture().consideringOnlyDependenciesInLayers()
+        .layer("supervise").definedBy("dev.tether.internal.supervise..")
         .layer("launch").definedBy("dev.tether.internal.launch..")
         .layer("client").definedBy("dev.tether.internal.client..")
         .layer("server").definedBy("dev.tether.internal.server..")
@@ -35,14 +37,16 @@ class LayeringTest {
         .layer("codec").definedBy("dev.tether.internal.codec..")
         .layer("transport").definedBy("dev.tether.internal.transport..")
         .layer("process").definedBy("dev.tether.internal.process..")
-        .whereLayer("launch").mayNotBeAccessedByAnyLayer()
-        .whereLayer("client").mayOnlyBeAccessedByLayers("launch")
+        .whereLayer("supervise").mayNotBeAccessedByAnyLayer()
+        .whereLayer("launch").mayOnlyBeAccessedByLayers("supervise")
+        .whereLayer("client").mayOnlyBeAccessedByLayers("supervise", "launch")
         .whereLayer("server").mayOnlyBeAccessedByLayers("launch")
-        .whereLayer("cancel").mayOnlyBeAccessedByLayers("launch", "client", "server")
+        .whereLayer("cancel").mayOnlyBeAccessedByLayers("supervise", "launch", "client", "server")
         .whereLayer("wire").mayOnlyBeAccessedByLayers("launch", "client", "server")
         .whereLayer("codec").mayOnlyBeAccessedByLayers("launch", "client", "server", "wire")
-        .whereLayer("transport").mayOnlyBeAccessedByLayers("launch", "client", "server", "wire")
-        .whereLayer("process").mayOnlyBeAccessedByLayers("launch")
+        .whereLayer("transport")
+        .mayOnlyBeAccessedByLayers("supervise", "launch", "client", "server", "wire")
+        .whereLayer("process").mayOnlyBeAccessedByLayers("supervise", "launch")
         .check(classes);
   }
 
@@ -65,9 +69,20 @@ class LayeringTest {
   }
 
   @Test
+  void onlyTheSuperviseLayerReadsWorkerSpecsAndNoInternalLayerUsesTheHandle() {
+    noClasses().that().resideInAPackage("dev.tether.internal.supervise..")
+        .should().dependOnClassesThat().haveFullyQualifiedName("dev.tether.Tether")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.tether.TetherServer")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.tether.Cancellation")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.tether.CancelScope")
+        .check(classes);
+  }
+
+  @Test
   void onlyTheLaunchLayerUsesTheApiEntryPoints() {
     noClasses().that().resideInAPackage("dev.tether.internal..")
         .and().resideOutsideOfPackage("dev.tether.internal.launch..")
+        .and().resideOutsideOfPackage("dev.tether.internal.supervise..")
         .should().dependOnClassesThat().haveFullyQualifiedName("dev.tether.Tether")
         .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.tether.TetherServer")
         .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.tether.Cancellation")

@@ -1,0 +1,125 @@
+package dev.tether.internal.supervise;
+
+import dev.tether.OrphanedCall;
+import dev.tether.TetherAdmin;
+import dev.tether.internal.cancel.Timers;
+import dev.tether.internal.client.ClientConnection;
+import dev.tether.internal.client.RemoteObjectHandler;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Finds calls that keep running on a worker after their caller gave up. The client knows which
+ * calls it released without an answer (the connection counts them); the worker knows which of
+ * those still run (its admin object lists orphans, with how long ago their caller left). So:
+ * while the connection has never released a call, nothing is asked; once it has, every check
+ * asks the worker's {@code tether.admin} for its orphans (on a virtual thread, bounded), until
+ * the worker reports none. An orphan older than the limit is a hung call. A worker whose admin
+ * object does not answer within the bound while calls are orphaned cannot serve either: hung too.
+ *
+ * <p>One watch per worker; the timer task only starts a check, never blocks.
+ */
+final class HungCallWatch {
+  /** What the supervisor hears. */
+  interface Listener {
+    void hung(WorkerInstance worker, String detail);
+  }
+
+  private final WorkerInstance worker;
+  private final long limitNanos;
+  private final Duration adminTimeout;
+  private final Listener listener;
+  private final AtomicBoolean checking = new AtomicBoolean();
+  private final ScheduledFuture<?> task;
+  private long releasedSeen;
+  private boolean orphansLastTime;
+  private TetherAdmin admin;
+
+  HungCallWatch(WorkerInstance worker, Duration limit, Listener listener) {
+    this.worker = worker;
+    this.limitNanos = limit.toNanos();
+    this.adminTimeout = Duration.ofMillis(Math.max(1000, Math.min(5000, limit.toMillis())));
+    this.listener = listener;
+    long period = Math.max(50_000_000L, Math.min(1_000_000_000L, limitNanos / 4));
+    this.task = Timers.scheduleAtFixedRate(this::tick, period);
+  }
+
+  void cancel() {
+    task.cancel(false);
+  }
+
+  private void tick() {
+    ClientConnection c = worker.connection();
+    if (!c.isOpen() || c.releasedCalls() == 0 && !orphansLastTime) {
+      return;
+    }
+    if (checking.compareAndSet(false, true)) {
+      Thread.ofVirtual().name("tether-hung-check").start(() -> {
+        try {
+          check(c);
+        } finally {
+          checking.set(false);
+        }
+      });
+    }
+  }
+
+  private void check(ClientConnection c) {
+    long released = c.releasedCalls();
+    if (released == releasedSeen && !orphansLastTime) {
+      return;
+    }
+    releasedSeen = released;
+    List<OrphanedCall>[] answer = askForOrphans(c);
+    if (answer == null) {
+      return; // the connection failed meanwhile: the supervisor hears of that
+    }
+    if (answer[0] == null) {
+      listener.hung(worker, "its admin object did not answer within " + adminTimeout
+          + " while calls whose callers gave up were still running");
+      return;
+    }
+    List<OrphanedCall> orphans = answer[0];
+    orphansLastTime = !orphans.isEmpty();
+    for (OrphanedCall o : orphans) {
+      if (o.sinceCallerLeft().toNanos() >= limitNanos) {
+        listener.hung(worker, "call " + o.method() + " was still running "
+            + o.sinceCallerLeft().toMillis() + " ms after its caller gave up (limit "
+            + Duration.ofNanos(limitNanos) + "; " + orphans.size() + " orphaned call(s))");
+        return;
+      }
+    }
+  }
+
+  /** {orphans}, {null} when the admin object did not answer in time, null if the link failed. */
+  @SuppressWarnings("unchecked")
+  private List<OrphanedCall>[] askForOrphans(ClientConnection c) {
+    List<OrphanedCall>[] result = new List[1];
+    RuntimeException[] failure = new RuntimeException[1];
+    Thread t = Thread.ofVirtual().name("tether-admin-orphans").start(() -> {
+      try {
+        if (admin == null) {
+          admin = RemoteObjectHandler.proxy(c, TetherAdmin.class, TetherAdmin.NAME);
+        }
+        result[0] = admin.orphans();
+      } catch (RuntimeException e) {
+        failure[0] = e;
+      }
+    });
+    try {
+      if (!t.join(adminTimeout)) {
+        t.interrupt(); // cancels the admin call with no grace
+        t.join(adminTimeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+    if (failure[0] != null) {
+      return c.isOpen() ? result : null;
+    }
+    return result;
+  }
+}
