@@ -355,6 +355,9 @@ public final class ClientConnection implements AutoCloseable {
       heartbeat.cancel(false);
     }
     link.close();
+    // the owner first (it takes a worker out of service), so that a caller whose call fails
+    // below and who calls again at once is already sent elsewhere
+    observer.failed(this, f.exception());
     List<PendingCall> calls = new ArrayList<>(pending.values());
     for (PendingCall c : calls) {
       c.complete(new Outcomes.Failed(f.exception()));
@@ -363,7 +366,6 @@ public final class ClientConnection implements AutoCloseable {
     if (idle != null) {
       idle.run();
     }
-    observer.failed(this, f.exception());
   }
 
   /** The exception for a call made on an unusable connection, or null when it is usable. */

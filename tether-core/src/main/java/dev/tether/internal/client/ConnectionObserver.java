@@ -17,7 +17,10 @@ public interface ConnectionObserver {
     connection.failWith(() -> new dev.tether.ConnectionClosedException(message, cause));
   }
 
-  /** The connection failed with {@code failure} (each pending call got an equal exception). */
+  /**
+   * The connection failed with {@code failure}: told before its pending calls fail (each with an
+   * equal exception), so that the owner can redirect new calls first.
+   */
   default void failed(ClientConnection connection, TetherException failure) {}
 
   /** No observer: fail at once with the default message, tell nobody. */
