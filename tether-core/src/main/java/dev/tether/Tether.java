@@ -48,12 +48,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Tether implements AutoCloseable {
   private final HandleCore core;
-  private final String address;
   private final ConcurrentHashMap<String, Object> proxies = new ConcurrentHashMap<>();
 
-  private Tether(HandleCore core, String address) {
+  private Tether(HandleCore core) {
     this.core = core;
-    this.address = address;
   }
 
   /**
@@ -67,7 +65,7 @@ public final class Tether implements AutoCloseable {
   public static Tether launch(WorkerSpec spec) {
     Objects.requireNonNull(spec, "spec");
     Supervisor s = Supervisor.launch(spec);
-    return new Tether(s, "worker " + spec.name());
+    return new Tether(s);
   }
 
   /** Connects to a server at {@code address} ({@code unix:/path}, {@code tcp:host:port}). */
@@ -90,7 +88,7 @@ public final class Tether implements AutoCloseable {
           new dev.tether.internal.client.ConnectionOptions(options.maxFrameBytes(),
               options.connectTimeout(), options.pingInterval(), options.pingTimeout(),
               "client pid " + ProcessHandle.current().pid(), options.spin().toNanos()));
-      return new Tether(new ServerHandle(c), endpoint.toString());
+      return new Tether(new ServerHandle(c, endpoint.toString()));
     } catch (IOException e) {
       throw new ConnectionClosedException("cannot connect to " + address + ": " + e.getMessage(), e);
     }
@@ -131,9 +129,12 @@ public final class Tether implements AutoCloseable {
     return core.isOpen();
   }
 
-  /** The server's address ({@code "worker NAME"} for a launched worker). */
+  /**
+   * The server's address; for a launched worker, the Unix socket of the current worker (each
+   * restarted worker listens on a new one).
+   */
   public String address() {
-    return address;
+    return core.address();
   }
 
   /** The current worker process, when this handle launched one and one runs now. */

@@ -7,6 +7,9 @@ import java.util.Optional;
 
 /** What {@code Tether} delegates to: a plain connection or a supervised worker. Thread-safe. */
 public interface HandleCore extends ConnectionSource {
+  /** The address of the server or current worker ({@code unix:/path}). */
+  String address();
+
   /** True while calls can be made (or wait for a restarting worker). */
   boolean isOpen();
 

@@ -14,12 +14,19 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServerHandle implements HandleCore {
   private final ClientConnection connection;
+  private final String address;
   private final CountDownLatch terminated = new CountDownLatch(1);
   private volatile boolean shutdown;
 
   /** Wraps an open connection. */
-  public ServerHandle(ClientConnection connection) {
+  public ServerHandle(ClientConnection connection, String address) {
     this.connection = connection;
+    this.address = address;
+  }
+
+  @Override
+  public String address() {
+    return address;
   }
 
   @Override

@@ -49,6 +49,7 @@ public final class Supervisor implements HandleCore, WorkerInstance.Listener,
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private volatile ClientConnection serving;
   private volatile long retiredLateAnswers;
+  private volatile String address;
   // guarded by lock
   private State state = State.RUNNING;
   private WorkerInstance current;
@@ -87,6 +88,7 @@ public final class Supervisor implements HandleCore, WorkerInstance.Listener,
     state = State.RUNNING;
     watch = new HungCallWatch(w, policy.hungCallLimit(), this);
     serving = w.connection();
+    address = w.address();
     log.record(Kind.STARTED, w.pid(), "serving at " + w.connection().peer());
     signalLocked();
   }
@@ -137,6 +139,11 @@ public final class Supervisor implements HandleCore, WorkerInstance.Listener,
         throw new IllegalStateException(e); // never completed exceptionally
       }
     }
+  }
+
+  @Override
+  public String address() {
+    return address;
   }
 
   @Override

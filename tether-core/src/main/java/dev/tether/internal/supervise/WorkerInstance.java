@@ -89,6 +89,11 @@ final class WorkerInstance implements ConnectionObserver {
     return connection;
   }
 
+  /** Where it listens: {@code unix:/path}. */
+  String address() {
+    return "unix:" + socket;
+  }
+
   long pid() {
     return process.pid();
   }
