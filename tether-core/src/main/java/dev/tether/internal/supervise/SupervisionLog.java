@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * The supervisor's counters and its most recent events (bounded), and the snapshot made of them.
- * Thread-safe (synchronized); events are also logged at INFO (WARNING for failures).
+ * Thread-safe (synchronized); events are also logged (logger {@code dev.tether.supervision}) at
+ * DEBUG, giving up at WARNING: callers already get each failure as an exception.
  */
 final class SupervisionLog {
   static final int MAX_EVENTS = 64;
@@ -47,8 +48,8 @@ final class SupervisionLog {
         events.removeFirst();
       }
     }
-    System.getLogger("dev.tether.supervision").log(kind == Kind.STARTED
-        ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, name + ": " + e);
+    System.getLogger("dev.tether.supervision").log(kind == Kind.GAVE_UP
+        ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG, name + ": " + e);
   }
 
   /** The events, oldest first. */

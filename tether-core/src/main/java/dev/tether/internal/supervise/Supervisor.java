@@ -89,7 +89,7 @@ public final class Supervisor implements HandleCore, WorkerInstance.Listener,
     watch = new HungCallWatch(w, policy.hungCallLimit(), this);
     serving = w.connection();
     address = w.address();
-    log.record(Kind.STARTED, w.pid(), "serving at " + w.connection().peer());
+    log.record(Kind.STARTED, w.pid(), "serving at " + w.address());
     signalLocked();
   }
 
@@ -155,8 +155,12 @@ public final class Supervisor implements HandleCore, WorkerInstance.Listener,
   @Override
   public void failed(WorkerInstance worker, TetherException failure) {
     Kind kind = failure instanceof LivenessLostException ? Kind.LIVENESS_LOST : Kind.CRASHED;
-    String detail = failure instanceof WorkerCrashedException crash
-        ? crash.getMessage().lines().findFirst().orElse("") : failure.getMessage();
+    String detail = failure.getMessage();
+    int tail = detail.indexOf("; its stderr ended with:");
+    if (failure instanceof WorkerCrashedException crash && tail >= 0) {
+      String last = crash.stderrTail().lines().reduce((a, b) -> b).orElse("");
+      detail = detail.substring(0, tail) + "; last stderr line: " + last;
+    }
     takeOutOfService(worker, kind, detail, null);
   }
 
