@@ -210,6 +210,19 @@ class SupervisionTest {
     }
   }
 
+  @Test
+  void closingWhileAReplacementStartsLeavesNoWorkerBehind() throws Exception {
+    Tether t = launch(SupervisionPolicy.builder().backoff(Duration.ZERO, Duration.ZERO).build());
+    CrashService c = t.get(CrashService.class, "crash");
+    assertThatThrownBy(() -> c.crash(7, "bye")).isInstanceOf(WorkerCrashedException.class);
+    t.close(); // the replacement is starting now, or about to
+    assertThat(t.awaitTermination(Duration.ofSeconds(60))).isTrue();
+    Await.until(() -> ProcessHandle.current().children().noneMatch(ProcessHandle::isAlive),
+        "no worker process is left");
+    assertThat(stats(t).state()).isEqualTo(SupervisionStats.State.TERMINATED);
+    assertThatThrownBy(c::pid).isInstanceOf(ConnectionClosedException.class);
+  }
+
   static void signal(String name, long pid) throws Exception {
     Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
     assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();

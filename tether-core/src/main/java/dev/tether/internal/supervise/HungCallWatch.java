@@ -34,7 +34,7 @@ final class HungCallWatch {
   private final AtomicBoolean checking = new AtomicBoolean();
   private final ScheduledFuture<?> task;
   private long releasedSeen;
-  private boolean orphansLastTime;
+  private volatile boolean orphansLastTime;
   private TetherAdmin admin;
 
   HungCallWatch(WorkerInstance worker, Duration limit, Listener listener) {

@@ -57,6 +57,7 @@ public final class Supervisor implements HandleCore, WorkerInstance.Listener,
   private final Set<WorkerInstance> alive = new HashSet<>();
   private CompletableFuture<Void> changed = new CompletableFuture<>();
   private WorkerFailedException failure;
+  private int starting;
 
   private Supervisor(WorkerSpec spec) {
     this.spec = spec;
@@ -243,6 +244,7 @@ public final class Supervisor implements HandleCore, WorkerInstance.Listener,
       if (state != State.RESTARTING) {
         return;
       }
+      starting++; // termination waits for this start to end
     }
     WorkerInstance w;
     try {
@@ -250,7 +252,9 @@ public final class Supervisor implements HandleCore, WorkerInstance.Listener,
     } catch (WorkerStartException e) {
       long backoff;
       synchronized (lock) {
+        starting--;
         if (state != State.RESTARTING) {
+          maybeTerminatedLocked();
           return;
         }
         log.record(Kind.START_FAILED, -1, e.getMessage().lines().findFirst().orElse(""));
@@ -268,6 +272,7 @@ public final class Supervisor implements HandleCore, WorkerInstance.Listener,
     }
     boolean keep;
     synchronized (lock) {
+      starting--;
       keep = state == State.RESTARTING;
       if (keep) {
         install(w);
@@ -292,7 +297,7 @@ public final class Supervisor implements HandleCore, WorkerInstance.Listener,
 
   private void maybeTerminatedLocked() {
     if ((state == State.SHUTTING_DOWN || state == State.TERMINATED) && alive.isEmpty()
-        && current == null) {
+        && current == null && starting == 0) {
       state = State.TERMINATED;
       terminated.complete(null);
     }
