@@ -5,6 +5,7 @@ import dev.tether.TetherAdmin;
 import dev.tether.internal.cancel.Timers;
 import dev.tether.internal.client.ClientConnection;
 import dev.tether.internal.client.RemoteObjectHandler;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -15,8 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * calls it released without an answer (the connection counts them); the worker knows which of
  * those still run (its admin object lists orphans, with how long ago their caller left). So:
  * while the connection has never released a call, nothing is asked; once it has, every check
- * asks the worker's {@code tether.admin} for its orphans (on a virtual thread, bounded), until
- * the worker reports none. An orphan older than the limit is a hung call. A worker whose admin
+ * asks the worker's {@code tether.admin} for its orphans (on a virtual thread, bounded, over a
+ * side connection of its own so the handle's calls and counts are untouched), until the worker
+ * reports none. An orphan older than the limit is a hung call. A worker whose admin
  * object does not answer within the bound while calls are orphaned cannot serve either: hung too.
  *
  * <p>One watch per worker; the timer task only starts a check, never blocks.
@@ -35,6 +37,9 @@ final class HungCallWatch {
   private final ScheduledFuture<?> task;
   private long releasedSeen;
   private volatile boolean orphansLastTime;
+  // the side connection and its proxy: guarded by "this"
+  private boolean cancelled;
+  private ClientConnection side;
   private TetherAdmin admin;
 
   HungCallWatch(WorkerInstance worker, Duration limit, Listener listener) {
@@ -46,8 +51,54 @@ final class HungCallWatch {
     this.task = Timers.scheduleAtFixedRate(this::tick, period);
   }
 
+  /** Stops watching and closes the side connection. */
   void cancel() {
     task.cancel(false);
+    ClientConnection s;
+    synchronized (this) {
+      cancelled = true;
+      s = side;
+      side = null;
+      admin = null;
+    }
+    if (s != null) {
+      s.close();
+    }
+  }
+
+  /** The admin object over the side connection, opened on first need; null once cancelled. */
+  private TetherAdmin admin() throws IOException {
+    synchronized (this) {
+      if (cancelled) {
+        return null;
+      }
+      if (side != null && side.isOpen()) {
+        return admin;
+      }
+    }
+    ClientConnection s = worker.openSideConnection();
+    TetherAdmin a;
+    try {
+      a = RemoteObjectHandler.proxy(s, TetherAdmin.class, TetherAdmin.NAME);
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+    ClientConnection old;
+    synchronized (this) {
+      if (cancelled) {
+        old = s;
+        a = null;
+      } else {
+        old = side;
+        side = s;
+        admin = a;
+      }
+    }
+    if (old != null) {
+      old.close();
+    }
+    return a;
   }
 
   private void tick() {
@@ -100,12 +151,16 @@ final class HungCallWatch {
     RuntimeException[] failure = new RuntimeException[1];
     Thread t = Thread.ofVirtual().name("tether-admin-orphans").start(() -> {
       try {
-        if (admin == null) {
-          admin = RemoteObjectHandler.proxy(c, TetherAdmin.class, TetherAdmin.NAME);
+        TetherAdmin a = admin();
+        if (a == null) {
+          failure[0] = new IllegalStateException("no longer watching");
+          return;
         }
-        result[0] = admin.orphans();
+        result[0] = a.orphans();
       } catch (RuntimeException e) {
         failure[0] = e;
+      } catch (IOException e) {
+        failure[0] = new java.io.UncheckedIOException(e);
       }
     });
     try {
@@ -118,6 +173,11 @@ final class HungCallWatch {
       return null;
     }
     if (failure[0] != null) {
+      synchronized (this) {
+        if (cancelled) {
+          return null;
+        }
+      }
       return c.isOpen() ? result : null;
     }
     return result;

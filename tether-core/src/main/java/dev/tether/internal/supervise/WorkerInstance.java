@@ -39,6 +39,7 @@ final class WorkerInstance implements ConnectionObserver {
 
   private final WorkerProcess process;
   private final Path socket;
+  private ConnectionOptions options;
   private final Listener listener;
   private volatile ClientConnection connection;
   private volatile boolean retiring;
@@ -66,8 +67,9 @@ final class WorkerInstance implements ConnectionObserver {
     WorkerInstance w = new WorkerInstance(process, socket, listener);
     TetherOptions o = spec.options();
     try {
+      w.options = connectionOptions(o);
       Link link = Transports.connect(Endpoint.unix(socket), o.connectTimeout());
-      w.connection = ClientConnection.open(link, connectionOptions(o), w);
+      w.connection = ClientConnection.open(link, w.options, w);
     } catch (IOException | RuntimeException e) {
       process.close(Duration.ZERO);
       PrivateDirs.deleteSocketAndDir(socket, true);
@@ -87,6 +89,15 @@ final class WorkerInstance implements ConnectionObserver {
 
   ClientConnection connection() {
     return connection;
+  }
+
+  /**
+   * A second, unobserved connection to the worker, for the supervisor's own questions (its
+   * calls never show among the handle's pending calls). The caller closes it.
+   */
+  ClientConnection openSideConnection() throws IOException {
+    Link link = Transports.connect(Endpoint.unix(socket), options.handshakeTimeout());
+    return ClientConnection.open(link, options);
   }
 
   /** Where it listens: {@code unix:/path}. */
