@@ -216,12 +216,15 @@ public final class Supervisor implements HandleCore, WorkerInstance.Listener,
       }
       signalLocked();
     }
-    oldWatch.cancel();
     if (callFailure != null) {
       worker.connection().failWith(callFailure);
     }
-    Thread.ofVirtual().name("tether-retire " + worker.pid()).start(() -> retire(worker,
-        policy.stopTimeout(), "worker taken out of service (" + kind + ")"));
+    // this may run on a reader or the timer thread: closing the watch's connection and stopping
+    // the process wait, so they happen on a thread of their own
+    Thread.ofVirtual().name("tether-retire " + worker.pid()).start(() -> {
+      oldWatch.cancel();
+      retire(worker, policy.stopTimeout(), "worker taken out of service (" + kind + ")");
+    });
     if (backoff >= 0) {
       Timers.schedule(() -> Thread.ofVirtual().name("tether-restart").start(this::startReplacement),
           backoff);
