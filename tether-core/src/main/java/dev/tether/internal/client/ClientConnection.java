@@ -66,7 +66,7 @@ public final class ClientConnection implements AutoCloseable {
         options.pingTimeout().toNanos(), System.nanoTime());
     this.reader = new FrameReader(link, options.maxFrameBytes());
     this.writer = new FrameWriter(link,
-        e -> fail("connection to " + link.peer() + " lost while sending", e));
+        e -> lost("connection to " + link.peer() + " lost while sending", e));
     this.peer = link.peer();
   }
 
@@ -186,7 +186,7 @@ public final class ClientConnection implements AutoCloseable {
     try {
       writer.write(frame);
     } catch (IOException e) {
-      fail("connection to " + peer + " lost while sending", e);
+      lost("connection to " + peer + " lost while sending", e);
       return;
     }
     call.markSent();
@@ -210,7 +210,7 @@ public final class ClientConnection implements AutoCloseable {
     try {
       writer.write(w -> Frames.cancel(w, id, false, graceNanos));
     } catch (IOException e) {
-      fail("connection to " + peer + " lost while sending a cancel", e);
+      lost("connection to " + peer + " lost while sending a cancel", e);
     }
   }
 
@@ -296,20 +296,28 @@ public final class ClientConnection implements AutoCloseable {
     if (e instanceof ProtocolException) {
       protocolError(e.getMessage(), e);
     } else {
-      String message = goAway != null ? goAway
-          : e == null ? "connection closed by " + peer : "connection to " + peer + " lost: " + e;
-      synchronized (this) {
-        if (streamEnded || failure != null) {
-          return;
-        }
-        streamEnded = true;
+      lost(goAway != null ? goAway
+          : e == null ? "connection closed by " + peer : "connection to " + peer + " lost: " + e,
+          e);
+    }
+  }
+
+  /**
+   * The link broke (reading or writing) or the peer closed it: without an observer, fail now;
+   * with one, stop reading and let it decide how the calls fail (a dead worker's exit code).
+   */
+  private void lost(String message, Throwable cause) {
+    synchronized (this) {
+      if (streamEnded || failure != null) {
+        return;
       }
-      if (observer == ConnectionObserver.NONE) {
-        fail(message, e);
-      } else {
-        Thread.ofVirtual().name("tether-stream-ended").start(
-            () -> observer.streamEnded(this, message, e));
-      }
+      streamEnded = true;
+    }
+    if (observer == ConnectionObserver.NONE) {
+      fail(message, cause);
+    } else {
+      Thread.ofVirtual().name("tether-stream-ended").start(
+          () -> observer.streamEnded(this, message, cause));
     }
   }
 
@@ -407,7 +415,7 @@ public final class ClientConnection implements AutoCloseable {
     try {
       writer.write(w -> Frames.ping(w, true, value));
     } catch (IOException e) {
-      fail("connection to " + peer + " lost while answering a ping", e);
+      lost("connection to " + peer + " lost while answering a ping", e);
     }
   }
 
