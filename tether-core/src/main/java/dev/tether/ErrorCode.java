@@ -49,6 +49,29 @@ public enum ErrorCode {
    */
   INVALID_ARGUMENT(12),
   /**
+   * The worker process died without being asked to (it exited, crashed or was killed by a
+   * signal); see {@link WorkerCrashedException} for its exit code, signal and standard error.
+   */
+  WORKER_CRASHED(15),
+  /**
+   * The supervisor killed the worker because it was hung: a call its caller had given up on was
+   * still running after the policy's limit, or the worker could no longer serve. See
+   * {@link WorkerRestartedException}.
+   */
+  WORKER_HUNG(16),
+  /** The peer stopped answering liveness pings (stopped, deadlocked, in a GC death spiral). */
+  LIVENESS_LOST(17),
+  /**
+   * The worker was taken out of service for a restart or a recycle that no fault of its own
+   * caused; see {@link WorkerRestartedException}.
+   */
+  WORKER_RESTARTED(18),
+  /**
+   * The worker could not be started, or its supervisor gave up restarting it (too many restarts
+   * in the policy's period); see {@link WorkerStartException} and {@link WorkerFailedException}.
+   */
+  WORKER_FAILED(19),
+  /**
    * The server has no capacity left for the call (too many calls running, or too many orphaned
    * calls still running after their callers gave up); nothing of the call ran. Unlike
    * {@link #RESOURCE_EXHAUSTED}, the call itself is fine: another server may take it, and a

@@ -2,22 +2,22 @@ package dev.tether;
 
 import dev.tether.internal.client.ClientConnection;
 import dev.tether.internal.client.RemoteObjectHandler;
-import dev.tether.internal.launch.WorkerLauncher;
-import dev.tether.internal.process.WorkerProcess;
+import dev.tether.internal.supervise.HandleCore;
+import dev.tether.internal.supervise.ServerHandle;
+import dev.tether.internal.supervise.Supervisor;
 import dev.tether.internal.transport.Endpoint;
 import dev.tether.internal.transport.Link;
-import dev.tether.internal.transport.PrivateDirs;
 import dev.tether.internal.transport.Transports;
 import java.io.IOException;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A connection to a Tether server, and the handle of its worker process when this side launched
- * it. Many threads may share one {@code Tether} and the proxies it returns; calls are multiplexed
- * on the connection.
+ * A connection to a Tether server, or the handle of a supervised worker process when this side
+ * launched it. Many threads may share one {@code Tether} and the proxies it returns; calls are
+ * multiplexed on the connection.
  *
  * <pre>{@code
  * try (Tether worker = Tether.launch(WorkerSpec.builder()
@@ -27,64 +27,45 @@ import java.util.concurrent.ConcurrentHashMap;
  * }
  * }</pre>
  *
- * <p>If the connection is lost or the worker dies, every pending call fails at once with
- * {@link ConnectionClosedException} and so does every later call. Closing fails pending calls the
- * same way and, for a launched worker, shuts it down: politely, then by termination after the
- * spec's shutdown timeout; the process never outlives the handle (nor this JVM).
+ * <p><b>Launched workers are supervised</b> ({@link SupervisionPolicy} on the spec): when the
+ * worker dies, its pending calls fail at once with {@link WorkerCrashedException} (exit code,
+ * signal, standard error); when it stops answering pings, with {@link LivenessLostException};
+ * when it is killed because a call kept running after its caller gave up, with
+ * {@link WorkerRestartedException}. Then a new worker is started from the same spec, and this
+ * handle and every proxy it handed out go on working against it (calls made meanwhile wait for
+ * it). Too many restarts in the policy's period and the handle stays failed
+ * ({@link WorkerFailedException}). {@link #supervision()} shows what happened.
+ *
+ * <p>For a server reached with {@link #connect}, a lost connection fails every pending call and
+ * every later one with {@link ConnectionClosedException} (or {@link LivenessLostException}).
+ *
+ * <p>Lifecycle, as with the JDK's executors: {@link #shutdown()} refuses new calls and lets
+ * pending ones finish, then closes; {@link #shutdownNow()} fails pending calls at once;
+ * {@link #awaitTermination} waits until everything is gone; {@link #close()} is
+ * {@code shutdownNow()} plus a bounded wait. A launched worker is stopped politely (its standard
+ * input closes), then by SIGTERM, then SIGKILL after bounds; it never outlives the handle (nor
+ * this JVM).
  */
 public final class Tether implements AutoCloseable {
-  private final ClientConnection connection;
-  private final String address;
-  private final WorkerProcess worker;
-  private final WorkerSpec spec;
-  private final Path socket;
+  private final HandleCore core;
   private final ConcurrentHashMap<String, Object> proxies = new ConcurrentHashMap<>();
 
-  private Tether(ClientConnection connection, String address, WorkerProcess worker,
-      WorkerSpec spec, Path socket) {
-    this.connection = connection;
-    this.address = address;
-    this.worker = worker;
-    this.spec = spec;
-    this.socket = socket;
+  private Tether(HandleCore core) {
+    this.core = core;
   }
 
   /**
    * Starts a worker JVM that exports what {@code spec} says, waits for it to be ready (bounded by
-   * the spec's start timeout) and connects to it over a Unix-domain socket in a directory only this
-   * user can read.
+   * the spec's start timeout), connects to it over a Unix-domain socket in a directory only this
+   * user can read, and supervises it with the spec's {@link SupervisionPolicy}.
    *
    * @throws WorkerStartException when the worker cannot start, exits, or is not ready in time;
    *     the message includes its exit code and the tail of its standard error
    */
   public static Tether launch(WorkerSpec spec) {
     Objects.requireNonNull(spec, "spec");
-    Path socket;
-    try {
-      socket = PrivateDirs.create().resolve("worker.sock");
-    } catch (IOException e) {
-      throw new WorkerStartException(e.getMessage(), e);
-    }
-    WorkerProcess worker;
-    try {
-      worker = WorkerLauncher.start(spec, socket);
-    } catch (IOException e) {
-      PrivateDirs.deleteSocketAndDir(socket, true);
-      throw new WorkerStartException(e.getMessage(), e.getCause());
-    }
-    ClientConnection connection;
-    try {
-      Link link = Transports.connect(Endpoint.unix(socket), spec.options().connectTimeout());
-      connection = ClientConnection.open(link, spec.options());
-    } catch (IOException | RuntimeException e) {
-      worker.close(spec.shutdownTimeout());
-      PrivateDirs.deleteSocketAndDir(socket, true);
-      throw new WorkerStartException("cannot connect to " + worker + ": " + e.getMessage()
-          + "; its stderr ended with:\n" + worker.stderrTail(), e);
-    }
-    Tether t = new Tether(connection, "unix:" + socket, worker, spec, socket);
-    worker.onExit().thenRun(t::workerExited);
-    return t;
+    Supervisor s = Supervisor.launch(spec);
+    return new Tether(s);
   }
 
   /** Connects to a server at {@code address} ({@code unix:/path}, {@code tcp:host:port}). */
@@ -103,84 +84,161 @@ public final class Tether implements AutoCloseable {
     Objects.requireNonNull(options, "options");
     try {
       Link link = Transports.connect(endpoint, options.connectTimeout());
-      return new Tether(ClientConnection.open(link, options),
-          endpoint.toString(), null, null, null);
+      ClientConnection c = ClientConnection.open(link, options);
+      return new Tether(new ServerHandle(c, endpoint.toString()));
     } catch (IOException e) {
       throw new ConnectionClosedException("cannot connect to " + address + ": " + e.getMessage(), e);
     }
   }
 
-  private void workerExited() {
-    String code = worker.isAlive() ? "?" : Integer.toString(worker.exitValue());
-    connection.failFromOutside("worker " + worker + " exited with code " + code
-        + "; its stderr ended with:\n" + worker.stderrTail());
-  }
-
   /**
    * A proxy for the object exported as {@code name}, implementing {@code iface}. The first time,
    * checks the interface (every type must be one Tether can carry) and asks the server whether it
-   * exports {@code name} with the same methods; later calls return the same proxy.
+   * exports {@code name} with the same methods; later calls return the same proxy. The proxy
+   * follows a supervised worker across restarts (it resolves the object again on the new worker
+   * with its first call there).
    *
    * @throws IllegalArgumentException when the interface is unusable; the message names the method
    *     and the type
    * @throws TetherException with {@link ErrorCode#NOT_FOUND} or {@link ErrorCode#INCOMPATIBLE}
    *     when the server has no such object or its interface differs
-   * @throws ConnectionClosedException when this handle is closed or its connection failed
+   * @throws ConnectionClosedException when this handle is closed or its connection failed, or
+   *     another {@link TetherException} that says why no call can be made now (shut down, worker
+   *     failed)
    */
   public <T> T get(Class<T> iface, String name) {
     Objects.requireNonNull(iface, "iface");
     Objects.requireNonNull(name, "name");
-    connection.throwIfUnusable(); // a cached proxy of a closed handle would only fail later
+    if (!core.isOpen()) {
+      core.current(); // throws why no call can be made: a cached proxy would only fail later
+    }
     String key = iface.getName() + "\u0000" + name;
     Object cached = proxies.get(key);
     if (cached != null && iface.isInstance(cached)) {
       return iface.cast(cached);
     }
-    T proxy = RemoteObjectHandler.proxy(connection, iface, name);
-    proxies.putIfAbsent(key, proxy);
-    return proxy;
+    T proxy = RemoteObjectHandler.proxy(core, iface, name);
+    Object raced = proxies.putIfAbsent(key, proxy);
+    return raced != null && iface.isInstance(raced) ? iface.cast(raced) : proxy;
   }
 
-  /** True until the connection fails or is closed. */
+  /**
+   * True while calls can be made: for a launched worker, while it runs or is being restarted;
+   * false once the connection failed (for {@link #connect}), the supervisor gave up, or the
+   * handle is shut down.
+   */
   public boolean isOpen() {
-    return connection.isOpen();
+    return core.isOpen();
   }
 
-  /** The server's address. */
+  /**
+   * The server's address; for a launched worker, the Unix socket of the current worker (each
+   * restarted worker listens on a new one).
+   */
   public String address() {
-    return address;
+    return core.address();
   }
 
-  /** The worker process, when this handle launched one. */
+  /** The current worker process, when this handle launched one and one runs now. */
   public Optional<ProcessHandle> worker() {
-    return worker == null ? Optional.empty() : Optional.of(worker.handle());
+    return core.worker();
   }
 
-  /** Calls pending on this connection now. */
+  /** Calls pending on the current connection now. */
   public int pendingCalls() {
-    return connection.pendingCount();
+    return core.pendingCalls();
   }
 
   /** Answers that arrived after their call had ended (forced or failed) and were discarded. */
   public long discardedAnswers() {
-    return connection.lateAnswers();
+    return core.discardedAnswers();
   }
 
   /**
-   * Closes the connection (pending calls fail with {@link ConnectionClosedException}) and, for a
-   * launched worker, shuts the worker down and waits until it is gone. Idempotent.
+   * A snapshot of the supervision of a launched worker: its state, restarts, crashes, hung
+   * kills, liveness losses and the recent events with their reasons. Empty for {@link #connect}.
+   * Thread-safe.
+   */
+  public Optional<SupervisionStats> supervision() {
+    return core.supervision();
+  }
+
+  /**
+   * Restarts a launched worker now (as a pool recycles one): its pending calls fail with
+   * {@link WorkerRestartedException} ({@link WorkerRestartedException.Reason#REQUESTED}) and a
+   * new worker takes over; requested restarts do not count against the restart intensity. Does
+   * nothing unless a worker is serving.
+   *
+   * @throws UnsupportedOperationException for a handle made by {@link #connect}
+   */
+  public void restartWorker(String why) {
+    if (!(core instanceof Supervisor s)) {
+      throw new UnsupportedOperationException("only a launched worker can be restarted");
+    }
+    s.restart(Objects.requireNonNull(why, "why"));
+  }
+
+  /**
+   * Starts an orderly shutdown: new calls fail at once with {@link ConnectionClosedException};
+   * pending calls go on until they end; then the connection closes and a launched worker is
+   * stopped (politely, then by SIGTERM and SIGKILL after the spec's shutdown timeout). Returns at
+   * once; see {@link #awaitTermination}. Idempotent.
+   */
+  public void shutdown() {
+    core.shutdown();
+  }
+
+  /**
+   * Shuts down now: new calls and pending calls fail at once with
+   * {@link ConnectionClosedException}; the connection closes and a launched worker is stopped.
+   * Returns without waiting for the worker to be gone; see {@link #awaitTermination}.
+   */
+  public void shutdownNow() {
+    core.shutdownNow();
+  }
+
+  /**
+   * Waits until the handle is shut down and everything it owned is gone (connection closed,
+   * every worker process exited, sockets deleted), at most {@code timeout}.
+   *
+   * @return true when terminated, false when the timeout passed first
+   * @throws InterruptedException when interrupted while waiting
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return core.awaitTermination(Objects.requireNonNull(timeout, "timeout"));
+  }
+
+  /** True once the handle is shut down and everything it owned is gone. */
+  public boolean isTerminated() {
+    try {
+      return core.awaitTermination(Duration.ZERO);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /**
+   * {@link #shutdownNow()}, then waits (bounded by the shutdown timeouts) until a launched worker
+   * is gone. Unlike {@code ExecutorService.close()}, pending calls are not waited for: call
+   * {@link #shutdown()} and {@link #awaitTermination} first for that. Idempotent.
    */
   @Override
   public void close() {
-    connection.close();
-    if (worker != null) {
-      worker.close(spec.shutdownTimeout());
-      PrivateDirs.deleteSocketAndDir(socket, true);
+    core.shutdownNow();
+    boolean interrupted = false;
+    try {
+      core.awaitTermination(core.closeBound());
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
   @Override
   public String toString() {
-    return "Tether[" + address + (worker == null ? "" : ", " + worker) + "]";
+    return "Tether[" + core.describe() + "]";
   }
 }

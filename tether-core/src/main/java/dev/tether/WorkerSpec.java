@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * What {@link Tether#launch(WorkerSpec)} starts: the objects the worker exports (by implementation
  * class, created in the worker with its public no-argument constructor), the worker's JVM and
- * class path, and its time limits. Immutable; built with {@link #builder()}.
+ * class path, its time limits, and how it is supervised ({@link SupervisionPolicy}). Immutable;
+ * built with {@link #builder()}.
  */
 public final class WorkerSpec {
   /** One object the worker exports. */
@@ -29,6 +30,7 @@ public final class WorkerSpec {
   private final Duration shutdownTimeout;
   private final boolean forwardOutput;
   private final TetherOptions options;
+  private final SupervisionPolicy supervision;
 
   private WorkerSpec(Builder b) {
     this.name = b.name;
@@ -40,6 +42,29 @@ public final class WorkerSpec {
     this.shutdownTimeout = b.shutdownTimeout;
     this.forwardOutput = b.forwardOutput;
     this.options = b.options;
+    this.supervision = b.supervision;
+  }
+
+  private WorkerSpec(WorkerSpec o, SupervisionPolicy supervision) {
+    this.name = o.name;
+    this.exports = o.exports;
+    this.jvmArgs = o.jvmArgs;
+    this.classpath = o.classpath;
+    this.javaExecutable = o.javaExecutable;
+    this.startTimeout = o.startTimeout;
+    this.shutdownTimeout = o.shutdownTimeout;
+    this.forwardOutput = o.forwardOutput;
+    this.options = o.options;
+    this.supervision = supervision;
+  }
+
+  /**
+   * This spec with another supervision policy. A {@link TetherPool} launches its workers with
+   * {@link SupervisionPolicy#none()}: the pool itself replaces a worker that dies or hangs, so a
+   * handle must not restart it behind the pool's back.
+   */
+  WorkerSpec withSupervision(SupervisionPolicy policy) {
+    return new WorkerSpec(this, java.util.Objects.requireNonNull(policy, "policy"));
   }
 
   /** Starts describing a worker. */
@@ -92,6 +117,11 @@ public final class WorkerSpec {
     return options;
   }
 
+  /** How the worker is supervised: restarts, backoff, hung calls. */
+  public SupervisionPolicy supervision() {
+    return supervision;
+  }
+
   /** Builds a {@link WorkerSpec}. */
   public static final class Builder {
     private String name = "tether-worker";
@@ -103,6 +133,7 @@ public final class WorkerSpec {
     private Duration shutdownTimeout = Duration.ofSeconds(5);
     private boolean forwardOutput = true;
     private TetherOptions options = TetherOptions.defaults();
+    private SupervisionPolicy supervision = SupervisionPolicy.defaults();
 
     private Builder() {}
 
@@ -194,6 +225,15 @@ public final class WorkerSpec {
     /** Connection settings. */
     public Builder options(TetherOptions options) {
       this.options = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /**
+     * How the worker is supervised (crashes, hung calls, lost liveness). Default
+     * {@link SupervisionPolicy#defaults()}; {@link SupervisionPolicy#none()} turns restarts off.
+     */
+    public Builder supervision(SupervisionPolicy policy) {
+      this.supervision = Objects.requireNonNull(policy, "policy");
       return this;
     }
 

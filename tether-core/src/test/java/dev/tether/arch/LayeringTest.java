@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The layers of docs/ARCHITECTURE.md: lower layers never use higher ones. The API package is the
  * top layer for its entry points (Tether, TetherServer, Cancellation, CancelScope, WorkerSpec);
+ * supervise (the handles behind Tether) sits above launch and reads WorkerSpec;
  * its value types (exceptions, codes, CallCanceller, records) may be used by every layer.
  * {@code internal.pool} sits beside {@code launch} at the top of the internal layers: nothing uses
  * it but the API's {@code TetherPool}, and it reaches workers only through its own
@@ -31,6 +32,7 @@ class LayeringTest {
   @Test
   void internalLayersOnlyUseLowerOnes() {
     Architectures.layeredArchitecture().consideringOnlyDependenciesInLayers()
+        .layer("supervise").definedBy("dev.tether.internal.supervise..")
         .layer("launch").definedBy("dev.tether.internal.launch..")
         .layer("pool").definedBy("dev.tether.internal.pool..")
         .layer("client").definedBy("dev.tether.internal.client..")
@@ -41,17 +43,20 @@ class LayeringTest {
         .layer("transport").definedBy("dev.tether.internal.transport..")
         .layer("process").definedBy("dev.tether.internal.process..")
         .layer("time").definedBy("dev.tether.internal.time..")
-        .whereLayer("launch").mayNotBeAccessedByAnyLayer()
+        .whereLayer("supervise").mayNotBeAccessedByAnyLayer()
+        .whereLayer("launch").mayOnlyBeAccessedByLayers("supervise")
         .whereLayer("pool").mayNotBeAccessedByAnyLayer()
-        .whereLayer("client").mayOnlyBeAccessedByLayers("launch")
+        .whereLayer("client").mayOnlyBeAccessedByLayers("supervise", "launch")
         .whereLayer("server").mayOnlyBeAccessedByLayers("launch")
-        .whereLayer("cancel").mayOnlyBeAccessedByLayers("launch", "pool", "client", "server")
+        .whereLayer("cancel")
+        .mayOnlyBeAccessedByLayers("supervise", "launch", "pool", "client", "server")
         .whereLayer("wire").mayOnlyBeAccessedByLayers("launch", "client", "server")
         .whereLayer("codec").mayOnlyBeAccessedByLayers("launch", "client", "server", "wire")
-        .whereLayer("transport").mayOnlyBeAccessedByLayers("launch", "client", "server", "wire")
-        .whereLayer("process").mayOnlyBeAccessedByLayers("launch")
-        .whereLayer("time").mayOnlyBeAccessedByLayers("launch", "pool", "client", "server",
-            "cancel", "wire", "codec", "transport", "process")
+        .whereLayer("transport")
+        .mayOnlyBeAccessedByLayers("supervise", "launch", "client", "server", "wire")
+        .whereLayer("process").mayOnlyBeAccessedByLayers("supervise", "launch")
+        .whereLayer("time").mayOnlyBeAccessedByLayers("supervise", "launch", "pool", "client",
+            "server", "cancel", "wire", "codec", "transport", "process")
         .check(classes);
   }
 
@@ -62,7 +67,8 @@ class LayeringTest {
             "dev.tether.internal.server..", "dev.tether.internal.cancel..",
             "dev.tether.internal.wire..", "dev.tether.internal.codec..",
             "dev.tether.internal.transport..", "dev.tether.internal.process..",
-            "dev.tether.internal.launch..")
+            "dev.tether.internal.launch..", "dev.tether.internal.supervise..",
+            "dev.tether.internal.pool..")
         .check(classes);
   }
 
@@ -86,9 +92,20 @@ class LayeringTest {
   }
 
   @Test
+  void onlyTheSuperviseLayerReadsWorkerSpecsAndNoInternalLayerUsesTheHandle() {
+    noClasses().that().resideInAPackage("dev.tether.internal.supervise..")
+        .should().dependOnClassesThat().haveFullyQualifiedName("dev.tether.Tether")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.tether.TetherServer")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.tether.Cancellation")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.tether.CancelScope")
+        .check(classes);
+  }
+
+  @Test
   void onlyTheLaunchLayerUsesTheApiEntryPoints() {
     noClasses().that().resideInAPackage("dev.tether.internal..")
         .and().resideOutsideOfPackage("dev.tether.internal.launch..")
+        .and().resideOutsideOfPackage("dev.tether.internal.supervise..")
         .should().dependOnClassesThat().haveFullyQualifiedName("dev.tether.Tether")
         .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.tether.TetherServer")
         .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.tether.Cancellation")

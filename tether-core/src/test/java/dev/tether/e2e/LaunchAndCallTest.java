@@ -9,6 +9,9 @@ import dev.tether.RemoteException;
 import dev.tether.RemoteStackTrace;
 import dev.tether.Tether;
 import dev.tether.TetherException;
+import dev.tether.SupervisionPolicy;
+import dev.tether.WorkerCrashedException;
+import dev.tether.WorkerFailedException;
 import dev.tether.WorkerStartException;
 import dev.tether.fixtures.Color;
 import dev.tether.fixtures.EchoService;
@@ -141,14 +144,19 @@ class LaunchAndCallTest {
   }
 
   @Test
-  void workerDeathFailsThePendingCallAtOnce() throws Exception {
-    Tether t = TestWorkers.launchEcho();
+  void workerDeathFailsThePendingCallAtOnceAndWithoutSupervisionEveryLaterCall() throws Exception {
+    Tether t = Tether.launch(TestWorkers.echoSpec().supervision(SupervisionPolicy.none()).build());
     try {
       EchoService e = t.get(EchoService.class, "echo");
+      ProcessHandle process = t.worker().orElseThrow();
       assertThatThrownBy(() -> e.exit(3))
-          .isInstanceOf(ConnectionClosedException.class);
-      assertThat(t.worker().orElseThrow().onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
-      assertThatThrownBy(() -> e.echo(1)).isInstanceOf(ConnectionClosedException.class);
+          .isInstanceOfSatisfying(WorkerCrashedException.class,
+              c -> assertThat(c.exitCode()).hasValue(3))
+          .hasMessageContaining("exit code 3");
+      assertThat(process.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+      assertThatThrownBy(() -> e.echo(1)).isInstanceOf(WorkerFailedException.class)
+          .hasMessageContaining("restarting is off").hasMessageContaining("exit code 3");
+      assertThat(t.isOpen()).isFalse();
     } finally {
       t.close();
     }

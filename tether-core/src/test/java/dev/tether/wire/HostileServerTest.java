@@ -106,8 +106,8 @@ class HostileServerTest {
     server[0].nextOf(FrameKind.CALL);
     assertThat(server[0].nextOf(FrameKind.PING).kind()).isEqualTo(FrameKind.PING); // and no PONG
     assertThat(call.get(10, TimeUnit.SECONDS))
-        .isInstanceOf(ConnectionClosedException.class)
-        .hasMessageContaining("liveness");
+        .isInstanceOf(dev.tether.LivenessLostException.class)
+        .hasMessageContaining("liveness ping");
   }
 
   @Test

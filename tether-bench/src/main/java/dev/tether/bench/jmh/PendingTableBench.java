@@ -62,9 +62,10 @@ public class PendingTableBench {
     server = TetherServer.builder().export("svc", BenchService.class, new BenchServiceImpl())
         .listen(address).start();
     tether = Tether.connect(address);
-    Field f = Tether.class.getDeclaredField("connection");
+    Field f = Tether.class.getDeclaredField("core"); // the handle's ConnectionSource
     f.setAccessible(true);
-    connection = f.get(tether);
+    Object core = f.get(tether);
+    connection = core.getClass().getMethod("current").invoke(core);
     Class<?> conn = connection.getClass();
     Class<?> call = Class.forName("dev.tether.internal.client.PendingCall");
     MethodHandles.Lookup l = MethodHandles.privateLookupIn(call, MethodHandles.lookup());

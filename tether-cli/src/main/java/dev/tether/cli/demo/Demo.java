@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The demo: launches a worker JVM, calls it, cancels calls the COM way (cooperative, stubborn,
  * grace zero) and beyond (a scope cancelled before its first call, an asynchronous call, a
- * deadline across a chain of processes), and shuts the worker down, printing what happens with
- * timings.
+ * deadline across a chain of processes), supervision (a worker killed mid-call, a hung worker
+ * restarted), and shuts the worker down, printing what happens with timings.
  */
 public final class Demo {
   private final PrintStream out;
@@ -53,6 +53,7 @@ public final class Demo {
       scopeCancelledBeforeStart();
       asyncCancel();
       deadlineAcrossAChain(worker);
+      new SupervisionDemo(out).run();
       t0 = System.nanoTime();
       ProcessHandle process = worker.worker().orElseThrow();
       worker.close();

@@ -60,7 +60,7 @@ final class AnswerHandler implements FrameHandler {
 
   @Override
   public void pong(long value) {
-    // liveness: every frame counts as a sign of life
+    connection.pong(value);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.tether.internal.client;
 
 import dev.tether.ConnectionClosedException;
 import dev.tether.ErrorCode;
+import dev.tether.LivenessLostException;
 import dev.tether.TetherException;
 import dev.tether.TetherOptions;
 import dev.tether.internal.cancel.CancelReason;
@@ -21,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The client end of one connection: the handshake, the table of pending calls, a reader thread
@@ -28,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * share it; calls are multiplexed by id, so a slow call never delays a fast one.
  *
  * <p>When the connection fails or closes, every pending call fails at once with
- * {@link ConnectionClosedException}, and later calls fail without waiting.
+ * {@link ConnectionClosedException} (or the exception its {@link ConnectionObserver} supplies, or
+ * {@link LivenessLostException}), and later calls fail without waiting.
  */
 public final class ClientConnection implements AutoCloseable {
   private final Link link;
@@ -42,23 +45,30 @@ public final class ClientConnection implements AutoCloseable {
   private volatile String peer;
   private volatile Failure failure;
   private volatile String goAway;
-  private volatile long lastHeard = System.nanoTime();
+  private final Liveness liveness;
+  private final ConnectionObserver observer;
+  private final AtomicLong releasedCalls = new AtomicLong();
+  private volatile boolean streamEnded;
+  private volatile Runnable onIdle;
   private ReplyReader replies;
   private ScheduledFuture<?> heartbeat;
 
   /** Why the connection is unusable; every caller gets its own exception built from it. */
-  private record Failure(String message, Throwable cause) {
-    ConnectionClosedException exception() {
-      return new ConnectionClosedException(message, cause);
+  private record Failure(Supplier<? extends TetherException> factory) {
+    TetherException exception() {
+      return factory.get();
     }
   }
 
-  private ClientConnection(Link link, TetherOptions options) {
+  private ClientConnection(Link link, TetherOptions options, ConnectionObserver observer) {
     this.link = link;
     this.options = options;
+    this.observer = observer;
+    this.liveness = new Liveness(options.pingInterval().toNanos(),
+        options.pingTimeout().toNanos(), System.nanoTime());
     this.reader = new FrameReader(link, options.maxFrameBytes());
     this.writer = new FrameWriter(link,
-        e -> fail("connection to " + link.peer() + " lost while sending", e));
+        e -> lost("connection to " + link.peer() + " lost while sending", e));
     this.peer = link.peer();
   }
 
@@ -67,7 +77,13 @@ public final class ClientConnection implements AutoCloseable {
    * peer does not answer in time or is not a Tether server.
    */
   public static ClientConnection open(Link link, TetherOptions options) throws IOException {
-    ClientConnection c = new ClientConnection(link, options);
+    return open(link, options, ConnectionObserver.NONE);
+  }
+
+  /** Like {@link #open(Link, TetherOptions)}, telling {@code observer} how it ends. */
+  public static ClientConnection open(Link link, TetherOptions options,
+      ConnectionObserver observer) throws IOException {
+    ClientConnection c = new ClientConnection(link, options, observer);
     try {
       c.handshake();
     } catch (IOException | ProtocolException | RuntimeException e) {
@@ -89,8 +105,7 @@ public final class ClientConnection implements AutoCloseable {
 
   private void start() {
     replies = new ReplyReader(this, reader, link, new AnswerHandler(this), options.spin().toNanos());
-    long interval = options.pingInterval().toNanos();
-    heartbeat = Timers.scheduleAtFixedRate(this::checkLiveness, interval);
+    heartbeat = Timers.scheduleAtFixedRate(this::checkLiveness, liveness.tickNanos());
   }
 
   /** Who the peer is, for messages. */
@@ -111,6 +126,33 @@ public final class ClientConnection implements AutoCloseable {
   /** Number of calls pending right now. */
   public int pendingCount() {
     return pending.size();
+  }
+
+  /**
+   * Number of calls released without their answer after they were sent (forced by a grace,
+   * deadline or interrupt): calls the server may still be running. Only counts up.
+   */
+  public long releasedCalls() {
+    return releasedCalls.get();
+  }
+
+  /**
+   * Runs {@code task} (which must not block) as soon as no call is pending, now if none is: for a
+   * graceful shutdown. Calls registered later may make the connection busy again; the task runs
+   * once.
+   */
+  public void whenIdle(Runnable task) {
+    java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable r = () -> {
+      if (once.compareAndSet(false, true)) {
+        onIdle = null;
+        task.run();
+      }
+    };
+    onIdle = r;
+    if (pending.isEmpty() || failure != null) {
+      r.run();
+    }
   }
 
   int peerMaxFrameBytes() {
@@ -146,7 +188,7 @@ public final class ClientConnection implements AutoCloseable {
     try {
       writer.write(frame);
     } catch (IOException e) {
-      fail("connection to " + peer + " lost while sending", e);
+      lost("connection to " + peer + " lost while sending", e);
       return;
     }
     call.markSent();
@@ -163,18 +205,23 @@ public final class ClientConnection implements AutoCloseable {
       return;
     }
     if (callerReleased) {
+      releasedCalls.incrementAndGet();
       writer.writeSoon(w -> Frames.cancel(w, id, true, deadline, graceNanos));
       return;
     }
     try {
       writer.write(w -> Frames.cancel(w, id, false, deadline, graceNanos));
     } catch (IOException e) {
-      fail("connection to " + peer + " lost while sending a cancel", e);
+      lost("connection to " + peer + " lost while sending a cancel", e);
     }
   }
 
   void forget(PendingCall call) {
     pending.remove(call.id, call);
+    Runnable idle = onIdle;
+    if (idle != null && pending.isEmpty()) {
+      idle.run();
+    }
   }
 
   /** Asks the server for the object {@code name}; returns the binding id for CALL frames. */
@@ -225,7 +272,20 @@ public final class ClientConnection implements AutoCloseable {
 
   /** A frame arrived (for liveness). */
   void heard() {
-    lastHeard = System.nanoTime();
+    liveness.heard(System.nanoTime());
+  }
+
+  /** A PONG arrived. */
+  void pong(long value) {
+    liveness.pong(value);
+  }
+
+  /**
+   * True once the peer closed its end (or the link broke) while the owner decides how to fail
+   * the calls: nobody may read any more.
+   */
+  boolean streamEnded() {
+    return streamEnded;
   }
 
   /** True while calls are pending. */
@@ -237,10 +297,29 @@ public final class ClientConnection implements AutoCloseable {
   void readEnded(Exception e) {
     if (e instanceof ProtocolException) {
       protocolError(e.getMessage(), e);
-    } else if (e == null) {
-      fail(goAway != null ? goAway : "connection closed by " + peer, null);
     } else {
-      fail(goAway != null ? goAway : "connection to " + peer + " lost: " + e, e);
+      lost(goAway != null ? goAway
+          : e == null ? "connection closed by " + peer : "connection to " + peer + " lost: " + e,
+          e);
+    }
+  }
+
+  /**
+   * The link broke (reading or writing) or the peer closed it: without an observer, fail now;
+   * with one, stop reading and let it decide how the calls fail (a dead worker's exit code).
+   */
+  private void lost(String message, Throwable cause) {
+    synchronized (this) {
+      if (streamEnded || failure != null) {
+        return;
+      }
+      streamEnded = true;
+    }
+    if (observer == ConnectionObserver.NONE) {
+      fail(message, cause);
+    } else {
+      Thread.ofVirtual().name("tether-stream-ended").start(
+          () -> observer.streamEnded(this, message, cause));
     }
   }
 
@@ -248,40 +327,55 @@ public final class ClientConnection implements AutoCloseable {
     if (failure != null) {
       return;
     }
-    long silent = System.nanoTime() - lastHeard;
-    long interval = options.pingInterval().toNanos();
-    if (pending.isEmpty() || silent < interval) {
-      return;
+    long now = System.nanoTime();
+    switch (liveness.tick(now, !pending.isEmpty())) {
+      case NOTHING -> { }
+      case SEND_PING -> {
+        long value = liveness.pingValue();
+        writer.writeSoon(w -> Frames.ping(w, false, value));
+      }
+      case DEAD -> {
+        String message = "no answer from " + peer + " to a liveness ping for "
+            + liveness.unansweredMillis(now) + " ms (ping every " + options.pingInterval()
+            + " of silence, timeout " + options.pingTimeout() + ")";
+        failWith(() -> new LivenessLostException(message));
+      }
     }
-    if (silent >= interval + options.pingTimeout().toNanos()) {
-      fail("no answer from " + peer + " for " + (silent / 1_000_000) + " ms (liveness ping timed out)",
-          null);
-      return;
-    }
-    writer.writeSoon(w -> Frames.ping(w, false, System.nanoTime()));
   }
 
   /** Marks the connection failed, closes it and fails every pending call. Idempotent. */
   void fail(String message, Throwable cause) {
+    failWith(() -> new ConnectionClosedException(message, cause));
+  }
+
+  /**
+   * Marks the connection failed, closes it and fails every pending call with an exception from
+   * {@code failure} (one per call; later calls get new ones too). Idempotent: the first failure
+   * wins. Tells the observer.
+   */
+  public void failWith(Supplier<? extends TetherException> failure) {
+    Failure f = new Failure(failure);
     synchronized (this) {
-      if (failure != null) {
+      if (this.failure != null) {
         return;
       }
-      failure = new Failure(message, cause);
+      this.failure = f;
     }
     if (heartbeat != null) {
       heartbeat.cancel(false);
     }
     link.close();
+    // the owner first (it takes a worker out of service), so that a caller whose call fails
+    // below and who calls again at once is already sent elsewhere
+    observer.failed(this, f.exception());
     List<PendingCall> calls = new ArrayList<>(pending.values());
     for (PendingCall c : calls) {
-      c.complete(new Outcome.Failed(failure.exception()));
+      c.complete(new Outcome.Failed(f.exception()));
     }
-  }
-
-  /** Fails the connection for a reason found outside it (for example the peer process died). */
-  public void failFromOutside(String message) {
-    fail(message, null);
+    Runnable idle = onIdle;
+    if (idle != null) {
+      idle.run();
+    }
   }
 
   /**
@@ -297,7 +391,7 @@ public final class ClientConnection implements AutoCloseable {
   }
 
   /** The exception for a call made on an unusable connection, or null when it is usable. */
-  TetherException unusable() {
+  public TetherException unusable() {
     Failure f = failure;
     if (f != null) {
       return f.exception();
@@ -309,7 +403,12 @@ public final class ClientConnection implements AutoCloseable {
   /** Closes the connection; pending calls fail with {@link ConnectionClosedException}. */
   @Override
   public void close() {
-    fail("connection closed by this client", null);
+    close("connection closed by this client");
+  }
+
+  /** Closes the connection; pending calls fail with a {@link ConnectionClosedException} saying {@code why}. */
+  public void close(String why) {
+    fail(why, null);
     if (replies != null) {
       replies.close(1000);
     }
@@ -330,7 +429,7 @@ public final class ClientConnection implements AutoCloseable {
     try {
       writer.write(w -> Frames.ping(w, true, value));
     } catch (IOException e) {
-      fail("connection to " + peer + " lost while answering a ping", e);
+      lost("connection to " + peer + " lost while answering a ping", e);
     }
   }
 

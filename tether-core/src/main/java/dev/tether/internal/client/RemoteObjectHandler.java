@@ -27,19 +27,27 @@ import java.util.concurrent.CompletableFuture;
  * without touching the network; otherwise it is registered under that scope, so the scope's
  * cancellation and deadline reach it, and, when the thread has cancellation enabled, pushed as the
  * thread's innermost cancel object.
+ *
+ * <p>Calls go to the {@link ConnectionSource}'s current connection. The handler remembers the
+ * binding (the server's id for the object) together with the connection it was resolved on; when
+ * the source hands out a new connection (a restarted worker), the first call resolves the object
+ * again there. In the steady state that costs one volatile read and one comparison per call.
  */
 public final class RemoteObjectHandler implements InvocationHandler {
-  private final ClientConnection connection;
+  private final ConnectionSource source;
   private final InterfaceSchema schema;
   private final String name;
-  private final int binding;
+  private volatile Bound bound;
 
-  private RemoteObjectHandler(ClientConnection connection, InterfaceSchema schema, String name,
-      int binding) {
-    this.connection = connection;
+  /** The server's id for the object on one connection. */
+  private record Bound(ClientConnection connection, int binding) {}
+
+  private RemoteObjectHandler(ConnectionSource source, InterfaceSchema schema, String name,
+      Bound bound) {
+    this.source = source;
     this.schema = schema;
     this.name = name;
-    this.binding = binding;
+    this.bound = bound;
   }
 
   /**
@@ -48,15 +56,58 @@ public final class RemoteObjectHandler implements InvocationHandler {
    * @throws TetherException when the server has no such object or its interface differs
    */
   public static <T> T proxy(ClientConnection connection, Class<T> iface, String name) {
+    return proxy(new ConnectionSource() {
+      @Override
+      public ClientConnection current() {
+        return connection;
+      }
+
+      @Override
+      public String describe() {
+        return connection.peer();
+      }
+    }, iface, name);
+  }
+
+  /**
+   * Resolves {@code name} on the source's current connection and returns a proxy whose calls
+   * follow the source to later connections.
+   *
+   * @throws TetherException when the server has no such object or its interface differs, or the
+   *     source cannot serve calls now
+   */
+  public static <T> T proxy(ConnectionSource source, Class<T> iface, String name) {
     InterfaceSchema schema = InterfaceSchema.of(iface);
+    ClientConnection connection = source.current();
+    Bound bound = new Bound(connection, resolve(connection, schema, name));
+    Object p = Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface},
+        new RemoteObjectHandler(source, schema, name, bound));
+    return iface.cast(p);
+  }
+
+  private static int resolve(ClientConnection connection, InterfaceSchema schema, String name) {
     TetherException unusable = connection.unusable();
     if (unusable != null) {
       throw unusable;
     }
-    int binding = connection.resolve(name, iface.getName(), schema.signatures());
-    Object p = Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface},
-        new RemoteObjectHandler(connection, schema, name, binding));
-    return iface.cast(p);
+    return connection.resolve(name, schema.type().getName(), schema.signatures());
+  }
+
+  /** The binding on the source's current connection, resolving the object there if it is new. */
+  private Bound bound() {
+    ClientConnection c = source.current();
+    Bound b = bound;
+    if (b.connection == c) {
+      return b;
+    }
+    synchronized (this) {
+      b = bound;
+      if (b.connection != c) {
+        b = new Bound(c, resolve(c, schema, name));
+        bound = b;
+      }
+      return b;
+    }
   }
 
   @Override
@@ -76,6 +127,8 @@ public final class RemoteObjectHandler implements InvocationHandler {
   }
 
   private Object callSync(int index, MethodCodec codec, Object[] args) throws Throwable {
+    Bound b = bound();
+    ClientConnection connection = b.connection;
     TetherException unusable = connection.unusable();
     if (unusable != null) {
       throw unusable;
@@ -85,7 +138,7 @@ public final class RemoteObjectHandler implements InvocationHandler {
     int id = connection.nextId();
     ByteWriter frame = FrameBuffers.acquire();
     try {
-      encode(frame, id, index, codec, args, scope);
+      encode(frame, b, id, index, codec, args, scope);
       PendingCall call = connection.register(
           new PendingCall(connection, id, codec, Thread.currentThread()));
       CancelNode.Removal inScope = scope == null ? null : scope.addListener(call);
@@ -118,6 +171,13 @@ public final class RemoteObjectHandler implements InvocationHandler {
    * arrive through the future, even when known at once; only unusable arguments throw here.
    */
   private Object callAsync(int index, MethodCodec codec, Object[] args) {
+    Bound b;
+    try {
+      b = bound();
+    } catch (TetherException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    ClientConnection connection = b.connection;
     TetherException unusable = connection.unusable();
     if (unusable != null) {
       return CompletableFuture.failedFuture(unusable);
@@ -131,7 +191,7 @@ public final class RemoteObjectHandler implements InvocationHandler {
     int id = connection.nextId();
     ByteWriter frame = FrameBuffers.acquire();
     try {
-      encode(frame, id, index, codec, args, scope);
+      encode(frame, b, id, index, codec, args, scope);
       AsyncCall call = connection.register(new AsyncCall(connection, id, codec));
       if (scope != null) {
         call.scopeRegistration(scope.addListener(call));
@@ -155,18 +215,18 @@ public final class RemoteObjectHandler implements InvocationHandler {
    * Builds the CALL frame. Argument values that cannot be sent are the caller's to fix, so they
    * fail here, before anything is sent, as {@link TetherException}s that name the method.
    */
-  private void encode(ByteWriter frame, int id, int index, MethodCodec codec, Object[] args,
-      CancelNode scope) {
+  private static void encode(ByteWriter frame, Bound b, int id, int index, MethodCodec codec,
+      Object[] args, CancelNode scope) {
     Deadline deadline = scope == null ? null : scope.deadline();
     long remaining = deadline == null ? -1 : Math.max(0, deadline.remainingNanos());
     try {
-      Frames.beginCall(frame, id, binding, index, remaining);
+      Frames.beginCall(frame, id, b.binding, index, remaining);
       codec.encodeArgs(frame, args);
-      Frames.end(frame, connection.peerMaxFrameBytes());
+      Frames.end(frame, b.connection.peerMaxFrameBytes());
     } catch (FrameTooLargeException e) {
       throw new TetherException(ErrorCode.RESOURCE_EXHAUSTED, "the call to "
           + Answers.describe(codec) + " is " + e.length() + " bytes, more than "
-          + connection.peer() + " accepts (its maxFrameBytes is " + e.limit()
+          + b.connection.peer() + " accepts (its maxFrameBytes is " + e.limit()
           + "): send less per call, or raise the limit on both sides", e);
     } catch (RuntimeException e) {
       throw new TetherException(ErrorCode.INVALID_ARGUMENT, "the arguments of "
@@ -179,7 +239,7 @@ public final class RemoteObjectHandler implements InvocationHandler {
       case "equals" -> proxy == args[0];
       case "hashCode" -> System.identityHashCode(proxy);
       case "toString" -> "Tether proxy " + schema.type().getSimpleName() + " '" + name + "' at "
-          + connection.peer();
+          + source.describe();
       default -> throw new UnsupportedOperationException(method.toString());
     };
   }

@@ -22,6 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class ReplyReader {
   private static final long BACKGROUND_RECHECK_NANOS = 50_000_000;
+  private static final long STREAM_ENDED_PARK_NANOS = 10_000_000;
   private final ClientConnection connection;
   private final FrameReader frames;
   private final Link link;
@@ -69,6 +70,21 @@ final class ReplyReader {
     long spinEnd = System.nanoTime() + spinNanos;
     try {
       while (call == null ? connection.hasPending() : !call.isDone()) {
+        if (connection.streamEnded()) {
+          // the peer is gone and its owner is finding out how (a worker's exit code): nothing to
+          // read; wait briefly (woken by the failure) rather than spin on end-of-stream
+          long until = call == null ? wakeAt : earlier(wakeAt, call.releaseAt());
+          long now = System.nanoTime();
+          if (until != Grace.FOREVER && now - until >= 0) {
+            return;
+          }
+          LockSupport.parkNanos(this, until == Grace.FOREVER ? STREAM_ENDED_PARK_NANOS
+              : Math.min(STREAM_ENDED_PARK_NANOS, until - now));
+          if (Thread.currentThread().isInterrupted()) {
+            return;
+          }
+          continue;
+        }
         int r = frames.poll(handler, 0);
         if (r == FrameReader.FRAME) {
           connection.heard();

@@ -146,7 +146,8 @@ public final class WorkerProcess implements AutoCloseable {
     return stderrTail.toString();
   }
 
-  private boolean awaitExit(Duration d) {
+  /** Waits at most {@code d} for the process to exit; returns whether it has. */
+  public boolean awaitExit(Duration d) {
     try {
       return process.waitFor(d.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
@@ -167,19 +168,36 @@ public final class WorkerProcess implements AutoCloseable {
    * Returns once it is gone (or after bounded waits if the OS does not let it go).
    */
   public void close(Duration grace) {
+    stop(grace, Duration.ofSeconds(2));
+  }
+
+  /**
+   * Stops the worker in three steps, each bounded: closes its standard input (the polite
+   * request) and waits up to {@code polite}; sends SIGTERM and waits up to {@code terminate};
+   * then sends SIGKILL to it and its descendants and waits (at most 5 s) until it is gone. A zero
+   * bound skips the wait of its step. Returns the step that ended it: 0 polite, 1 SIGTERM,
+   * 2 SIGKILL.
+   */
+  public int stop(Duration polite, Duration terminate) {
     try {
       process.getOutputStream().close();
     } catch (IOException ignored) {
       // already closed
     }
-    if (awaitExit(grace)) {
-      return;
+    if (awaitExit(polite)) {
+      return 0;
     }
     process.destroy();
-    if (awaitExit(Duration.ofSeconds(2))) {
-      return;
+    if (awaitExit(terminate)) {
+      return 1;
     }
     kill();
+    return 2;
+  }
+
+  /** The exit status, once it exited; null while it runs. */
+  public ExitStatus exitStatus() {
+    return process.isAlive() ? null : ExitStatus.of(process.exitValue());
   }
 
   @Override
