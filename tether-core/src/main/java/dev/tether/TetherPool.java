@@ -53,7 +53,8 @@ public final class TetherPool implements AutoCloseable {
   /** Like {@link #start(PoolSpec)} with a replaceable clock for idleness, for tests. */
   static TetherPool start(PoolSpec spec, LongSupplier clock) {
     Objects.requireNonNull(spec, "spec");
-    WorkerSpec worker = spec.worker().withSupervision(SupervisionPolicy.none()); // the pool supervises
+    // the pool replaces dead and hung workers itself: their handles must not restart them
+    WorkerSpec worker = spec.worker().withSupervision(SupervisionPolicy.none());
     Duration stopBound = worker.shutdownTimeout().multipliedBy(2).plusSeconds(5);
     WorkerPool pool = WorkerPool.start(spec, () -> new LaunchedWorker(Tether.launch(worker)),
         clock, stopBound);
