@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.tether.ConnectionClosedException;
 import dev.tether.TetherPool;
+import dev.tether.WorkerCrashedException;
 import dev.tether.fixtures.PoolProbe;
 import dev.tether.fixtures.PoolProbeAsync;
 import dev.tether.testing.Await;
@@ -74,7 +75,7 @@ class PoolLifecycleTest {
           .hasMessageContaining("was shut down now");
       Throwable ran = catchThrowable(() -> running.get(30, TimeUnit.SECONDS));
       assertThat(ran).isInstanceOf(ExecutionException.class)
-          .cause().isInstanceOf(ConnectionClosedException.class);
+          .cause().isInstanceOf(WorkerCrashedException.class);
       assertThat(pool.awaitTermination(Duration.ofSeconds(30))).isTrue();
       awaitGone(pid);
     }
@@ -92,7 +93,7 @@ class PoolLifecycleTest {
       ProcessHandle.of(first).orElseThrow().destroyForcibly();
       Throwable t = catchThrowable(() -> running.get(30, TimeUnit.SECONDS));
       assertThat(t).isInstanceOf(ExecutionException.class)
-          .cause().isInstanceOf(ConnectionClosedException.class);
+          .cause().isInstanceOf(WorkerCrashedException.class);
       long second = probe.pid(); // a new worker is started for this call
       assertThat(second).isNotEqualTo(first);
 

@@ -33,7 +33,7 @@ public final class ServerHandle implements HandleCore {
   public ClientConnection current() {
     if (shutdown) {
       throw new ConnectionClosedException("the handle to " + connection.peer()
-          + " is shut down: it takes no new calls", null);
+          + " is closed or shut down: it takes no new calls", null);
     }
     return connection;
   }

@@ -119,7 +119,7 @@ public final class Supervisor implements HandleCore, WorkerInstance.Listener,
           }
           case FAILED -> throw new WorkerFailedException(failure.getMessage(), failure.history());
           case SHUTTING_DOWN, TERMINATED -> throw new ConnectionClosedException(
-              "the handle of " + spec.name() + " is shut down: it takes no new calls", null);
+              "the handle of " + spec.name() + " is closed or shut down: it takes no new calls", null);
           default -> next = changed;
         }
       }

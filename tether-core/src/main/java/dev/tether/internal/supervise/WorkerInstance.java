@@ -29,7 +29,7 @@ import java.time.Duration;
  */
 final class WorkerInstance implements ConnectionObserver {
   /** How long a dead worker's calls wait for its exit status. */
-  static final Duration EXIT_WAIT = Duration.ofMillis(500);
+  static final Duration EXIT_WAIT = Duration.ofSeconds(2);
 
   /** Told when the connection to a worker failed for a reason other than its retirement. */
   interface Listener {
