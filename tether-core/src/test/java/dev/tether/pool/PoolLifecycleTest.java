@@ -75,7 +75,7 @@ class PoolLifecycleTest {
           .hasMessageContaining("was shut down now");
       Throwable ran = catchThrowable(() -> running.get(30, TimeUnit.SECONDS));
       assertThat(ran).isInstanceOf(ExecutionException.class)
-          .cause().isInstanceOf(WorkerCrashedException.class);
+          .cause().isInstanceOf(ConnectionClosedException.class);
       assertThat(pool.awaitTermination(Duration.ofSeconds(30))).isTrue();
       awaitGone(pid);
     }
