@@ -263,8 +263,9 @@ public final class TetherServer implements AutoCloseable {
     }
 
     /**
-     * The orphan cap: when this many orphans (calls still running after their callers gave up,
-     * see {@link TetherServer#orphans()}) run at once, the server is exhausted: every new call,
+     * The orphan cap: when this many stuck orphans (calls still running over 2 s after their
+     * callers gave up, see {@link TetherServer#orphans()}; younger ones are usually winding up
+     * after a cancel) run at once, the server is exhausted: every new call,
      * except to the admin object, is refused at once with {@link ErrorCode#SERVER_EXHAUSTED}
      * until orphans end. Orphans that ignore cancellation end only with the process, so a
      * supervisor should restart a worker that answers this. Default 64.

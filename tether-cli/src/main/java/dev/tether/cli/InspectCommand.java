@@ -4,13 +4,16 @@ import dev.tether.OrphanedCall;
 import dev.tether.ServerStats;
 import dev.tether.Tether;
 import dev.tether.TetherAdmin;
+import dev.tether.TetherException;
+import dev.tether.WorkerHistory;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code tether inspect ADDRESS}: a live server's statistics and orphaned calls. */
-@Command(name = "inspect", description = "Show a live server's calls, connections and orphaned calls.")
+@Command(name = "inspect", description = "Show a live server's calls, connections and orphaned"
+    + " calls, and for a launched worker its supervision history (restarts, kills, crashes).")
 final class InspectCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "server address, e.g. unix:/path/to/sock or tcp:host:port")
   String address;
@@ -32,7 +35,24 @@ final class InspectCommand implements Callable<Integer> {
         System.out.printf("    %-40s running %6d ms, caller left %6d ms ago (%s)%n", o.method(),
             o.running().toMillis(), o.sinceCallerLeft().toMillis(), o.client());
       }
+      printWorkerHistory(t);
     }
     return 0;
+  }
+
+  /** A launched worker also says how the earlier workers of its handle ended. */
+  private static void printWorkerHistory(Tether t) {
+    WorkerHistory h;
+    try {
+      h = t.get(WorkerHistory.class, WorkerHistory.NAME);
+    } catch (TetherException notAWorker) {
+      return; // a server started by hand: no supervision history
+    }
+    List<String> earlier = h.earlier();
+    System.out.printf("  worker        incarnation %d of its handle (%d restarts before it)%n",
+        h.incarnation(), h.incarnation() - 1);
+    for (String line : earlier) {
+      System.out.printf("    %s%n", line);
+    }
   }
 }

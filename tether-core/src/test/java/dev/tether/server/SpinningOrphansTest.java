@@ -50,6 +50,9 @@ class SpinningOrphansTest {
       assertThat(orphans).hasSize(SPINNERS)
           .allSatisfy(o -> assertThat(o.method()).isEqualTo("Spinner.spin"));
       assertThat(orphans.get(0).running()).isPositive();
+      Await.until(() -> admin.orphans().stream()
+          .allMatch(o -> o.sinceCallerLeft().compareTo(Duration.ofMillis(2100)) > 0),
+          "the orphans to be stuck (their callers left over 2 s ago)");
 
       long start = System.nanoTime();
       TetherException refused = catchThrowableOfType(TetherException.class, () -> sync.echo(1));
@@ -92,6 +95,38 @@ class SpinningOrphansTest {
       impl.release();
       server.close();
       Await.until(() -> server.stats().callsRunning() == 0, "every spinner to end");
+    }
+  }
+
+  @Test
+  void youngOrphansBeyondTheCapDoNotRefuseCallsOnlyStuckOnesDo() throws Exception {
+    Spinner.Impl impl = new Spinner.Impl();
+    TetherServer server = TetherServer.builder().export("spin", Spinner.class, impl)
+        .maxOrphans(4).start();
+    try (Tether client = Tether.connect(server.address())) {
+      Spinner.Async spin = client.get(Spinner.Async.class, "spin");
+      Spinner sync = client.get(Spinner.class, "spin");
+      TetherAdmin admin = client.get(TetherAdmin.class, TetherAdmin.NAME);
+      List<CompletableFuture<Long>> calls = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        calls.add(spin.spin()); // parked at the gate: think of them as winding up after a cancel
+      }
+      Await.until(() -> impl.spinning() == 10, "the calls to start");
+      calls.forEach(c -> c.cancel(true));
+      Await.until(() -> admin.stats().orphansRunning() == 10, "10 orphans, over the cap of 4");
+      assertThat(sync.echo(7)).as("young orphans are no reason to refuse").isEqualTo(7);
+
+      Await.until(() -> admin.orphans().stream()
+          .allMatch(o -> o.sinceCallerLeft().compareTo(Duration.ofMillis(2100)) > 0),
+          "the orphans to be stuck");
+      TetherException refused = catchThrowableOfType(TetherException.class, () -> sync.echo(8));
+      assertThat(refused).as("stuck orphans over the cap").isNotNull();
+      assertThat(refused.code()).isEqualTo(ErrorCode.SERVER_EXHAUSTED);
+      assertThat(refused.getMessage()).contains("10 orphaned calls").contains("cap is 4");
+    } finally {
+      impl.release();
+      server.close();
+      Await.until(() -> server.stats().callsRunning() == 0, "every call to end");
     }
   }
 

@@ -21,10 +21,27 @@ public final class WorkerLauncher {
    * @throws IOException with the exit code and stderr tail when it fails to start
    */
   public static WorkerProcess start(WorkerSpec spec, Path socket) throws IOException {
+    return start(spec, socket, 1, List.of());
+  }
+
+  /**
+   * Like {@link #start(WorkerSpec, Path)} for the {@code incarnation}-th worker of a supervised
+   * handle, telling it what ended the earlier ones ({@code history}, one line each), which it
+   * exports as {@link dev.tether.WorkerHistory}.
+   */
+  public static WorkerProcess start(WorkerSpec spec, Path socket, int incarnation,
+      List<String> history) throws IOException {
     byte[] nonce = new byte[12];
     RANDOM.nextBytes(nonce);
     String token = HexFormat.of().formatHex(nonce);
-    return WorkerProcess.start(command(spec, socket, token), token, spec.startTimeout(),
+    List<String> cmd = command(spec, socket, token);
+    cmd.add("--incarnation");
+    cmd.add(Integer.toString(incarnation));
+    for (String line : history.subList(Math.max(0, history.size() - MAX_HISTORY), history.size())) {
+      cmd.add("--history");
+      cmd.add(oneLine(line));
+    }
+    return WorkerProcess.start(cmd, token, spec.startTimeout(),
         spec.forwardOutput(), spec.name());
   }
 
@@ -48,6 +65,15 @@ public final class WorkerLauncher {
       cmd.add(e.name() + "=" + e.iface() + "=" + e.implementation());
     }
     return cmd;
+  }
+
+  /** Lines of history passed to a worker: the supervisor keeps no more events than this. */
+  static final int MAX_HISTORY = 64;
+
+  /** A history line as one short command-line argument. */
+  private static String oneLine(String line) {
+    String flat = line.replaceAll("\\s+", " ").strip();
+    return flat.length() <= 300 ? flat : flat.substring(0, 299) + "…";
   }
 
   private static String currentJava() {

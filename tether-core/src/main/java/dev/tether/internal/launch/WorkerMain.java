@@ -1,6 +1,7 @@
 package dev.tether.internal.launch;
 
 import dev.tether.TetherServer;
+import dev.tether.WorkerHistory;
 import dev.tether.internal.process.WorkerProcess;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +40,10 @@ public final class WorkerMain {
       }
       for (String[] e : a.exports) {
         exportOne(b, e[0], e[1], e[2]);
+      }
+      if (a.exports.stream().noneMatch(e -> e[0].equals(WorkerHistory.NAME))) {
+        b.export(WorkerHistory.NAME, WorkerHistory.class,
+            new FixedWorkerHistory(a.incarnation, a.history));
       }
       server = b.start();
     } catch (Throwable t) {
@@ -101,6 +106,8 @@ public final class WorkerMain {
     Integer maxFrame; // null: the builder's default
     Long spinNanos; // null: the builder's default
     final List<String[]> exports = new ArrayList<>();
+    int incarnation = 1;
+    final List<String> history = new ArrayList<>();
 
     static Args parse(String[] args) {
       Args a = new Args();
@@ -115,6 +122,8 @@ public final class WorkerMain {
           case "--token" -> a.token = value;
           case "--max-frame" -> a.maxFrame = Integer.parseInt(value);
           case "--spin-nanos" -> a.spinNanos = Long.parseLong(value);
+          case "--incarnation" -> a.incarnation = Integer.parseInt(value);
+          case "--history" -> a.history.add(value);
           case "--export" -> {
             String[] parts = value.split("=", 3);
             if (parts.length != 3) {

@@ -28,6 +28,21 @@ public final class OrphanTracker {
     }
   }
 
+  /**
+   * Orphans running now whose caller left at least {@code nanos} ago. Walks every orphan: ask
+   * only when {@link #runningCount()} alone does not settle the question.
+   */
+  public int runningLongerThan(long nanos) {
+    long now = Clock.system().nanoTime();
+    int n = 0;
+    for (ServerCall c : running.keySet()) {
+      if (now - c.releasedNanos() >= nanos) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Orphans running now. */
   public int runningCount() {
     return running.size();

@@ -120,7 +120,10 @@ public final class ServerCore implements AutoCloseable {
    * {@link CallAdmission}). Not asked for calls of the admin object, which are never refused.
    */
   String refusal() {
-    return admission.refusal(executor.busyThreads(), orphans.runningCount());
+    int all = orphans.runningCount();
+    int stuck = all < admission.maxOrphans() ? all
+        : orphans.runningLongerThan(CallAdmission.STUCK_AFTER_NANOS);
+    return admission.refusal(executor.busyThreads(), stuck);
   }
 
   /**

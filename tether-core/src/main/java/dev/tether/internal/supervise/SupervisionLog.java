@@ -52,6 +52,11 @@ final class SupervisionLog {
         ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG, name + ": " + e);
   }
 
+  /** Workers started so far (the next one is number {@code starts() + 1}). */
+  synchronized int starts() {
+    return starts;
+  }
+
   /** The events, oldest first. */
   synchronized List<Event> history() {
     return new ArrayList<>(events);

@@ -17,6 +17,7 @@ import dev.tether.internal.cancel.Timers;
 import dev.tether.internal.client.ClientConnection;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -75,7 +76,7 @@ public final class Supervisor implements HandleCore, WorkerInstance.Listener,
    */
   public static Supervisor launch(WorkerSpec spec) {
     Supervisor s = new Supervisor(spec);
-    WorkerInstance w = WorkerInstance.start(spec, s);
+    WorkerInstance w = WorkerInstance.start(spec, s, 1, List.of());
     synchronized (s.lock) {
       s.install(w);
     }
@@ -251,7 +252,8 @@ public final class Supervisor implements HandleCore, WorkerInstance.Listener,
     }
     WorkerInstance w;
     try {
-      w = WorkerInstance.start(spec, this);
+      w = WorkerInstance.start(spec, this, log.starts() + 1,
+          log.history().stream().map(Object::toString).toList());
     } catch (WorkerStartException e) {
       long backoff;
       synchronized (lock) {

@@ -18,6 +18,7 @@ import dev.tether.internal.transport.Transports;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One worker process and the connection to it: started from a spec, explained when it ends,
@@ -50,11 +51,13 @@ final class WorkerInstance implements ConnectionObserver {
   }
 
   /**
-   * Starts a worker from {@code spec} and connects to it.
+   * Starts the {@code incarnation}-th worker of a handle from {@code spec} and connects to it,
+   * telling it what ended the earlier ones ({@code history}; see {@link dev.tether.WorkerHistory}).
    *
    * @throws WorkerStartException when it cannot start, exits, or does not answer in time
    */
-  static WorkerInstance start(WorkerSpec spec, Listener listener) {
+  static WorkerInstance start(WorkerSpec spec, Listener listener, int incarnation,
+      List<String> history) {
     Path socket;
     try {
       socket = PrivateDirs.create().resolve("worker.sock");
@@ -63,7 +66,7 @@ final class WorkerInstance implements ConnectionObserver {
     }
     WorkerProcess process;
     try {
-      process = WorkerLauncher.start(spec, socket);
+      process = WorkerLauncher.start(spec, socket, incarnation, history);
     } catch (IOException e) {
       PrivateDirs.deleteSocketAndDir(socket, true);
       throw new WorkerStartException(e.getMessage(), e.getCause());
