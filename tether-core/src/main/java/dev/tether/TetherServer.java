@@ -192,7 +192,7 @@ public final class TetherServer implements AutoCloseable {
     private long connectionBufferBytes; // 0: the default, from maxFrameBytes
     private long serverBufferBytes; // 0: the default, from the heap
     private int decodeMultiple = DEFAULT_DECODE_MULTIPLE;
-    private long maxDecodedBytes = DEFAULT_MAX_DECODED_BYTES;
+    private long maxDecodedBytes; // 0: the default, from the heap
     private Duration writeStallTimeout = Duration.ofSeconds(30);
 
     private Builder() {}
@@ -341,7 +341,8 @@ public final class TetherServer implements AutoCloseable {
      * the call's frame (but always 64 KiB), and never more than {@code maxBytes}, as estimated
      * while decoding (an object header per object, a reference per element, the characters of
      * strings). A call beyond it is refused with {@link ErrorCode#RESOURCE_EXHAUSTED}; nothing of
-     * it runs and the connection stays usable. Defaults: 16 times, 64 MiB.
+     * it runs and the connection stays usable. Defaults: 16 times, 64 MiB (or an eighth of the
+     * maximum heap, if that is less).
      */
     public Builder maxDecodedBytes(int multiple, long maxBytes) {
       if (multiple < 1 || maxBytes < 1024) {
@@ -409,7 +410,9 @@ public final class TetherServer implements AutoCloseable {
         ServerCore core = new ServerCore(all, where,
             new ServerOptions(maxFrameBytes, handshakeTimeout, drainTimeout, description,
                 maxCallThreads, spin.toNanos(), maxOrphans, connectionBuffer(), serverBuffer(),
-                decodeMultiple, maxDecodedBytes, writeStallTimeout));
+                decodeMultiple, maxDecodedBytes > 0 ? maxDecodedBytes : Math.min(
+                    DEFAULT_MAX_DECODED_BYTES, Runtime.getRuntime().maxMemory() / 8),
+                writeStallTimeout));
         TetherServer server = new TetherServer(core, privateSocket);
         admin.server = server;
         return server;

@@ -222,6 +222,7 @@ final class ServerConnection implements InlinePolicy.Reader {
       return;
     }
     link.close();
+    writer.discardQueued(); // answers nobody will read: free them now
     for (ServerCall c : calls.values()) {
       c.releaseCaller(); // nobody is left to answer
     }

@@ -65,10 +65,22 @@ public final class ByteBudget {
    * nothing and returns false.
    */
   public boolean tryAcquire(long bytes) {
+    return tryAcquire(bytes, false);
+  }
+
+  /**
+   * Like {@link #tryAcquire(long)}; with {@code overParent}, only this budget may refuse: the
+   * parent counts the bytes even beyond its limit. For small frames, whose number the server
+   * bounds otherwise (each is held only by a running call), so that large frames of other
+   * connections filling the server's budget cannot stop a client's small calls.
+   */
+  public boolean tryAcquire(long bytes, boolean overParent) {
     if (!tryLocal(bytes)) {
       return false;
     }
-    if (parent != null && !parent.tryAcquire(bytes)) {
+    if (parent != null && overParent) {
+      parent.charge(bytes);
+    } else if (parent != null && !parent.tryAcquire(bytes)) {
       releaseLocal(bytes);
       return false;
     }

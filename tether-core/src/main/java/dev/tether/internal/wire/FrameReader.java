@@ -165,7 +165,8 @@ public final class FrameReader {
         return false; // a small frame still arriving: wait for it in the buffer
       }
       if (budget != null) {
-        if (!budget.tryAcquire(length)) {
+        // A frame that fits the read buffer needs only the connection's budget (see ByteBudget).
+        if (!budget.tryAcquire(length, whole <= buffer.capacity())) {
           blocked = true; // backpressure: nothing is allocated and nothing more is read
           return false;
         }

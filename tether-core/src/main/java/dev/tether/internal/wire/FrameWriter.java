@@ -146,6 +146,19 @@ public final class FrameWriter {
     return true;
   }
 
+  /**
+   * Drops every queued frame and gives back its bytes: the link is closed, nobody will write them.
+   * Safe from any thread.
+   */
+  public void discardQueued() {
+    byte[] q;
+    while ((q = queued.poll()) != null) {
+      if (queueBudget != null) {
+        queueBudget.releaseLocal(q.length);
+      }
+    }
+  }
+
   /** Frames queued while the lock was held may be left; whoever can take the lock writes them. */
   private void drainLeftovers() throws IOException {
     while (!queued.isEmpty() && lock.tryLock()) {
