@@ -172,6 +172,12 @@ public final class TetherServer implements AutoCloseable {
   /** Default of {@link Builder#maxOrphans}: the orphan cap. */
   public static final int DEFAULT_MAX_ORPHANS = 64;
 
+  /** Default multiple of {@link Builder#maxDecodedBytes}. */
+  public static final int DEFAULT_DECODE_MULTIPLE = 16;
+
+  /** Default bound of {@link Builder#maxDecodedBytes}: 64 MiB. */
+  public static final long DEFAULT_MAX_DECODED_BYTES = 64L * 1024 * 1024;
+
   /** Describes a server: what it exports, where it listens, its limits. */
   public static final class Builder {
     private final Map<String, ExportedObject> exports = new LinkedHashMap<>();
@@ -183,6 +189,11 @@ public final class TetherServer implements AutoCloseable {
     private int maxCallThreads = DEFAULT_MAX_CALL_THREADS;
     private int maxOrphans = DEFAULT_MAX_ORPHANS;
     private Duration spin = TetherOptions.DEFAULT_SPIN;
+    private long connectionBufferBytes; // 0: the default, from maxFrameBytes
+    private long serverBufferBytes; // 0: the default, from the heap
+    private int decodeMultiple = DEFAULT_DECODE_MULTIPLE;
+    private long maxDecodedBytes; // 0: the default, from the heap
+    private Duration writeStallTimeout = Duration.ofSeconds(30);
 
     private Builder() {}
 
@@ -293,6 +304,91 @@ public final class TetherServer implements AutoCloseable {
       return this;
     }
 
+    // ---- memory budgets (issue 10) ----
+
+    /**
+     * Per connection, the most bytes buffered for it: frames being read, the arguments of its
+     * running calls, and results waiting to be written to it. At the limit the server stops
+     * reading the connection (its client's writes block in TCP) until answers go out; nothing
+     * is refused and nothing is allocated beyond it. Must be at least {@link #maxFrameBytes}.
+     * Default: twice {@code maxFrameBytes} (32 MiB).
+     */
+    public Builder maxConnectionBufferBytes(long bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("maxConnectionBufferBytes must be at least 1 KiB: "
+            + bytes);
+      }
+      this.connectionBufferBytes = bytes;
+      return this;
+    }
+
+    /**
+     * For all connections together, the most bytes buffered for frames being read and the
+     * arguments of running calls (results waiting to be written count only for their own
+     * connection, so a client that does not read stops only itself). At the limit the server
+     * stops reading connections until calls end. Must be at least {@link #maxFrameBytes}.
+     * Default: a quarter of the maximum heap, at least {@code maxFrameBytes}, at most 1 GiB.
+     */
+    public Builder maxServerBufferBytes(long bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("maxServerBufferBytes must be at least 1 KiB: " + bytes);
+      }
+      this.serverBufferBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Bounds the memory a call's arguments decode to: at most {@code multiple} times the size of
+     * the call's frame (but always 64 KiB), and never more than {@code maxBytes}, as estimated
+     * while decoding (an object header per object, a reference per element, the characters of
+     * strings). A call beyond it is refused with {@link ErrorCode#RESOURCE_EXHAUSTED}; nothing of
+     * it runs and the connection stays usable. Defaults: 16 times, 64 MiB (or an eighth of the
+     * maximum heap, if that is less).
+     */
+    public Builder maxDecodedBytes(int multiple, long maxBytes) {
+      if (multiple < 1 || maxBytes < 1024) {
+        throw new IllegalArgumentException("maxDecodedBytes wants a multiple of at least 1 and at"
+            + " least 1 KiB: " + multiple + ", " + maxBytes);
+      }
+      this.decodeMultiple = multiple;
+      this.maxDecodedBytes = maxBytes;
+      return this;
+    }
+
+    /**
+     * How long a write to a client may make no progress (the client does not read) before the
+     * server closes that connection; its calls are cancelled like those of a client that left.
+     * Meanwhile its answers are queued only up to {@link #maxConnectionBufferBytes}, after which
+     * the connection is not read. Default 30 s.
+     */
+    public Builder writeStallTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("writeStallTimeout must be positive: " + timeout);
+      }
+      this.writeStallTimeout = timeout;
+      return this;
+    }
+
+    private long connectionBuffer() {
+      long bytes = connectionBufferBytes > 0 ? connectionBufferBytes : 2L * maxFrameBytes;
+      if (bytes < maxFrameBytes) {
+        throw new IllegalArgumentException("maxConnectionBufferBytes (" + bytes
+            + ") must be at least maxFrameBytes (" + maxFrameBytes + ")");
+      }
+      return bytes;
+    }
+
+    private long serverBuffer() {
+      long bytes = serverBufferBytes > 0 ? serverBufferBytes
+          : Math.max(maxFrameBytes, Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 4));
+      if (bytes < maxFrameBytes) {
+        throw new IllegalArgumentException("maxServerBufferBytes (" + bytes
+            + ") must be at least maxFrameBytes (" + maxFrameBytes + ")");
+      }
+      return bytes;
+    }
+
     /**
      * Binds every address and starts serving.
      *
@@ -314,7 +410,10 @@ public final class TetherServer implements AutoCloseable {
         }
         ServerCore core = new ServerCore(all, where,
             new ServerOptions(maxFrameBytes, handshakeTimeout, drainTimeout, description,
-                maxCallThreads, spin.toNanos(), maxOrphans));
+                maxCallThreads, spin.toNanos(), maxOrphans, connectionBuffer(), serverBuffer(),
+                decodeMultiple, maxDecodedBytes > 0 ? maxDecodedBytes : Math.min(
+                    DEFAULT_MAX_DECODED_BYTES, Runtime.getRuntime().maxMemory() / 8),
+                writeStallTimeout));
         TetherServer server = new TetherServer(core, privateSocket);
         admin.server = server;
         return server;

@@ -30,6 +30,10 @@ final class Answers {
       value = codec.decodeResult(
           new ByteReader(body, FrameKind.HEADER_BYTES, body.length - FrameKind.HEADER_BYTES));
     } catch (DecodeException e) {
+      if (e.isOverBudget()) { // well-formed, just too big to hold: the connection stays usable
+        throw new TetherException(ErrorCode.RESOURCE_EXHAUSTED, "the result of "
+            + describe(codec) + " is refused: " + e.getMessage(), e);
+      }
       String msg = "undecodable result of " + describe(codec) + ": " + e.getMessage();
       connection.protocolError(msg, e);
       throw new TetherException(ErrorCode.PROTOCOL_ERROR, msg, e);

@@ -9,6 +9,7 @@ import dev.tether.internal.cancel.CancelReason;
 import dev.tether.internal.cancel.Timers;
 import dev.tether.internal.codec.ByteWriter;
 import dev.tether.internal.wire.FrameBuffers;
+import dev.tether.internal.wire.FrameKind;
 import dev.tether.internal.wire.FrameReader;
 import dev.tether.internal.wire.FrameTooLargeException;
 import dev.tether.internal.wire.FrameWriter;
@@ -66,7 +67,9 @@ public final class ClientConnection implements AutoCloseable {
     this.observer = observer;
     this.liveness = new Liveness(options.pingInterval().toNanos(),
         options.pingTimeout().toNanos(), System.nanoTime());
-    this.reader = new FrameReader(link, options.maxFrameBytes());
+    // Until the server's HELLO, a frame longer than a few KiB is refused before it is allocated.
+    this.reader = new FrameReader(link, options.maxFrameBytes(), null,
+        FrameKind.MAX_HANDSHAKE_FRAME_BYTES);
     this.writer = new FrameWriter(link,
         e -> lost("connection to " + link.peer() + " lost while sending", e));
     this.peer = link.peer();
@@ -99,6 +102,7 @@ public final class ClientConnection implements AutoCloseable {
 
   private void handshake() throws IOException, ProtocolException {
     ClientHandshake.Result r = ClientHandshake.perform(link, reader, writer, options);
+    reader.handshakeDone();
     peerMaxFrameBytes = r.maxFrameBytes();
     peer = r.peer();
   }

@@ -21,10 +21,21 @@ public final class ByteReader {
   private static final VarHandle LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
+  /** Default of {@link #limitDecodedBytes}: a slice may decode to this many times its size... */
+  public static final int DEFAULT_DECODE_MULTIPLE = 16;
+  /** ...but never less than this... */
+  public static final long MIN_DECODED_BYTES = 64 * 1024;
+  /** ...and never more than this, whatever its size. */
+  public static final long DEFAULT_MAX_DECODED_BYTES = 64L * 1024 * 1024;
+  /** Estimated bytes of any object decoded (header and a reference to it). */
+  public static final int OBJECT_BYTES = 24;
+
   private byte[] buf;
   private int pos;
   private int limit;
   private int depth;
+  private long decodedLeft; // estimated bytes the decoded value may still take
+  private long decodedLimit;
 
   /**
    * Creates a reader of {@code len} bytes of {@code buf} starting at {@code off}.
@@ -46,6 +57,43 @@ public final class ByteReader {
     this.pos = off;
     this.limit = off + len;
     this.depth = 0;
+    limitDecodedBytes(decodedLimit(len, DEFAULT_DECODE_MULTIPLE, DEFAULT_MAX_DECODED_BYTES));
+  }
+
+  /**
+   * The decoded-size limit for {@code len} input bytes: {@code multiple} times {@code len}, at
+   * least {@link #MIN_DECODED_BYTES}, at most {@code max}.
+   */
+  public static long decodedLimit(int len, int multiple, long max) {
+    return Math.min(max, Math.max(MIN_DECODED_BYTES, (long) multiple * len));
+  }
+
+  /**
+   * Bounds the memory the decoded value may take, as estimated by {@link #charge}: past it,
+   * decoding throws a {@link DecodeException#isOverBudget() DecodeException that is over budget}.
+   * A count only bounds elements by the input's size; this bounds what they decode to (eight
+   * million empty lists fit in 16 MiB and would take about 300 MB).
+   */
+  public void limitDecodedBytes(long bytes) {
+    this.decodedLimit = bytes;
+    this.decodedLeft = bytes;
+  }
+
+  /** Estimated bytes decoded so far from this slice. */
+  public long decodedBytes() {
+    return decodedLimit - decodedLeft;
+  }
+
+  /**
+   * Counts {@code bytes} of memory about to be taken by a decoded value.
+   *
+   * @throws DecodeException (over budget) when the slice's decoded-size limit is passed
+   */
+  public void charge(long bytes) {
+    if ((decodedLeft -= bytes) < 0) {
+      throw DecodeException.overBudget("the value decodes to more than " + decodedLimit
+          + " bytes (estimated) from " + (limit - pos) + " remaining input bytes at byte " + pos);
+    }
   }
 
   /** Reads one byte. */
@@ -168,6 +216,7 @@ public final class ByteReader {
       throw new DecodeException("negative byte count " + len);
     }
     need(len);
+    charge(OBJECT_BYTES + len);
     byte[] b = new byte[len];
     System.arraycopy(buf, pos, b, 0, len);
     pos += len;
@@ -178,6 +227,7 @@ public final class ByteReader {
   public String readString() {
     int len = readVarInt();
     need(len);
+    charge(2 * OBJECT_BYTES + 2L * len);
     String s = Utf8.decode(buf, pos, len);
     pos += len;
     return s;
@@ -224,6 +274,7 @@ public final class ByteReader {
       throw new DecodeException(
           "count " + n + " at byte " + pos + " exceeds the " + (limit - pos) + " remaining bytes");
     }
+    charge(2 * OBJECT_BYTES + 8L * n); // the container and a reference per element
     return n;
   }
 

@@ -7,6 +7,7 @@ package dev.tether.internal.codec;
  * with a protocol error. Decoding never throws anything else for bad bytes.
  */
 public final class DecodeException extends RuntimeException {
+  private final boolean overBudget;
 
   /**
    * Creates an exception describing what was wrong with the input.
@@ -15,6 +16,26 @@ public final class DecodeException extends RuntimeException {
    */
   public DecodeException(String msg) {
     super(msg);
+    this.overBudget = false;
+  }
+
+  private DecodeException(String msg, boolean overBudget) {
+    super(msg);
+    this.overBudget = overBudget;
+  }
+
+  /**
+   * Well-formed input that would decode to more memory than the reader allows (see
+   * {@link ByteReader#limitDecodedBytes}): the value is refused, but the bytes were not hostile in
+   * form, so the connection may stay usable.
+   */
+  public static DecodeException overBudget(String msg) {
+    return new DecodeException(msg, true);
+  }
+
+  /** True when the input was refused for its decoded size, not for its form. */
+  public boolean isOverBudget() {
+    return overBudget;
   }
 
   /**
@@ -25,5 +46,6 @@ public final class DecodeException extends RuntimeException {
    */
   public DecodeException(String msg, Throwable cause) {
     super(msg, cause);
+    this.overBudget = false;
   }
 }

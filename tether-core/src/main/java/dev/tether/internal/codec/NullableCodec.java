@@ -25,7 +25,11 @@ final class NullableCodec extends BaseCodec {
 
   @Override
   public Object decode(ByteReader in) {
-    return in.readBoolean() ? body.decode(in) : null;
+    if (!in.readBoolean()) {
+      return null;
+    }
+    in.charge(ByteReader.OBJECT_BYTES);
+    return body.decode(in);
   }
 
   @Override

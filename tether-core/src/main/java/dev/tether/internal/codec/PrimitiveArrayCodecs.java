@@ -35,6 +35,7 @@ final class PrimitiveArrayCodecs {
       throw new DecodeException("array of " + n + " elements of " + width
           + " byte(s) exceeds the " + in.remaining() + " remaining bytes");
     }
+    in.charge(ByteReader.OBJECT_BYTES + (long) n * width);
     return n;
   }
 

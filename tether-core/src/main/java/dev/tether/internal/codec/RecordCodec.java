@@ -101,6 +101,7 @@ final class RecordCodec extends BaseCodec {
   @Override
   public Object decode(ByteReader in) {
     in.enterNested();
+    in.charge(ByteReader.OBJECT_BYTES + 8L * components.length);
     Object[] args = components.length == 0 ? NO_ARGS : new Object[components.length];
     for (int i = 0; i < args.length; i++) {
       args[i] = components[i].decode(in);

@@ -8,6 +8,7 @@ import dev.tether.internal.codec.ByteReader;
 import dev.tether.internal.codec.DecodeException;
 import dev.tether.internal.codec.MethodCodec;
 import dev.tether.internal.time.Clock;
+import dev.tether.internal.wire.ByteBudget;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,11 +24,13 @@ final class CallRunner implements Runnable {
   private final ServerCall call;
   private final byte[] body;
   private final int argsOffset;
+  private final ByteBudget budget;
 
-  CallRunner(ServerCall call, byte[] body, int argsOffset) {
+  CallRunner(ServerCall call, byte[] body, int argsOffset, ByteBudget budget) {
     this.call = call;
     this.body = body;
     this.argsOffset = argsOffset;
+    this.budget = budget;
   }
 
   /** The call this runs. */
@@ -40,6 +43,8 @@ final class CallRunner implements Runnable {
     long start = CLOCK.nanoTime();
     try {
       serve();
+    } catch (Throwable t) { // an Error anywhere (OOM, stack overflow): the caller still hears
+      lastResort(t);
     } finally {
       call.method.inline().record(CLOCK.nanoTime() - start);
     }
@@ -49,11 +54,29 @@ final class CallRunner implements Runnable {
     MethodCodec codec = call.method.codec();
     Object[] args;
     try {
-      args = codec.decodeArgs(new ByteReader(body, argsOffset, body.length - argsOffset));
+      ByteReader in = new ByteReader(body, argsOffset, body.length - argsOffset);
+      ServerOptions o = call.connection.options();
+      in.limitDecodedBytes(ByteReader.decodedLimit(body.length, o.decodeMultiple(),
+          o.maxDecodedBytes()));
+      args = codec.decodeArgs(in);
+      long decoded = in.decodedBytes();
+      budget.charge(decoded); // held by the running call: the reader stops when it is too much
+      call.budgetBytes += decoded;
     } catch (DecodeException e) {
+      if (e.isOverBudget()) {
+        call.connection.answerError(call, ErrorCode.RESOURCE_EXHAUSTED, "the arguments of "
+            + call.methodName() + " are refused: " + e.getMessage() + " (the server's limit,"
+            + " see TetherServer.Builder.maxDecodedBytes)", null);
+        return;
+      }
       call.connection.protocolError("undecodable arguments for " + call.methodName() + ": "
           + e.getMessage(), e);
       call.connection.finished(call);
+      return;
+    } catch (Throwable t) { // OutOfMemoryError, StackOverflowError, a record constructor's Error
+      call.connection.answerError(call, t instanceof OutOfMemoryError
+          ? ErrorCode.RESOURCE_EXHAUSTED : ErrorCode.REMOTE_EXCEPTION, "the arguments of "
+          + call.methodName() + " could not be decoded: " + t, null);
       return;
     }
     if (call.node.isCancelled()) { // cancelled before it started: do not run it at all
@@ -115,6 +138,19 @@ final class CallRunner implements Runnable {
             ? thrown.getCause() : thrown);
       }
     });
+  }
+
+  /**
+   * Something threw where nothing should (an Error while answering): answers with as little
+   * allocation as possible. A no-op when the call was answered already.
+   */
+  private void lastResort(Throwable t) {
+    try {
+      call.connection.answerError(call, ErrorCode.INTERNAL, "the server failed while serving "
+          + call.methodName() + ": " + t, null);
+    } catch (Throwable again) {
+      call.connection.answerError(call, ErrorCode.INTERNAL, "the server failed", null);
+    }
   }
 
   /** Sends what {@code t} means, after the call's onCancel callbacks if they are running. */

@@ -14,6 +14,12 @@ final class ServerCall {
   final ServedMethod method;
   final CancelNode node;
   final long startedNanos = Clock.system().nanoTime();
+  /**
+   * Bytes of the connection's budget this call holds (its frame, then also its decoded
+   * arguments); given back once, when it finishes. Written by the reader and the serving thread
+   * before the call can finish.
+   */
+  volatile long budgetBytes;
   // Guarded by "this".
   private Thread thread;
   private boolean finished;

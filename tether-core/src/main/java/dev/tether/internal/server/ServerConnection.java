@@ -9,6 +9,7 @@ import dev.tether.internal.codec.MethodCodec;
 import dev.tether.internal.time.Clock;
 import dev.tether.internal.time.Deadline;
 import dev.tether.internal.transport.Link;
+import dev.tether.internal.wire.ByteBudget;
 import dev.tether.internal.wire.FrameBuffers;
 import dev.tether.internal.wire.FrameHandler;
 import dev.tether.internal.wire.FrameKind;
@@ -43,6 +44,8 @@ final class ServerConnection implements InlinePolicy.Reader {
   private final ServerCore server;
   private final Link link;
   private final FrameReader reader;
+  /** Frames read, arguments of running calls, answers queued: at the limit, reading stops. */
+  private final ByteBudget budget;
   private final FrameWriter writer;
   private final CancelNode connectionNode = CancelNode.create(null, null, 0);
   private final ConcurrentHashMap<Integer, ServerCall> calls = new ConcurrentHashMap<>();
@@ -64,8 +67,12 @@ final class ServerConnection implements InlinePolicy.Reader {
   ServerConnection(ServerCore server, Link link) {
     this.server = server;
     this.link = link;
-    this.reader = new FrameReader(link, server.options().maxFrameBytes());
-    this.writer = new FrameWriter(link, e -> close("connection to " + link.peer() + " lost: " + e));
+    this.budget = server.budget().child(server.options().connectionBufferBytes());
+    this.reader = new FrameReader(link, server.options().maxFrameBytes(), budget,
+        FrameKind.MAX_HANDSHAKE_FRAME_BYTES);
+    this.writer = new FrameWriter(link, e -> close("connection to " + link.peer() + " lost: " + e),
+        budget);
+    link.writeStallNanos(server.options().writeStallTimeout().toNanos());
     this.peer = link.peer();
     this.handshakeTimeout =
         Timers.schedule(link::close, server.options().handshakeTimeout().toNanos());
@@ -74,6 +81,10 @@ final class ServerConnection implements InlinePolicy.Reader {
 
   String peer() {
     return peer;
+  }
+
+  ServerOptions options() {
+    return server.options();
   }
 
   /**
@@ -125,13 +136,29 @@ final class ServerConnection implements InlinePolicy.Reader {
       if (!handler.helloSeen) {
         why = "no handshake from " + link.peer();
       }
-    } catch (RuntimeException | Error e) { // a bug: still free the connection, then report it
-      handshakeTimeout.cancel(false);
-      close("reader of " + peer + " failed: " + e);
+    } catch (Throwable e) { // a bug or an Error: still free the connection, then report it
+      readerFailed(e);
       throw e;
     }
+    reader.release();
     handshakeTimeout.cancel(false);
     close(why);
+  }
+
+  /**
+   * The reader thread dies of {@code e} (an OutOfMemoryError, say): closes the link first, which
+   * allocates nothing, so the descriptor is freed even if building a message fails, then gives
+   * back the budget the reader held and closes the connection.
+   */
+  private void readerFailed(Throwable e) {
+    link.close();
+    reader.release();
+    handshakeTimeout.cancel(false);
+    try {
+      close("reader of " + peer + " failed: " + e);
+    } catch (Throwable again) {
+      close("reader failed");
+    }
   }
 
   /** A call running inline on the reader thread since {@code startNanos}. */
@@ -195,6 +222,7 @@ final class ServerConnection implements InlinePolicy.Reader {
       return;
     }
     link.close();
+    writer.discardQueued(); // answers nobody will read: free them now
     for (ServerCall c : calls.values()) {
       c.releaseCaller(); // nobody is left to answer
     }
@@ -219,6 +247,8 @@ final class ServerConnection implements InlinePolicy.Reader {
     }
     try {
       writeResult(call, value);
+    } catch (Throwable t) { // even the error frame failed (out of memory): a bare one
+      sendBareError(call, t);
     } finally {
       answered();
     }
@@ -235,10 +265,10 @@ final class ServerConnection implements InlinePolicy.Reader {
       Frames.error(w, call.id, ErrorCode.RESOURCE_EXHAUSTED, "the result of " + call.methodName()
           + " is " + e.length() + " bytes, more than the client accepts (its maxFrameBytes is "
           + e.limit() + ")", null, peerMaxFrameBytes);
-    } catch (RuntimeException e) { // a value the codec refuses: the caller still gets an answer
+    } catch (Throwable e) { // a value the codec refuses, or an Error: the caller still hears
       String why = "the result of " + call.methodName() + " cannot be sent: " + e;
-      Frames.error(w, call.id, ErrorCode.REMOTE_EXCEPTION, why,
-          new IllegalStateException(why, e), peerMaxFrameBytes);
+      Frames.error(w, call.id, e instanceof OutOfMemoryError ? ErrorCode.RESOURCE_EXHAUSTED
+          : ErrorCode.REMOTE_EXCEPTION, why, new IllegalStateException(why, e), peerMaxFrameBytes);
     }
     try {
       write(w);
@@ -253,6 +283,8 @@ final class ServerConnection implements InlinePolicy.Reader {
     }
     try {
       send(w -> Frames.error(w, call.id, code, message, thrown, peerMaxFrameBytes));
+    } catch (Throwable t) { // the error's own frame failed (out of memory, say): a bare one
+      sendBareError(call, t);
     } finally {
       answered();
     }
@@ -268,6 +300,18 @@ final class ServerConnection implements InlinePolicy.Reader {
           r != null && r.deadline()));
     } finally {
       answered();
+    }
+  }
+
+  /** The last resort after building an answer threw: an error frame with a constant message. */
+  private void sendBareError(ServerCall call, Throwable t) {
+    ErrorCode code = t instanceof OutOfMemoryError ? ErrorCode.RESOURCE_EXHAUSTED
+        : ErrorCode.INTERNAL;
+    try {
+      send(w -> Frames.error(w, call.id, code, "the server failed to answer", null,
+          peerMaxFrameBytes));
+    } catch (Throwable again) {
+      close("cannot answer call " + call.id); // the caller learns at least that much
     }
   }
 
@@ -289,6 +333,7 @@ final class ServerConnection implements InlinePolicy.Reader {
     }
     answering.incrementAndGet();
     calls.remove(call.id, call);
+    budget.release(call.budgetBytes);
     call.node.close();
     if (call.wasCallerReleased() || closed.get()) {
       answered(); // the caller gave up or is gone: drop the answer
@@ -352,6 +397,7 @@ final class ServerConnection implements InlinePolicy.Reader {
             + "; this server speaks " + FrameKind.MIN_VERSION + ".." + FrameKind.VERSION);
       }
       helloSeen = true;
+      reader.handshakeDone();
       handshakeTimeout.cancel(false);
       peerMaxFrameBytes = maxFrameBytes;
       peer = who + " at " + link.peer();
@@ -412,6 +458,7 @@ final class ServerConnection implements InlinePolicy.Reader {
       if (calls.putIfAbsent(callId, call) != null) {
         throw new ProtocolException("call id " + callId + " is already in use");
       }
+      call.budgetBytes = reader.takeCharge(); // the arguments stay in the budget until it ends
       server.callStarted();
       if (closed.get()) { // closed meanwhile: nobody to answer; close() may have orphaned it
         finished(call);
@@ -426,7 +473,7 @@ final class ServerConnection implements InlinePolicy.Reader {
         answerError(call, ErrorCode.SERVER_EXHAUSTED, refused, null);
         return;
       }
-      CallRunner runner = new CallRunner(call, body, argsOffset);
+      CallRunner runner = new CallRunner(call, body, argsOffset, budget);
       if (InlinePolicy.mayInline(call.method) || b.admin()) {
         nextInline = runner;
       } else {

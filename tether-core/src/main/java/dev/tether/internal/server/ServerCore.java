@@ -36,6 +36,7 @@ public final class ServerCore implements AutoCloseable {
   private final InlinePolicy inline;
   private final CallAdmission admission;
   private final ExportedObject admin;
+  private final dev.tether.internal.wire.ByteBudget budget;
   private final AtomicLong callsStarted = new AtomicLong();
   private final AtomicLong callsRunning = new AtomicLong();
   private final AtomicLong connectionsAccepted = new AtomicLong();
@@ -56,6 +57,7 @@ public final class ServerCore implements AutoCloseable {
     this.inline = new InlinePolicy(connections, closed::get);
     this.admission = new CallAdmission(options.maxCallThreads(), options.maxOrphans());
     this.admin = this.exports.get(dev.tether.TetherAdmin.NAME);
+    this.budget = dev.tether.internal.wire.ByteBudget.root(options.serverBufferBytes());
     for (Endpoint e : endpoints) {
       try {
         listeners.add(Transports.listen(e));
@@ -105,6 +107,11 @@ public final class ServerCore implements AutoCloseable {
   public ServerStats stats() {
     return new ServerStats(connections.size(), connectionsAccepted.get(), callsStarted.get(),
         callsRunning.get(), orphans.runningCount(), orphans.totalCount(), orphans.finishedCount());
+  }
+
+  /** Bytes buffered for all connections: frames being read, arguments of running calls. */
+  dev.tether.internal.wire.ByteBudget budget() {
+    return budget;
   }
 
   ServerOptions options() {

@@ -14,6 +14,15 @@ import java.time.Duration;
  *     orphans not counted; beyond it a call is refused (see {@link CallAdmission})
  * @param spinNanos how long a connection's reader polls for the next frame before it blocks
  * @param maxOrphans running orphans at which the server refuses new calls
+ * @param connectionBufferBytes per connection: bytes of frames being read, arguments held by
+ *     running calls and results waiting to be written, beyond which the connection is not read
+ * @param serverBufferBytes the same for all connections together (results not counted, so a
+ *     client that does not read stops only itself)
+ * @param decodeMultiple a call's arguments may decode to this many times their frame's size
+ * @param maxDecodedBytes and never to more than this (estimated bytes)
+ * @param writeStallTimeout a write to a client that makes no progress this long closes it
  */
 public record ServerOptions(int maxFrameBytes, Duration handshakeTimeout, Duration drainTimeout,
-    String description, int maxCallThreads, long spinNanos, int maxOrphans) {}
+    String description, int maxCallThreads, long spinNanos, int maxOrphans,
+    long connectionBufferBytes, long serverBufferBytes, int decodeMultiple,
+    long maxDecodedBytes, Duration writeStallTimeout) {}

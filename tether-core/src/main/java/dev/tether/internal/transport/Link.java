@@ -30,6 +30,12 @@ public interface Link extends Closeable {
   /** Writes all remaining bytes of {@code src}, blocking as needed. */
   void write(ByteBuffer src) throws IOException;
 
+  /**
+   * Sets how long a write may make no progress before it fails and closes the link (default
+   * {@link #WRITE_STALL_NANOS}). Links whose writes never block ignore it.
+   */
+  default void writeStallNanos(long nanos) {}
+
   /** Who is at the other end, for messages. */
   String peer();
 

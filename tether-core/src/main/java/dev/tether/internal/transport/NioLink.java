@@ -28,7 +28,7 @@ final class NioLink implements Link {
   private final WritableByteChannel out;
   private final AutoCloseable[] resources;
   private final String peer;
-  private final long writeStallNanos;
+  private volatile long writeStallNanos;
   private final Selector readSelector;
   private final ReentrantLock writeSelectorLock = new ReentrantLock();
   private volatile Selector writeSelector; // created under writeSelectorLock
@@ -101,10 +101,11 @@ final class NioLink implements Link {
           closeQuietly(ws); // close() ran before the selector was published: it missed it
         }
       }
-      if (!await(ws, writeStallNanos)) {
+      long stall = writeStallNanos;
+      if (!await(ws, stall)) {
         close();
         throw new IOException("peer " + peer + " has not read anything for "
-            + TimeUnit.NANOSECONDS.toMillis(writeStallNanos) + " ms; giving up on it");
+            + TimeUnit.NANOSECONDS.toMillis(stall) + " ms; giving up on it");
       }
     } finally {
       writeSelectorLock.unlock();
@@ -147,6 +148,14 @@ final class NioLink implements Link {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  @Override
+  public void writeStallNanos(long nanos) {
+    if (nanos <= 0) {
+      throw new IllegalArgumentException("write stall must be positive: " + nanos);
+    }
+    this.writeStallNanos = nanos;
   }
 
   @Override

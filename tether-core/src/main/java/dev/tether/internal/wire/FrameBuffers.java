@@ -8,7 +8,7 @@ import dev.tether.internal.codec.ByteWriter;
  */
 public final class FrameBuffers {
   private static final int INITIAL_BYTES = 512;
-  private static final int KEEP_BYTES = 256 * 1024;
+  private static final int KEEP_BYTES = 64 * 1024; // idle call threads (up to maxCallThreads) keep at most this each
   private static final ThreadLocal<Slot> SLOT = ThreadLocal.withInitial(Slot::new);
 
   private static final class Slot {

@@ -57,6 +57,15 @@ public final class FrameKind {
   /** Default limit on a frame's length. */
   public static final int DEFAULT_MAX_FRAME_BYTES = 16 << 20;
 
+  /**
+   * Largest frame either side accepts before the handshake completes (the peer's HELLO, or a
+   * GOAWAY): a peer that has not said HELLO costs a receiver at most this, not a 16 MiB body.
+   */
+  public static final int MAX_HANDSHAKE_FRAME_BYTES = 4096;
+
+  /** Longest peer description sent in HELLO, in characters, so HELLO always fits the above. */
+  public static final int MAX_DESCRIPTION_CHARS = 512;
+
   private FrameKind() {}
 
   /** Name of a kind, for messages. */

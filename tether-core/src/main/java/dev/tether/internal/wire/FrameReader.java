@@ -20,16 +20,64 @@ import java.util.List;
 public final class FrameReader {
   private static final int BUFFER_BYTES = 64 * 1024;
 
+  /** Longest wait for a budget release before the reader looks at its link again. */
+  private static final long BUDGET_WAIT_NANOS = 20_000_000;
+
   private final Link link;
   private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES).flip();
   private final int maxFrameBytes;
-  private byte[] body; // the frame being assembled, when it did not fit the buffer at once
+  private final ByteBudget budget; // null: unbounded
+  private int handshakeFrameBytes; // the limit until handshakeDone(); 0: none
+  private byte[] body; // the frame being assembled
   private int bodyFilled;
+  private int charged; // bytes of budget held for body (or the frame being dispatched)
+  private boolean blocked; // the last poll found no budget for the next frame
 
   /** Creates a reader that rejects frames longer than {@code maxFrameBytes}. */
   public FrameReader(Link link, int maxFrameBytes) {
+    this(link, maxFrameBytes, null, 0);
+  }
+
+  /**
+   * Creates a reader that rejects frames longer than {@code maxFrameBytes}, and longer than
+   * {@code handshakeFrameBytes} (when positive) until {@link #handshakeDone()}: a peer that has
+   * not completed the handshake costs only the fixed read buffer and one small frame. Each frame
+   * body is allocated only once {@code budget} (null: unbounded) grants its length; until then the
+   * reader stops reading, so the peer's writes block in TCP.
+   */
+  public FrameReader(Link link, int maxFrameBytes, ByteBudget budget, int handshakeFrameBytes) {
     this.link = link;
     this.maxFrameBytes = maxFrameBytes;
+    this.budget = budget;
+    this.handshakeFrameBytes = handshakeFrameBytes;
+  }
+
+  /** The peer completed the handshake: frames up to the full limit are accepted from now on. */
+  public void handshakeDone() {
+    handshakeFrameBytes = 0;
+  }
+
+  /**
+   * Takes over the budget held for the frame being dispatched: called by a handler that keeps the
+   * frame's body beyond the dispatch (a CALL's arguments); it must {@link ByteBudget#release} the
+   * returned bytes when done. Otherwise the reader releases them when the handler returns.
+   */
+  public int takeCharge() {
+    int c = charged;
+    charged = 0;
+    return c;
+  }
+
+  /**
+   * Gives back the budget held for a frame partly read. Called once the reader is no longer used
+   * (its connection ended, however).
+   */
+  public void release() {
+    body = null;
+    if (budget != null) {
+      budget.release(charged);
+    }
+    charged = 0;
   }
 
   /** {@link #poll} dispatched a frame. */
@@ -81,6 +129,12 @@ public final class FrameReader {
       return FRAME;
     }
     int n = readSome();
+    if (blocked && n >= 0) {
+      if (timeoutNanos > 0) {
+        budget.awaitRelease(Math.min(timeoutNanos, BUDGET_WAIT_NANOS));
+      }
+      return dispatchBuffered(handler) ? FRAME : NONE;
+    }
     if (n == 0 && timeoutNanos > 0) {
       link.awaitReadable(timeoutNanos);
       n = readSome();
@@ -101,13 +155,24 @@ public final class FrameReader {
         return false;
       }
       int length = buffer.getInt(buffer.position());
-      if (length < FrameKind.HEADER_BYTES || length > maxFrameBytes) {
-        throw new ProtocolException("frame length " + length + " outside 6.." + maxFrameBytes);
+      int limit = handshakeFrameBytes > 0 ? handshakeFrameBytes : maxFrameBytes;
+      if (length < FrameKind.HEADER_BYTES || length > limit) {
+        throw new ProtocolException("frame length " + length + " outside 6.." + limit
+            + (handshakeFrameBytes > 0 ? " (before the handshake)" : ""));
       }
       int whole = FrameKind.LENGTH_BYTES + length;
       if (buffer.remaining() < whole && whole <= buffer.capacity()) {
         return false; // a small frame still arriving: wait for it in the buffer
       }
+      if (budget != null) {
+        // A frame that fits the read buffer needs only the connection's budget (see ByteBudget).
+        if (!budget.tryAcquire(length, whole <= buffer.capacity())) {
+          blocked = true; // backpressure: nothing is allocated and nothing more is read
+          return false;
+        }
+        charged = length;
+      }
+      blocked = false;
       buffer.position(buffer.position() + FrameKind.LENGTH_BYTES);
       body = new byte[length];
       bodyFilled = 0;
@@ -120,7 +185,14 @@ public final class FrameReader {
     }
     byte[] frame = body;
     body = null;
-    dispatch(frame, handler);
+    try {
+      dispatch(frame, handler);
+    } finally {
+      if (charged != 0) {
+        budget.release(charged);
+        charged = 0;
+      }
+    }
     return true;
   }
 

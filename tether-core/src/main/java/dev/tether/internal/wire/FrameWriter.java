@@ -19,6 +19,12 @@ import java.util.function.Consumer;
  * leaves the writing to a background flush, for bursts (thousands of cancels) that should not cost
  * the sender a system call each. Frames from one thread keep their order.
  *
+ * <p>Queued frames are counted in a {@link ByteBudget} (the connection's, never its parent's):
+ * while a peer does not read, its answers pile up only until that budget is exhausted, at which
+ * point the connection's reader stops accepting frames from it, so no more answers are made for
+ * it; the link gives up on a write that makes no progress for its stall limit. Other connections
+ * are not affected.
+ *
  * <p>A write that fails breaks the link: the failure goes to the {@code onError} callback (and is
  * thrown to the thread that was writing), which must close the connection.
  */
@@ -31,18 +37,28 @@ public final class FrameWriter {
   private final ConcurrentLinkedQueue<byte[]> queued = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private final ByteBuffer batch = ByteBuffer.allocateDirect(BATCH_BYTES); // guarded by lock
+  private final ByteBudget queueBudget; // null: not counted
 
   /** Creates a writer for {@code link}; {@code onError} hears of failed background writes. */
   public FrameWriter(Link link, Consumer<IOException> onError) {
+    this(link, onError, null);
+  }
+
+  /**
+   * Like {@link #FrameWriter(Link, Consumer)}, counting the bytes of queued frames in
+   * {@code queueBudget} (locally: see {@link ByteBudget#chargeLocal}).
+   */
+  public FrameWriter(Link link, Consumer<IOException> onError, ByteBudget queueBudget) {
     this.link = link;
     this.onError = onError;
+    this.queueBudget = queueBudget;
   }
 
   /** Writes the frame built in {@code frame} (see {@link Frames}), or queues it if others write. */
   public void write(ByteWriter frame) throws IOException {
     ByteWriter own = frame;
     if (!lock.tryLock()) {
-      queued.add(copyOf(frame));
+      enqueue(frame);
       if (!lock.tryLock()) {
         return; // the thread holding the lock writes it before letting go
       }
@@ -83,7 +99,7 @@ public final class FrameWriter {
    * queued) shortly. For frames whose delay of a few microseconds does not matter.
    */
   public void writeSoon(ByteWriter frame) {
-    queued.add(copyOf(frame));
+    enqueue(frame);
     if (flushScheduled.compareAndSet(false, true)) {
       Thread.ofVirtual().name("tether-flush").start(this::backgroundFlush);
     }
@@ -130,6 +146,19 @@ public final class FrameWriter {
     return true;
   }
 
+  /**
+   * Drops every queued frame and gives back its bytes: the link is closed, nobody will write them.
+   * Safe from any thread.
+   */
+  public void discardQueued() {
+    byte[] q;
+    while ((q = queued.poll()) != null) {
+      if (queueBudget != null) {
+        queueBudget.releaseLocal(q.length);
+      }
+    }
+  }
+
   /** Frames queued while the lock was held may be left; whoever can take the lock writes them. */
   private void drainLeftovers() throws IOException {
     while (!queued.isEmpty() && lock.tryLock()) {
@@ -146,6 +175,9 @@ public final class FrameWriter {
     batch.clear();
     byte[] q;
     while ((q = queued.poll()) != null) {
+      if (queueBudget != null) {
+        queueBudget.releaseLocal(q.length);
+      }
       put(q, 0, q.length);
     }
     if (own != null) {
@@ -174,6 +206,14 @@ public final class FrameWriter {
     } finally {
       batch.clear();
     }
+  }
+
+  private void enqueue(ByteWriter frame) {
+    byte[] copy = copyOf(frame);
+    if (queueBudget != null) {
+      queueBudget.chargeLocal(copy.length);
+    }
+    queued.add(copy);
   }
 
   private static byte[] copyOf(ByteWriter frame) {

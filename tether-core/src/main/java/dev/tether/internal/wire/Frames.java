@@ -42,7 +42,8 @@ public final class Frames {
     w.writeInt(FrameKind.MAGIC);
     w.writeVarInt(version);
     w.writeVarInt(maxFrameBytes);
-    w.writeString(peer);
+    w.writeString(peer.length() > FrameKind.MAX_DESCRIPTION_CHARS
+        ? peer.substring(0, FrameKind.MAX_DESCRIPTION_CHARS) : peer);
     end(w, Integer.MAX_VALUE);
   }
 
