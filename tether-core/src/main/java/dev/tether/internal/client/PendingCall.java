@@ -211,13 +211,15 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
       return false;
     }
     REASON.compareAndSet(this, null, reason);
-    long now = CLOCK.nanoTime();
-    long releaseTime = Grace.deadlineAfter(now, reason.graceNanos());
-    lowerReleaseAt(releaseTime);
+    // Claim the request before lowering the release time: the caller's own thread enforces
+    // releaseAt and may release itself the moment it sees it, and a cancel that caused the
+    // release must not then find the call ended and report ALREADY_COMPLETE.
     int s = setUnlessEnded(CANCEL_REQUESTED);
     if (s < 0) {
       return false;
     }
+    long now = CLOCK.nanoTime();
+    lowerReleaseAt(Grace.deadlineAfter(now, reason.graceNanos()));
     if ((s & SENT) != 0 && reason.graceNanos() > 0 && claim(CANCEL_SENT)) {
       sendCancel(false, cancelReason);
     }
