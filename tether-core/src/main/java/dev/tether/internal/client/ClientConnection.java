@@ -8,6 +8,8 @@ import dev.tether.TetherOptions;
 import dev.tether.internal.cancel.CancelReason;
 import dev.tether.internal.cancel.Timers;
 import dev.tether.internal.codec.ByteWriter;
+import dev.tether.internal.time.Clock;
+import dev.tether.internal.transport.Link;
 import dev.tether.internal.wire.FrameBuffers;
 import dev.tether.internal.wire.FrameKind;
 import dev.tether.internal.wire.FrameReader;
@@ -15,7 +17,6 @@ import dev.tether.internal.wire.FrameTooLargeException;
 import dev.tether.internal.wire.FrameWriter;
 import dev.tether.internal.wire.Frames;
 import dev.tether.internal.wire.ProtocolException;
-import dev.tether.internal.transport.Link;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +67,7 @@ public final class ClientConnection implements AutoCloseable {
     this.options = options;
     this.observer = observer;
     this.liveness = new Liveness(options.pingInterval().toNanos(),
-        options.pingTimeout().toNanos(), System.nanoTime());
+        options.pingTimeout().toNanos(), Clock.system().nanoTime());
     // Until the server's HELLO, a frame longer than a few KiB is refused before it is allocated.
     this.reader = new FrameReader(link, options.maxFrameBytes(), null,
         FrameKind.MAX_HANDSHAKE_FRAME_BYTES);
@@ -276,7 +277,7 @@ public final class ClientConnection implements AutoCloseable {
 
   /** A frame arrived (for liveness). */
   void heard() {
-    liveness.heard(System.nanoTime());
+    liveness.heard(Clock.system().nanoTime());
   }
 
   /** A PONG arrived. */
@@ -331,7 +332,7 @@ public final class ClientConnection implements AutoCloseable {
     if (failure != null) {
       return;
     }
-    long now = System.nanoTime();
+    long now = Clock.system().nanoTime();
     switch (liveness.tick(now, !pending.isEmpty())) {
       case NOTHING -> { }
       case SEND_PING -> {

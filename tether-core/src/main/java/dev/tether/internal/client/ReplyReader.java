@@ -1,6 +1,7 @@
 package dev.tether.internal.client;
 
 import dev.tether.internal.cancel.Grace;
+import dev.tether.internal.time.Clock;
 import dev.tether.internal.transport.Link;
 import dev.tether.internal.wire.FrameHandler;
 import dev.tether.internal.wire.FrameReader;
@@ -67,14 +68,14 @@ final class ReplyReader {
   }
 
   private void readUntil(PendingCall call, long wakeAt) {
-    long spinEnd = System.nanoTime() + spinNanos;
+    long spinEnd = Clock.system().nanoTime() + spinNanos;
     try {
       while (call == null ? connection.hasPending() : !call.isDone()) {
         if (connection.streamEnded()) {
           // the peer is gone and its owner is finding out how (a worker's exit code): nothing to
           // read; wait briefly (woken by the failure) rather than spin on end-of-stream
           long until = call == null ? wakeAt : earlier(wakeAt, call.releaseAt());
-          long now = System.nanoTime();
+          long now = Clock.system().nanoTime();
           if (until != Grace.FOREVER && now - until >= 0) {
             return;
           }
@@ -88,14 +89,14 @@ final class ReplyReader {
         int r = frames.poll(handler, 0);
         if (r == FrameReader.FRAME) {
           connection.heard();
-          spinEnd = System.nanoTime() + spinNanos;
+          spinEnd = Clock.system().nanoTime() + spinNanos;
           continue;
         }
         if (r == FrameReader.END) {
           connection.readEnded(null);
           return;
         }
-        long now = System.nanoTime();
+        long now = Clock.system().nanoTime();
         long until = call == null ? wakeAt : earlier(wakeAt, call.releaseAt());
         if (until != Grace.FOREVER && now - until >= 0 || Thread.currentThread().isInterrupted()) {
           return;
@@ -109,7 +110,7 @@ final class ReplyReader {
             : until == Grace.FOREVER ? Long.MAX_VALUE : until - now;
         if (frames.poll(handler, wait) == FrameReader.FRAME) {
           connection.heard();
-          spinEnd = System.nanoTime() + spinNanos;
+          spinEnd = Clock.system().nanoTime() + spinNanos;
         }
       }
     } catch (IOException | ProtocolException e) {

@@ -5,8 +5,9 @@ import dev.tether.DeadlineExceededException;
 import dev.tether.ErrorCode;
 import dev.tether.TetherException;
 import dev.tether.internal.cancel.CancelNode;
-import dev.tether.internal.time.Deadline;
 import dev.tether.internal.cancel.ThreadCancelState;
+import dev.tether.internal.time.Clock;
+import dev.tether.internal.time.Deadline;
 import java.util.function.Supplier;
 
 /**
@@ -25,7 +26,7 @@ final class CallerWait {
    * @throws TetherException how the wait failed; a slot granted meanwhile is given back first
    */
   static PoolCore.Grant await(PoolCore pool, Waiter waiter, CancelNode node) {
-    long maxWaitEnd = System.nanoTime() + pool.spec.maxWait().toNanos();
+    long maxWaitEnd = Clock.system().nanoTime() + pool.spec.maxWait().toNanos();
     CancelNode.Removal inScope = node == null ? null : node.addListener(r ->
         pool.failWaiter(waiter, () -> PoolMessages.cancelled(r,
             "while waiting for a free worker of " + pool.describe())));
@@ -42,7 +43,7 @@ final class CallerWait {
       pool.lock.lock();
       try {
         while (waiter.worker == null && waiter.failure == null) {
-          long remaining = maxWaitEnd - System.nanoTime();
+          long remaining = maxWaitEnd - Clock.system().nanoTime();
           boolean deadlineFirst = false;
           Deadline deadline = node == null ? null : node.deadline();
           if (deadline != null && deadline.remainingNanos() < remaining) {

@@ -1,6 +1,7 @@
 package dev.tether.internal.server;
 
 import dev.tether.internal.cancel.Timers;
+import dev.tether.internal.time.Clock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ScheduledFuture;
@@ -103,7 +104,7 @@ final class InlinePolicy {
 
   /** A reader thread starts running a call inline: make sure the watchdog is looking. */
   void started() {
-    lastInlineNanos = System.nanoTime();
+    lastInlineNanos = Clock.system().nanoTime();
     if (!watching.get() && watching.compareAndSet(false, true)) {
       watchdog = Timers.scheduleAtFixedRate(this::watch, LIMIT_NANOS);
     }
@@ -111,7 +112,7 @@ final class InlinePolicy {
 
   /** One watchdog tick, on the timer thread: rescues stuck readers; stops when idle. */
   private void watch() {
-    long now = System.nanoTime();
+    long now = Clock.system().nanoTime();
     boolean busy = false;
     for (Reader r : readers) {
       busy |= r.takeOverIfStuck(now, LIMIT_NANOS);
@@ -123,7 +124,7 @@ final class InlinePolicy {
       if (w != null) {
         w.cancel(false);
       }
-      if (System.nanoTime() - lastInlineNanos < LIMIT_NANOS && !stop) {
+      if (Clock.system().nanoTime() - lastInlineNanos < LIMIT_NANOS && !stop) {
         started(); // an inline call began while stopping: keep watching
       }
     }

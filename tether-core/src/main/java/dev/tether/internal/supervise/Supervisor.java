@@ -4,9 +4,9 @@ import dev.tether.ConnectionClosedException;
 import dev.tether.ErrorCode;
 import dev.tether.LivenessLostException;
 import dev.tether.SupervisionPolicy;
-import dev.tether.SupervisionStats;
 import dev.tether.SupervisionStats.Kind;
 import dev.tether.SupervisionStats.State;
+import dev.tether.SupervisionStats;
 import dev.tether.TetherException;
 import dev.tether.WorkerCrashedException;
 import dev.tether.WorkerFailedException;
@@ -15,6 +15,7 @@ import dev.tether.WorkerSpec;
 import dev.tether.WorkerStartException;
 import dev.tether.internal.cancel.Timers;
 import dev.tether.internal.client.ClientConnection;
+import dev.tether.internal.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -110,7 +111,7 @@ public final class Supervisor implements HandleCore, WorkerInstance.Listener,
   private ClientConnection awaitServing() {
     long bound = spec.startTimeout().plus(policy.maxBackoff()).plus(policy.stopTimeout())
         .toNanos();
-    long until = System.nanoTime() + bound;
+    long until = Clock.system().nanoTime() + bound;
     while (true) {
       CompletableFuture<Void> next;
       synchronized (lock) {
@@ -124,7 +125,7 @@ public final class Supervisor implements HandleCore, WorkerInstance.Listener,
           default -> next = changed;
         }
       }
-      long left = until - System.nanoTime();
+      long left = until - Clock.system().nanoTime();
       try {
         if (left <= 0) {
           throw new TimeoutException();
