@@ -118,6 +118,16 @@ public final class ServerProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** True while the server process runs. */
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  /** The tail of the server's standard error, for reports. */
+  public String stderrTail() {
+    return tail(stderr);
+  }
+
   /** Closes its standard input (it exits), then terminates it if it lingers. Bounded. */
   @Override
   public void close() {
