@@ -49,6 +49,12 @@ enum Attack {
     /** What it did so far, for the report. */
     String summary();
 
+    /**
+     * Waits until the attack is at full strength (every connection open, every first frame sent),
+     * at most {@code millis}; false if it did not get there in time.
+     */
+    boolean awaitFullStrength(long millis) throws InterruptedException;
+
     /** Stops it and closes its connections; bounded. */
     @Override
     void close();
@@ -56,7 +62,13 @@ enum Attack {
 
   /** Starts this attack against {@code address}. */
   Running start(String address, Scale scale) {
-    Runner r = new Runner(address);
+    Runner r = new Runner(address, switch (this) {
+      case HEADER_ONLY -> scale.headerOnlyConnections();
+      case IDLE_CONNECTIONS -> scale.idleConnections();
+      case DECODE_AMPLIFICATION -> scale.amplificationConnections();
+      case NEVER_READS -> 1;
+      case GARBAGE -> 10L * scale.garbageThreads();
+    });
     switch (this) {
       case HEADER_ONLY -> r.connections(scale.headerOnlyConnections(), peer ->
           peer.send(new byte[] {1, 0, 0, 0, FrameKind.CALL, 0, 0, 0, 0, 1}), "announced 16 MiB");
@@ -171,10 +183,24 @@ enum Attack {
     private final AtomicLong count = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicReference<String> firstFailure = new AtomicReference<>();
+    private final long fullStrength;
     private String what = "";
 
-    Runner(String address) {
+    Runner(String address, long fullStrength) {
       this.address = address;
+      this.fullStrength = fullStrength;
+    }
+
+    @Override
+    public boolean awaitFullStrength(long millis) throws InterruptedException {
+      long end = System.nanoTime() + millis * 1_000_000;
+      while (count.get() < fullStrength) {
+        if (System.nanoTime() > end) {
+          return false;
+        }
+        Thread.sleep(10); // a benchmark's ramp, not synchronisation: polling is enough
+      }
+      return true;
     }
 
     boolean stopped() {

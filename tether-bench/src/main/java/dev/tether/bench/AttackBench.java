@@ -2,6 +2,7 @@ package dev.tether.bench;
 
 import dev.tether.CancelScope;
 import dev.tether.Tether;
+import dev.tether.TetherAdmin;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,15 +29,18 @@ public final class AttackBench {
    *
    * @param samples healthy calls per phase
    * @param warmup untimed calls before the baseline
-   * @param rampMillis how long each attack runs before the healthy client measures
-   * @param phaseSeconds bound on one phase's measuring, whatever the samples
+   * @param rampMillis bound on the wait for an attack to reach full strength, and how long it
+   *     then runs before the healthy client measures
+   * @param minPhaseSeconds how long a phase measures at least, whatever the samples
+   * @param maxPhaseSeconds bound on one phase's measuring, whatever the samples
    * @param scale how hard the attacks push
    */
-  record Plan(int samples, int warmup, long rampMillis, long phaseSeconds, Attack.Scale scale) {
+  record Plan(int samples, int warmup, long rampMillis, long minPhaseSeconds,
+      long maxPhaseSeconds, Attack.Scale scale) {
     static Plan of(boolean quick, int samples) {
       return quick
-          ? new Plan(samples > 0 ? samples : 50, 50, 100, 10, Attack.Scale.QUICK)
-          : new Plan(samples > 0 ? samples : 2000, 2000, 2000, 60, Attack.Scale.FULL);
+          ? new Plan(samples > 0 ? samples : 50, 50, 100, 0, 10, Attack.Scale.QUICK)
+          : new Plan(samples > 0 ? samples : 2000, 2000, 30_000, 10, 60, Attack.Scale.FULL);
     }
   }
 
@@ -82,12 +86,19 @@ public final class AttackBench {
     }
     Result during;
     String summary;
+    int oomBefore = server.stderrCount("OutOfMemoryError");
     try (Attack.Running running = attack.start(server.address(), plan.scale())) {
-      Thread.sleep(plan.rampMillis());
+      boolean full = running.awaitFullStrength(plan.rampMillis());
+      Thread.sleep(Math.min(plan.rampMillis(), 1000));
       during = measure(attack.id, "");
-      summary = running.summary();
+      summary = running.summary() + (full ? "" : " (never reached full strength in "
+          + plan.rampMillis() / 1000 + " s)");
     }
     String health = health();
+    int ooms = server.stderrCount("OutOfMemoryError") - oomBefore;
+    if (ooms > 0) {
+      summary += "; server logged OutOfMemoryError " + ooms + "x";
+    }
     return new Result(attack.id, during.latency(), during.failed(), health, summary);
   }
 
@@ -101,7 +112,20 @@ public final class AttackBench {
     try (Tether fresh = Tether.connect(server.address());
         CancelScope scope = CancelScope.withTimeout(Duration.ofSeconds(10))) {
       fresh.get(AttackService.class, "attack").echo(1);
-      return "ok";
+      // The attackers' connections are closed: only the healthy client and this one should be
+      // left once the server noticed (bounded by the scope).
+      TetherAdmin admin = fresh.get(TetherAdmin.class, TetherAdmin.NAME);
+      int open = admin.stats().connections();
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (open > 2 && System.nanoTime() < end) {
+        Thread.sleep(50); // the server closes them on its own threads; poll, bounded
+        open = admin.stats().connections();
+      }
+      return open > 2 ? "ok but " + (open - 2) + " attacker connections still open after 5 s"
+          : "ok";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "not checked (interrupted)";
     } catch (RuntimeException e) {
       return "unresponsive (" + e.getClass().getSimpleName() + ")";
     }
@@ -111,8 +135,11 @@ public final class AttackBench {
   private Result measure(String phase, String note) {
     Histogram h = new Histogram();
     int failed = 0;
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(plan.phaseSeconds());
-    for (int i = 0; i < plan.samples() && System.nanoTime() < end; i++) {
+    long start = System.nanoTime();
+    long min = start + TimeUnit.SECONDS.toNanos(plan.minPhaseSeconds());
+    long end = start + TimeUnit.SECONDS.toNanos(plan.maxPhaseSeconds());
+    for (int i = 0; (i < plan.samples() || System.nanoTime() < min) && System.nanoTime() < end;
+        i++) {
       long t0 = System.nanoTime();
       try (CancelScope scope = CancelScope.withTimeout(CALL_LIMIT)) {
         svc.echo(i);
@@ -191,8 +218,9 @@ public final class AttackBench {
         boolean met = Double.isFinite(ratio) && ratio <= 2 && r.failed() == 0
             && r.server().equals("ok");
         ratios.add("ATTACK " + r.phase() + " p99_ratio " + (Double.isFinite(ratio)
-            ? num(ratio) : "none") + " failed " + r.failed() + " server " + r.server()
-            .split(" ")[0] + " " + (met ? "MET" : "MISSED"));
+            ? num(ratio) : "none") + " failed " + r.failed() + " server "
+            + (r.server().startsWith("ok but") ? "leaky" : r.server().split(" ")[0]) + " "
+            + (met ? "MET" : "MISSED"));
       }
     }
     sb.append('\n');
@@ -202,10 +230,16 @@ public final class AttackBench {
         + "server healthy afterwards (MET / MISSED above).\n");
     sb.append("- The healthy client makes one echo call at a time on its own connection, each "
         + "bounded by " + CALL_LIMIT.toSeconds() + " s (slower counts as failed, not as a sample); "
-        + "a client whose connection was closed reconnects.\n");
+        + "a client whose connection was closed reconnects. Each phase takes at least the "
+        + "samples asked for and at least its minimum duration (10 s in the full run).\n");
+    sb.append("- Each attack first reaches full strength (all its connections open, its first "
+        + "frames sent; bounded), runs one more second, then the healthy client measures while "
+        + "it goes on.\n");
     sb.append("- \"server after\": after the attack stopped, a new client called it within 10 s "
-        + "(ok), or the server JVM had exited (died) or did not answer. A dead server is restarted "
-        + "for the next attack.\n");
+        + "(ok; \"but N attacker connections still open\" when the server still counted them 5 s "
+        + "after they closed), or the server JVM had exited (died) or did not answer. A dead "
+        + "server is restarted for the next attack. OutOfMemoryErrors are counted from the "
+        + "server's standard error.\n");
     return sb.toString();
   }
 

@@ -61,6 +61,14 @@ class AttackBenchQuickTest {
     assertThat(length).isEqualTo(frame.length - 4);
     assertThat(frame.length).isBetween(60 * 1024, 64 * 1024 + 64);
     assertThat(frame[4]).isEqualTo((byte) dev.tether.internal.wire.FrameKind.CALL);
+    // length, kind, flags, call id, then binding 0 and the method index (one byte each)
+    dev.tether.internal.codec.InterfaceSchema schema =
+        dev.tether.internal.codec.InterfaceSchema.of(AttackService.class);
+    Object[] args = schema.method(frame[11]).decodeArgs(
+        new dev.tether.internal.codec.ByteReader(frame, 12, frame.length - 12));
+    assertThat(schema.method(frame[11]).method().getName()).isEqualTo("count");
+    List<?> lists = (List<?>) args[0];
+    assertThat(lists).hasSizeGreaterThan(20_000).allMatch(l -> ((List<?>) l).isEmpty());
   }
 
   private static String row(String report, String phase) {
