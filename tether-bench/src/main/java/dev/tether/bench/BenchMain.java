@@ -37,6 +37,21 @@ public final class BenchMain {
       progress.println(BenchOptions.USAGE);
       return 2;
     }
+    if (options.attacks()) {
+      String report;
+      try {
+        report = new AttackBench(AttackBench.Plan.of(options.quick(), options.samples()), progress)
+            .run();
+      } catch (Exception e) {
+        progress.println("attack benchmark failed: " + e);
+        return 1;
+      }
+      out.print(report);
+      if (options.markdown() != null) {
+        Files.writeString(options.markdown(), report);
+      }
+      return 0;
+    }
     BenchPlan plan = BenchPlan.of(options.quick(), options.samples());
     long t0 = System.nanoTime();
     List<Row> rows = new ArrayList<>();

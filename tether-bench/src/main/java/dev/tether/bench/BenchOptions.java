@@ -8,15 +8,18 @@ import java.util.Set;
 
 /**
  * The command line of {@code ./tether bench}:
- * {@code [--quick] [--samples N] [--only a,b,...] [--markdown FILE] [--tether-spin NANOS]};
- * the last sets Tether's idle strategy (default: Tether's own default).
+ * {@code [--quick] [--samples N] [--only a,b,...] [--markdown FILE] [--tether-spin NANOS]
+ * [--attacks]}; {@code --tether-spin} sets Tether's idle strategy (default: Tether's own default),
+ * {@code --attacks} runs the attack benchmark ({@link AttackBench}) instead of the side-by-side one.
  *
  * @param quick the short run
  * @param samples samples per percentile metric, or 0 for the default
  * @param only the systems to run, in table order
  * @param markdown where to write the output too, or null
+ * @param attacks run the attack benchmark instead
  */
-public record BenchOptions(boolean quick, int samples, List<String> only, Path markdown) {
+public record BenchOptions(boolean quick, int samples, List<String> only, Path markdown,
+    boolean attacks) {
   /** Every system, in table order. */
   public static final List<String> SYSTEMS =
       List.of("tether-uds", "tether-tcp", "rmi", "grpc", "lsp4j", "raw-uds", "raw-tcp");
@@ -24,6 +27,7 @@ public record BenchOptions(boolean quick, int samples, List<String> only, Path m
   /** The usage text. */
   public static final String USAGE = "usage: BenchMain [--quick] [--samples N] [--only "
       + String.join(",", SYSTEMS) + "] [--markdown FILE] [--tether-spin NANOS]\n"
+      + "       BenchMain --attacks [--quick] [--samples N] [--markdown FILE]\n"
       + "       BenchMain jmh [JMH options]   (microbenchmarks; -h for JMH's help)";
 
   /**
@@ -33,6 +37,7 @@ public record BenchOptions(boolean quick, int samples, List<String> only, Path m
    */
   public static BenchOptions parse(String[] args) {
     boolean quick = false;
+    boolean attacks = false;
     int samples = 0;
     Set<String> only = new LinkedHashSet<>(SYSTEMS);
     Path markdown = null;
@@ -40,6 +45,7 @@ public record BenchOptions(boolean quick, int samples, List<String> only, Path m
       String a = args[i];
       switch (a) {
         case "--quick" -> quick = true;
+        case "--attacks" -> attacks = true;
         case "--samples" -> {
           samples = Integer.parseInt(value(args, ++i, a));
           if (samples < 1) {
@@ -72,7 +78,7 @@ public record BenchOptions(boolean quick, int samples, List<String> only, Path m
         ordered.add(s);
       }
     }
-    return new BenchOptions(quick, samples, List.copyOf(ordered), markdown);
+    return new BenchOptions(quick, samples, List.copyOf(ordered), markdown, attacks);
   }
 
   private static String value(String[] args, int i, String option) {

@@ -118,6 +118,30 @@ public final class ServerProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** True while the server process runs. */
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  /** The tail of the server's standard error, for reports. */
+  public String stderrTail() {
+    return tail(stderr);
+  }
+
+  /** How many times {@code text} occurs in the server's standard error so far (0 if unreadable). */
+  public int stderrCount(String text) {
+    try {
+      String all = Files.readString(stderr);
+      int n = 0;
+      for (int i = all.indexOf(text); i >= 0; i = all.indexOf(text, i + 1)) {
+        n++;
+      }
+      return n;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
   /** Closes its standard input (it exits), then terminates it if it lingers. Bounded. */
   @Override
   public void close() {
