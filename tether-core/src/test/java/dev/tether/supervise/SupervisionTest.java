@@ -12,7 +12,6 @@ import dev.tether.SupervisionPolicy;
 import dev.tether.SupervisionStats;
 import dev.tether.SupervisionStats.Kind;
 import dev.tether.Tether;
-import dev.tether.TetherAdmin;
 import dev.tether.TetherOptions;
 import dev.tether.WorkerCrashedException;
 import dev.tether.WorkerFailedException;
@@ -43,10 +42,11 @@ class SupervisionTest {
 
   /**
    * Calls {@code spinForever} and releases its caller with a forced cancel once the worker runs
-   * it ({@code running} calls in all), so the worker is sure to be left with an orphan. (A
-   * deadline instead could fire before a cold JVM has even sent the call: then it never ran.)
+   * it, so the worker is sure to be left with an orphan. (A deadline instead could fire before a
+   * cold JVM has even sent the call: then it never ran.)
    */
-  static void forceReleaseWhileItSpins(Tether t, CrashService c, int running) throws Exception {
+  static void forceReleaseWhileItSpins(CrashService c) throws Exception {
+    int before = c.spinnersStarted();
     CompletableFuture<Throwable> outcome = new CompletableFuture<>();
     Thread caller = Thread.ofVirtual().start(() -> {
       try (var enabled = Cancellation.enable()) {
@@ -56,8 +56,8 @@ class SupervisionTest {
         outcome.complete(e);
       }
     });
-    TetherAdmin admin = t.get(TetherAdmin.class, TetherAdmin.NAME);
-    Await.until(() -> admin.stats().callsRunning() >= running, "the worker spins");
+    Await.until(() -> c.spinnersStarted() > before
+        && Cancellation.pendingCall(caller).isPresent(), "the worker spins");
     assertThat(Cancellation.cancel(caller, Duration.ofMillis(50))).isEqualTo(CancelResult.FORCED);
     assertThat(outcome.get(30, TimeUnit.SECONDS)).isInstanceOfSatisfying(
         CallCancelledException.class,
@@ -85,7 +85,7 @@ class SupervisionTest {
         }
       });
       Await.until(() -> t.pendingCalls() == 1, "the bystander call is pending");
-      forceReleaseWhileItSpins(t, c, 2);
+      forceReleaseWhileItSpins(c);
       long released = System.nanoTime();
       assertThat(bystander.get(30, TimeUnit.SECONDS))
           .isInstanceOfSatisfying(WorkerRestartedException.class,
@@ -116,7 +116,7 @@ class SupervisionTest {
         SupervisionPolicy.HungAction.REPORT).build())) {
       CrashService c = t.get(CrashService.class, "crash");
       long pid = c.pid();
-      forceReleaseWhileItSpins(t, c, 1);
+      forceReleaseWhileItSpins(c);
       Await.until(() -> stats(t).hungReports() > 0, "the hung call is reported");
       assertThat(c.pid()).isEqualTo(pid);
       assertThat(stats(t).history()).extracting(SupervisionStats.Event::kind)
