@@ -53,6 +53,10 @@ final class ServerConnection implements InlinePolicy.Reader {
   /** The client said GOAWAY: the read loop ends and closes the connection. */
   private volatile boolean clientLeft;
   private volatile boolean draining;
+  /** Why later calls are refused while draining. */
+  private volatile String drainReason = "server shutting down";
+  /** When the last frame arrived, for the idle timeout. */
+  private volatile long lastFrameNanos = System.nanoTime();
   private int peerMaxFrameBytes = FrameKind.DEFAULT_MAX_FRAME_BYTES;
   private final ScheduledFuture<?> handshakeTimeout;
   private final Handler handler;
@@ -102,6 +106,7 @@ final class ServerConnection implements InlinePolicy.Reader {
     String why = "client " + peer + " disconnected";
     try {
       while (!closed.get() && !clientLeft && reader.next(handler, server.options().spinNanos())) {
+        lastFrameNanos = System.nanoTime();
         CallRunner runner = nextInline;
         if (runner != null) {
           nextInline = null;
@@ -159,9 +164,33 @@ final class ServerConnection implements InlinePolicy.Reader {
    * closes itself once the last answer its client waits for is written ({@link #closeIfDrained}).
    */
   void drain() {
+    drain("server shutting down");
+  }
+
+  private void drain(String why) {
+    drainReason = why;
     draining = true;
-    sendGoAway(ErrorCode.UNAVAILABLE, "server shutting down");
+    sendGoAway(ErrorCode.UNAVAILABLE, why);
     closeIfDrained();
+  }
+
+  /**
+   * Tells the client to go away and closes the connection if it has been idle since before
+   * {@code now - idleNanos}: handshake done, no call running or owing an answer, no frame
+   * received. A connection with pending calls is never idle. Called on the timer thread: the
+   * GOAWAY and the close happen on a virtual thread. A call that arrives meanwhile is answered
+   * UNAVAILABLE with the same reason.
+   */
+  void goAwayIfIdle(long now, long idleNanos) {
+    if (closed.get() || draining || !handler.helloSeen || !calls.isEmpty() || answering.get() > 0
+        || now - lastFrameNanos < idleNanos) {
+      return;
+    }
+    String why = "connection idle for " + TimeUnit.NANOSECONDS.toMillis(idleNanos)
+        + " ms (the server's idleTimeout); connect again to make calls";
+    drainReason = why;
+    draining = true; // at most once; calls from now on are refused with that reason
+    Thread.ofVirtual().name("tether-idle " + peer).start(() -> drain(why));
   }
 
   /** While draining, closes the connection once no caller waits for an answer from it. */
@@ -330,7 +359,7 @@ final class ServerConnection implements InlinePolicy.Reader {
 
   private final class Handler implements FrameHandler {
     private final ScheduledFuture<?> handshakeTimeout;
-    boolean helloSeen;
+    volatile boolean helloSeen;
 
     Handler(ScheduledFuture<?> handshakeTimeout) {
       this.handshakeTimeout = handshakeTimeout;
@@ -418,7 +447,14 @@ final class ServerConnection implements InlinePolicy.Reader {
         return;
       }
       if (draining) {
-        answerError(call, ErrorCode.UNAVAILABLE, "server shutting down", null);
+        answerError(call, ErrorCode.UNAVAILABLE, drainReason, null);
+        return;
+      }
+      int max = server.options().maxCallsPerConnection();
+      if (!b.admin() && calls.size() > max) {
+        answerError(call, ErrorCode.RESOURCE_EXHAUSTED, "this connection has " + max
+            + " calls running, its maximum (maxCallsPerConnection " + max + "); "
+            + call.methodName() + " did not run", null);
         return;
       }
       String refused = b.admin() ? null : server.refusal();

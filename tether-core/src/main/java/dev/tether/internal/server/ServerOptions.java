@@ -14,6 +14,12 @@ import java.time.Duration;
  *     orphans not counted; beyond it a call is refused (see {@link CallAdmission})
  * @param spinNanos how long a connection's reader polls for the next frame before it blocks
  * @param maxOrphans running orphans at which the server refuses new calls
+ * @param maxConnections connections open at once; a new one beyond it is refused with GOAWAY
+ * @param maxCallsPerConnection calls one connection may have running at once (orphans and calls
+ *     waiting for a returned future included); beyond it a call is refused
+ * @param idleTimeout a connection without calls and without frames for this long is told to go
+ *     away and closed; zero: never
  */
 public record ServerOptions(int maxFrameBytes, Duration handshakeTimeout, Duration drainTimeout,
-    String description, int maxCallThreads, long spinNanos, int maxOrphans) {}
+    String description, int maxCallThreads, long spinNanos, int maxOrphans, int maxConnections,
+    int maxCallsPerConnection, Duration idleTimeout) {}
