@@ -73,6 +73,20 @@ final class ServerProcess implements AutoCloseable {
     throw new IllegalStateException(field + " not in /proc/" + process.pid() + "/status");
   }
 
+  /**
+   * Asks the server JVM for a full GC ({@code jcmd PID GC.run}), so that memory figures show what
+   * is live rather than garbage not yet collected (freed direct buffers included).
+   */
+  void collectGarbage() throws Exception {
+    Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
+    Path jcmd = java.resolveSibling("jcmd");
+    Process p = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "GC.run")
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+    }
+  }
+
   int openDescriptors() throws IOException {
     try (var s = Files.list(Path.of("/proc/" + process.pid() + "/fd"))) {
       return (int) s.count();

@@ -105,7 +105,17 @@ final class ServerConnection implements InlinePolicy.Reader {
   private void readLoop() {
     String why = "client " + peer + " disconnected";
     try {
-      while (!closed.get() && !clientLeft && reader.next(handler, server.options().spinNanos())) {
+      while (!closed.get() && !clientLeft) {
+        int r = awaitFrame();
+        if (r == FrameReader.END) {
+          break;
+        }
+        if (r == FrameReader.NONE) {
+          if (tryPark()) {
+            return; // the parker resumes the connection on a new thread when it speaks
+          }
+          continue;
+        }
         lastFrameNanos = System.nanoTime();
         CallRunner runner = nextInline;
         if (runner != null) {
@@ -137,6 +147,84 @@ final class ServerConnection implements InlinePolicy.Reader {
     }
     handshakeTimeout.cancel(false);
     close(why);
+  }
+
+  /**
+   * Waits for the next frame: polls for the spin time, then blocks until {@link #PARK_AFTER_NANOS}
+   * have passed without a frame. Returns {@link FrameReader#FRAME} (dispatched),
+   * {@link FrameReader#END}, or {@link FrameReader#NONE} when the wait ran out. Interrupts are
+   * cleared, not obeyed (a reader is never meant to be interrupted).
+   */
+  private int awaitFrame() throws IOException, ProtocolException {
+    long now = System.nanoTime();
+    long spinEnd = now + server.options().spinNanos();
+    long parkAt = now + PARK_AFTER_NANOS;
+    while (true) {
+      Thread.interrupted();
+      boolean spinning = now - spinEnd < 0;
+      long wait = spinning ? 0 : parkAt - now;
+      if (wait <= 0 && !spinning) {
+        return FrameReader.NONE;
+      }
+      int r = reader.poll(handler, wait);
+      if (r != FrameReader.NONE) {
+        return r;
+      }
+      if (spinning) {
+        Thread.yield(); // lets a thread waiting for this core (perhaps our peer) run first
+      }
+      now = System.nanoTime();
+    }
+  }
+
+  /** A reader with no frame for this long and nothing owed parks its connection. */
+  static final long PARK_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** True while the connection is parked: no thread reads it, the server's parker watches it. */
+  private final AtomicBoolean parked = new AtomicBoolean();
+
+  /**
+   * Parks the connection if it is idle: handshake done, no call running, inline or owing an
+   * answer, and no partial frame. Frees the read and write buffers and the link's own selector,
+   * then hands the channel to the server's {@link ConnectionParker}. Returns false, changing
+   * nothing that matters, when the connection must keep its reader. On the reader thread only;
+   * only the reader adds calls, so none can appear meanwhile.
+   */
+  private boolean tryPark() {
+    if (!handler.helloSeen || !calls.isEmpty() || answering.get() > 0 || inline.get() != null
+        || nextInline != null || closed.get() || !reader.releaseBuffer()) {
+      return false;
+    }
+    var channel = link.park();
+    if (channel == null) {
+      return false;
+    }
+    writer.trim();
+    parked.set(true); // publishes this thread's state to the thread that resumes
+    if (!server.parker().park(this, channel)) {
+      parked.set(false);
+      return false;
+    }
+    if (closed.get()) {
+      server.parker().wakeup(); // closed while parking: let the descriptor go now
+    }
+    return true;
+  }
+
+  /**
+   * The parked connection became readable (a frame or its end): a new reader thread takes over.
+   * Called by the parker; does nothing unless parked. If no thread can be started, the
+   * connection is closed.
+   */
+  void resume() {
+    if (!parked.compareAndSet(true, false)) {
+      return;
+    }
+    try {
+      Thread.ofPlatform().daemon().name("tether-server-reader " + peer).start(this::readLoop);
+    } catch (RuntimeException | OutOfMemoryError e) {
+      close("no reader thread for " + peer + ": " + e);
+    }
   }
 
   /** A call running inline on the reader thread since {@code startNanos}. */
@@ -224,6 +312,9 @@ final class ServerConnection implements InlinePolicy.Reader {
       return;
     }
     link.close();
+    if (parked.get()) {
+      server.parker().wakeup(); // its selector lets the closed channel's descriptor go
+    }
     for (ServerCall c : calls.values()) {
       c.releaseCaller(); // nobody is left to answer
     }

@@ -37,6 +37,7 @@ public final class ServerCore implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicInteger listenersBroken =
       new java.util.concurrent.atomic.AtomicInteger();
   private final IdleSweeper idleSweeper;
+  private final ConnectionParker parker = new ConnectionParker();
   private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
   private final OrphanTracker orphans = new OrphanTracker();
   private final CallExecutor executor;
@@ -189,6 +190,10 @@ public final class ServerCore implements AutoCloseable {
     return String.join(", ", exports.keySet().stream().sorted().toList());
   }
 
+  ConnectionParker parker() {
+    return parker;
+  }
+
   InlinePolicy inline() {
     return inline;
   }
@@ -251,6 +256,7 @@ public final class ServerCore implements AutoCloseable {
     for (ServerConnection c : List.copyOf(connections)) {
       c.close("server shut down");
     }
+    parker.close();
     executor.shutdown();
   }
 
