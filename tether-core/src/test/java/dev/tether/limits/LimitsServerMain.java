@@ -1,5 +1,6 @@
 package dev.tether.limits;
 
+import dev.tether.Tether;
 import dev.tether.TetherServer;
 import dev.tether.fixtures.EchoService;
 import dev.tether.fixtures.EchoServiceImpl;
@@ -27,6 +28,11 @@ public final class LimitsServerMain {
       }
     }
     TetherServer server = b.start();
+    // One round trip loads every class the serving and closing paths use: a test that exhausts
+    // descriptors must not also starve the class loader (classes load from files in tests).
+    try (Tether self = Tether.connect(server.address())) {
+      self.get(EchoService.class, "echo").echo(0);
+    }
     System.out.println("READY " + server.address());
     System.out.flush();
     while (System.in.read() >= 0) {

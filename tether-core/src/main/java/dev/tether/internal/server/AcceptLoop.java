@@ -11,7 +11,8 @@ import java.util.function.Consumer;
  * One listener's accepting thread. It survives failures to accept: when the process runs out of
  * descriptors (EMFILE), memory or threads, the pending connection stays in the kernel's backlog,
  * so retrying at once would spin; instead the loop pauses (5 ms, doubling up to 1 s), retries,
- * and logs once per episode (a warning when it starts, a note when accepting works again). So a
+ * and logs once per episode (a warning when it starts, a note when accepting works again;
+ * failures within 10 s of a recovery count as the same episode). So a
  * bound port always accepts again once resources are back. A listener that is broken for good (it
  * was closed under the server, or fails in a way no retry can mend) is closed, counted in the
  * server's statistics and logged as an error, so a port is never left bound and deaf.
@@ -21,6 +22,8 @@ import java.util.function.Consumer;
 final class AcceptLoop implements Runnable {
   static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
   static final long MAX_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** Failures this soon after a recovery are not warned about again (the same episode). */
+  static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   /** What the loop tells its server. */
   interface Sink {
@@ -53,6 +56,8 @@ final class AcceptLoop implements Runnable {
     long pauseNanos = 0;
     long failures = 0;
     long episodeStart = 0;
+    boolean warned = false;
+    long lastRecovery = System.nanoTime() - QUIET_NANOS;
     while (!stopped.getAsBoolean()) {
       Link link;
       try {
@@ -71,6 +76,10 @@ final class AcceptLoop implements Runnable {
         sink.acceptFailed();
         if (failures++ == 0) {
           episodeStart = System.nanoTime();
+        }
+        // One warning per episode; a relapse soon after a recovery belongs to the same one.
+        if (!warned && System.nanoTime() - lastRecovery >= QUIET_NANOS) {
+          warned = true;
           sink.log(System.Logger.Level.WARNING, "cannot accept connections on "
               + listener.endpoint() + ": " + e + "; retrying with pauses of up to "
               + TimeUnit.NANOSECONDS.toMillis(MAX_PAUSE_NANOS) + " ms until it works again");
@@ -81,9 +90,13 @@ final class AcceptLoop implements Runnable {
         continue;
       }
       if (failures > 0) {
-        sink.log(System.Logger.Level.INFO, "accepting again on " + listener.endpoint()
-            + " after " + failures + " failed attempts over "
-            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - episodeStart) + " ms");
+        if (warned) {
+          sink.log(System.Logger.Level.INFO, "accepting again on " + listener.endpoint()
+              + " after " + failures + " failed attempts over "
+              + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - episodeStart) + " ms");
+          warned = false;
+          lastRecovery = System.nanoTime();
+        }
         failures = 0;
         pauseNanos = 0;
       }
