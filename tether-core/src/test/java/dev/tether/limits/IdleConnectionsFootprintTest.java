@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Idle connections hold no platform thread: a server JVM (-Xmx256m) with N idle connections
  * (handshake done, then silence) keeps a bounded number of threads, and each idle connection still
  * answers when it speaks again. Prints threads, resident memory and descriptors per connection;
- * asserts only the thread bound. N is 2,000 by default; {@code -Dtether.idleConnections=10000}
+ * asserts only the thread bound. N is 1,000 by default; {@code -Dtether.idleConnections=10000}
  * for the figure in BENCHMARKS.md.
  */
 @EnabledOnOs(OS.LINUX)
@@ -41,7 +41,7 @@ class IdleConnectionsFootprintTest {
 
   @Test
   void idleConnectionsHoldNoThreadAndStillAnswer() throws Exception {
-    int n = Integer.getInteger("tether.idleConnections", 2000);
+    int n = Integer.getInteger("tether.idleConnections", 1000);
     try (ServerProcess server = ServerProcess.start(dir, 0, "maxConnections=" + (n + 10))) {
       Endpoint e = Endpoint.parse(server.address);
       InetSocketAddress where = new InetSocketAddress(e.host(), e.port());

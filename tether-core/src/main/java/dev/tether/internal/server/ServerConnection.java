@@ -32,7 +32,9 @@ import java.util.function.Consumer;
  * The server end of one client connection: the handshake, the bindings the client resolved, and
  * the calls being served. A reader thread parses frames and runs each call inline when
  * {@link InlinePolicy} says it will be quick, else hands it to the server's {@link CallExecutor},
- * so a slow call never delays others. However the connection ends (the client leaves or says
+ * so a slow call never delays others. After a second without a frame and with nothing owed, the
+ * reader parks the connection in the server's {@link ConnectionParker} and ends; the next frame
+ * starts a reader again ({@link #resume}). However the connection ends (the client leaves or says
  * GOAWAY, a protocol error, a failed write, the server closes), {@link #close} runs once: every
  * call still running is cancelled and becomes an orphan, and the server stops counting it.
  */
