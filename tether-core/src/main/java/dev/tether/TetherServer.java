@@ -176,7 +176,7 @@ public final class TetherServer implements AutoCloseable {
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
 
   /** Default of {@link Builder#maxCallsPerConnection}. */
-  public static final int DEFAULT_MAX_CALLS_PER_CONNECTION = 1024;
+  public static final int DEFAULT_MAX_CALLS_PER_CONNECTION = 16_384;
 
   /** Describes a server: what it exports, where it listens, its limits. */
   public static final class Builder {
@@ -320,7 +320,9 @@ public final class TetherServer implements AutoCloseable {
      * {@code CompletableFuture} their method returned and orphans of that connection (calls of
      * the admin object are exempt). A call beyond it is answered at once with
      * {@link ErrorCode#RESOURCE_EXHAUSTED} (nothing of it runs); the connection stays usable. The
-     * server-wide bound on calls holding threads is {@link #maxCallThreads}. Default 1024.
+     * server-wide bound on calls holding threads is {@link #maxCallThreads}; this one mostly
+     * bounds asynchronous calls, which hold no thread (a client may keep 10,000 pending on one
+     * connection). Default 16,384.
      */
     public Builder maxCallsPerConnection(int calls) {
       if (calls < 1) {
