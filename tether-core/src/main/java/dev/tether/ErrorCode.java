@@ -40,7 +40,9 @@ public enum ErrorCode {
   INTERNAL(10),
   /**
    * A limit was reached: a call's arguments or a result are larger than the receiving side's
-   * frame limit ({@code maxFrameBytes}). Nothing was sent; the connection stays usable.
+   * frame limit ({@code maxFrameBytes}), or the connection already has the most calls running
+   * that the server allows one connection ({@code maxCallsPerConnection}). Nothing of the call
+   * ran; the connection stays usable.
    */
   RESOURCE_EXHAUSTED(11),
   /**
@@ -73,7 +75,9 @@ public enum ErrorCode {
   WORKER_FAILED(19),
   /**
    * The server has no capacity left for the call (too many calls running, or too many orphaned
-   * calls still running after their callers gave up); nothing of the call ran. Unlike
+   * calls still running after their callers gave up) or for a new connection (it has
+   * {@code maxConnections} open: the GOAWAY that refuses it carries this code); nothing of the
+   * call ran. Unlike
    * {@link #RESOURCE_EXHAUSTED}, the call itself is fine: another server may take it, and a
    * server that keeps answering this needs a restart.
    */

@@ -10,6 +10,13 @@ package dev.tether;
  * @param orphansRunning calls running now whose caller gave up
  * @param orphansTotal calls ever orphaned
  * @param orphansFinished orphans that have since finished (their answers were dropped)
+ * @param connectionsRefused connections turned away since start because the server had
+ *     {@code maxConnections} open (each was told why in a GOAWAY, then closed)
+ * @param acceptFailures failed attempts to accept a connection since start (for example the
+ *     process was out of descriptors); the server retries with pauses
+ * @param listenersBroken listeners closed because they were broken for good (their addresses
+ *     accept nothing any more); 0 in a healthy server
  */
 public record ServerStats(int connections, long connectionsAccepted, long callsStarted,
-    long callsRunning, int orphansRunning, long orphansTotal, long orphansFinished) {}
+    long callsRunning, int orphansRunning, long orphansTotal, long orphansFinished,
+    long connectionsRefused, long acceptFailures, int listenersBroken) {}

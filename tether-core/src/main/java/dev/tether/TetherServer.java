@@ -178,6 +178,12 @@ public final class TetherServer implements AutoCloseable {
   /** Default bound of {@link Builder#maxDecodedBytes}: 64 MiB. */
   public static final long DEFAULT_MAX_DECODED_BYTES = 64L * 1024 * 1024;
 
+  /** Default of {@link Builder#maxConnections}. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
+  /** Default of {@link Builder#maxCallsPerConnection}. */
+  public static final int DEFAULT_MAX_CALLS_PER_CONNECTION = 16_384;
+
   /** Describes a server: what it exports, where it listens, its limits. */
   public static final class Builder {
     private final Map<String, ExportedObject> exports = new LinkedHashMap<>();
@@ -194,6 +200,9 @@ public final class TetherServer implements AutoCloseable {
     private int decodeMultiple = DEFAULT_DECODE_MULTIPLE;
     private long maxDecodedBytes; // 0: the default, from the heap
     private Duration writeStallTimeout = Duration.ofSeconds(30);
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxCallsPerConnection = DEFAULT_MAX_CALLS_PER_CONNECTION;
+    private Duration idleTimeout = Duration.ZERO;
 
     private Builder() {}
 
@@ -390,6 +399,55 @@ public final class TetherServer implements AutoCloseable {
     }
 
     /**
+     * The most connections the server keeps open at once. A client that connects beyond it is
+     * told why in a GOAWAY with {@link ErrorCode#SERVER_EXHAUSTED} (its {@code Tether.connect}
+     * fails with that message) and the connection is closed; nothing waits or hangs. Counted in
+     * {@link ServerStats#connectionsRefused()}. Default 10,000.
+     */
+    public Builder maxConnections(int connections) {
+      if (connections < 1) {
+        throw new IllegalArgumentException("maxConnections must be at least 1: " + connections);
+      }
+      this.maxConnections = connections;
+      return this;
+    }
+
+    /**
+     * The most calls one connection may have running at once, counting calls waiting for a
+     * {@code CompletableFuture} their method returned and orphans of that connection (calls of
+     * the admin object are exempt). A call beyond it is answered at once with
+     * {@link ErrorCode#RESOURCE_EXHAUSTED} (nothing of it runs); the connection stays usable. The
+     * server-wide bound on calls holding threads is {@link #maxCallThreads}; this one mostly
+     * bounds asynchronous calls, which hold no thread (a client may keep 10,000 pending on one
+     * connection). Default 16,384.
+     */
+    public Builder maxCallsPerConnection(int calls) {
+      if (calls < 1) {
+        throw new IllegalArgumentException("maxCallsPerConnection must be at least 1: " + calls);
+      }
+      this.maxCallsPerConnection = calls;
+      return this;
+    }
+
+    /**
+     * How long a connection may stay idle (no call running or owing an answer, and no frame
+     * received) before the server tells it to go away (GOAWAY with {@link ErrorCode#UNAVAILABLE}
+     * and a message that says it was idle) and closes it. A {@link Tether} does not reconnect:
+     * its next call fails with a {@link ConnectionClosedException} that says so, and the caller
+     * connects again. {@link Duration#ZERO} (the default) never closes idle connections: idle
+     * connections hold no thread, and {@link #maxConnections} bounds them. Use it for servers
+     * that many short-lived clients reach over TCP.
+     */
+    public Builder idleTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("idleTimeout must not be negative: " + timeout);
+      }
+      this.idleTimeout = timeout;
+      return this;
+    }
+
+    /**
      * Binds every address and starts serving.
      *
      * @throws TetherException with {@link ErrorCode#UNAVAILABLE} when an address cannot be bound
@@ -413,7 +471,7 @@ public final class TetherServer implements AutoCloseable {
                 maxCallThreads, spin.toNanos(), maxOrphans, connectionBuffer(), serverBuffer(),
                 decodeMultiple, maxDecodedBytes > 0 ? maxDecodedBytes : Math.min(
                     DEFAULT_MAX_DECODED_BYTES, Runtime.getRuntime().maxMemory() / 8),
-                writeStallTimeout));
+                writeStallTimeout, maxConnections, maxCallsPerConnection, idleTimeout));
         TetherServer server = new TetherServer(core, privateSocket);
         admin.server = server;
         return server;

@@ -193,7 +193,11 @@ public final class ClientConnection implements AutoCloseable {
     try {
       writer.write(frame);
     } catch (IOException e) {
-      lost("connection to " + peer + " lost while sending", e);
+      if (replies != null) {
+        replies.readWhatArrived(); // a GOAWAY the server sent before closing says why
+      }
+      String g = goAway;
+      lost(g != null ? g : "connection to " + peer + " lost while sending", e);
       return;
     }
     call.markSent();

@@ -118,6 +118,26 @@ final class ReplyReader {
     }
   }
 
+  /**
+   * Reads, without waiting, whatever the peer already sent, if nobody else is reading: after a
+   * failed write, this finds the GOAWAY in which a server said why it closed (idle, shutting
+   * down), so the failure can say so. Completes answers it finds, like any reader.
+   */
+  void readWhatArrived() {
+    if (!tryLead()) {
+      return;
+    }
+    try {
+      for (int i = 0; i < 64 && frames.poll(handler, 0) == FrameReader.FRAME; i++) {
+        connection.heard();
+      }
+    } catch (IOException | ProtocolException e) {
+      // the link is failing anyway: what was read so far is all there is
+    } finally {
+      leader.set(null);
+    }
+  }
+
   private static long earlier(long a, long b) {
     if (a == Grace.FOREVER) {
       return b;

@@ -33,7 +33,9 @@ import java.util.function.Consumer;
  * The server end of one client connection: the handshake, the bindings the client resolved, and
  * the calls being served. A reader thread parses frames and runs each call inline when
  * {@link InlinePolicy} says it will be quick, else hands it to the server's {@link CallExecutor},
- * so a slow call never delays others. However the connection ends (the client leaves or says
+ * so a slow call never delays others. After a second without a frame and with nothing owed, the
+ * reader parks the connection in the server's {@link ConnectionParker} and ends; the next frame
+ * starts a reader again ({@link #resume}). However the connection ends (the client leaves or says
  * GOAWAY, a protocol error, a failed write, the server closes), {@link #close} runs once: every
  * call still running is cancelled and becomes an orphan, and the server stops counting it.
  */
@@ -56,6 +58,10 @@ final class ServerConnection implements InlinePolicy.Reader {
   /** The client said GOAWAY: the read loop ends and closes the connection. */
   private volatile boolean clientLeft;
   private volatile boolean draining;
+  /** Why later calls are refused while draining. */
+  private volatile String drainReason = "server shutting down";
+  /** When the last frame arrived, for the idle timeout. */
+  private volatile long lastFrameNanos = Clock.system().nanoTime();
   private int peerMaxFrameBytes = FrameKind.DEFAULT_MAX_FRAME_BYTES;
   private final ScheduledFuture<?> handshakeTimeout;
   private final Handler handler;
@@ -112,11 +118,22 @@ final class ServerConnection implements InlinePolicy.Reader {
   private void readLoop() {
     String why = "client " + peer + " disconnected";
     try {
-      while (!closed.get() && !clientLeft && reader.next(handler, server.options().spinNanos())) {
+      while (!closed.get() && !clientLeft) {
+        int r = awaitFrame();
+        if (r == FrameReader.END) {
+          break;
+        }
+        if (r == FrameReader.NONE) {
+          if (tryPark()) {
+            return; // the parker resumes the connection on a new thread when it speaks
+          }
+          continue;
+        }
+        lastFrameNanos = Clock.system().nanoTime();
         CallRunner runner = nextInline;
         if (runner != null) {
           nextInline = null;
-          InlineRun run = new InlineRun(runner.call(), System.nanoTime());
+          InlineRun run = new InlineRun(runner.call(), Clock.system().nanoTime());
           inline.set(run);
           server.inline().started();
           runner.run();
@@ -161,6 +178,84 @@ final class ServerConnection implements InlinePolicy.Reader {
     }
   }
 
+  /**
+   * Waits for the next frame: polls for the spin time, then blocks until {@link #PARK_AFTER_NANOS}
+   * have passed without a frame. Returns {@link FrameReader#FRAME} (dispatched),
+   * {@link FrameReader#END}, or {@link FrameReader#NONE} when the wait ran out. Interrupts are
+   * cleared, not obeyed (a reader is never meant to be interrupted).
+   */
+  private int awaitFrame() throws IOException, ProtocolException {
+    long now = Clock.system().nanoTime();
+    long spinEnd = now + server.options().spinNanos();
+    long parkAt = now + PARK_AFTER_NANOS;
+    while (true) {
+      Thread.interrupted();
+      boolean spinning = now - spinEnd < 0;
+      long wait = spinning ? 0 : parkAt - now;
+      if (wait <= 0 && !spinning) {
+        return FrameReader.NONE;
+      }
+      int r = reader.poll(handler, wait);
+      if (r != FrameReader.NONE) {
+        return r;
+      }
+      if (spinning) {
+        Thread.yield(); // lets a thread waiting for this core (perhaps our peer) run first
+      }
+      now = Clock.system().nanoTime();
+    }
+  }
+
+  /** A reader with no frame for this long and nothing owed parks its connection. */
+  static final long PARK_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** True while the connection is parked: no thread reads it, the server's parker watches it. */
+  private final AtomicBoolean parked = new AtomicBoolean();
+
+  /**
+   * Parks the connection if it is idle: handshake done, no call running, inline or owing an
+   * answer, and no partial frame. Frees the read and write buffers and the link's own selector,
+   * then hands the channel to the server's {@link ConnectionParker}. Returns false, changing
+   * nothing that matters, when the connection must keep its reader. On the reader thread only;
+   * only the reader adds calls, so none can appear meanwhile.
+   */
+  private boolean tryPark() {
+    if (!handler.helloSeen || !calls.isEmpty() || answering.get() > 0 || inline.get() != null
+        || nextInline != null || closed.get() || !reader.releaseBuffer()) {
+      return false;
+    }
+    var channel = link.park();
+    if (channel == null) {
+      return false;
+    }
+    writer.trim();
+    parked.set(true); // publishes this thread's state to the thread that resumes
+    if (!server.parker().park(this, channel)) {
+      parked.set(false);
+      return false;
+    }
+    if (closed.get()) {
+      server.parker().wakeup(); // closed while parking: let the descriptor go now
+    }
+    return true;
+  }
+
+  /**
+   * The parked connection became readable (a frame or its end): a new reader thread takes over.
+   * Called by the parker; does nothing unless parked. If no thread can be started, the
+   * connection is closed.
+   */
+  void resume() {
+    if (!parked.compareAndSet(true, false)) {
+      return;
+    }
+    try {
+      Thread.ofPlatform().daemon().name("tether-server-reader " + peer).start(this::readLoop);
+    } catch (RuntimeException | OutOfMemoryError e) {
+      close("no reader thread for " + peer + ": " + e);
+    }
+  }
+
   /** A call running inline on the reader thread since {@code startNanos}. */
   private record InlineRun(ServerCall call, long startNanos) {}
 
@@ -186,9 +281,33 @@ final class ServerConnection implements InlinePolicy.Reader {
    * closes itself once the last answer its client waits for is written ({@link #closeIfDrained}).
    */
   void drain() {
+    drain("server shutting down");
+  }
+
+  private void drain(String why) {
+    drainReason = why;
     draining = true;
-    sendGoAway(ErrorCode.UNAVAILABLE, "server shutting down");
+    sendGoAway(ErrorCode.UNAVAILABLE, why);
     closeIfDrained();
+  }
+
+  /**
+   * Tells the client to go away and closes the connection if it has been idle since before
+   * {@code now - idleNanos}: handshake done, no call running or owing an answer, no frame
+   * received. A connection with pending calls is never idle. Called on the timer thread: the
+   * GOAWAY and the close happen on a virtual thread. A call that arrives meanwhile is answered
+   * UNAVAILABLE with the same reason.
+   */
+  void goAwayIfIdle(long now, long idleNanos) {
+    if (closed.get() || draining || !handler.helloSeen || !calls.isEmpty() || answering.get() > 0
+        || now - lastFrameNanos < idleNanos) {
+      return;
+    }
+    String why = "connection idle for " + TimeUnit.NANOSECONDS.toMillis(idleNanos)
+        + " ms (the server's idleTimeout); connect again to make calls";
+    drainReason = why;
+    draining = true; // at most once; calls from now on are refused with that reason
+    Thread.ofVirtual().name("tether-idle " + peer).start(() -> drain(why));
   }
 
   /** While draining, closes the connection once no caller waits for an answer from it. */
@@ -223,6 +342,9 @@ final class ServerConnection implements InlinePolicy.Reader {
     }
     link.close();
     writer.discardQueued(); // answers nobody will read: free them now
+    if (parked.get()) {
+      server.parker().wakeup(); // its selector lets the closed channel's descriptor go
+    }
     for (ServerCall c : calls.values()) {
       c.releaseCaller(); // nobody is left to answer
     }
@@ -375,7 +497,7 @@ final class ServerConnection implements InlinePolicy.Reader {
 
   private final class Handler implements FrameHandler {
     private final ScheduledFuture<?> handshakeTimeout;
-    boolean helloSeen;
+    volatile boolean helloSeen;
 
     Handler(ScheduledFuture<?> handshakeTimeout) {
       this.handshakeTimeout = handshakeTimeout;
@@ -465,7 +587,14 @@ final class ServerConnection implements InlinePolicy.Reader {
         return;
       }
       if (draining) {
-        answerError(call, ErrorCode.UNAVAILABLE, "server shutting down", null);
+        answerError(call, ErrorCode.UNAVAILABLE, drainReason, null);
+        return;
+      }
+      int max = server.options().maxCallsPerConnection();
+      if (!b.admin() && calls.size() > max) {
+        answerError(call, ErrorCode.RESOURCE_EXHAUSTED, "this connection has " + max
+            + " calls running, its maximum (maxCallsPerConnection " + max + "); "
+            + call.methodName() + " did not run", null);
         return;
       }
       String refused = b.admin() ? null : server.refusal();

@@ -30,6 +30,14 @@ public final class ServerCore implements AutoCloseable {
   private final ServerOptions options;
   private final List<Listener> listeners = new ArrayList<>();
   private final List<Thread> acceptors = new ArrayList<>();
+  private final List<AcceptLoop> acceptLoops = new ArrayList<>();
+  private final ConnectionRefuser refuser = new ConnectionRefuser();
+  private final AtomicLong connectionsRefused = new AtomicLong();
+  private final AtomicLong acceptFailures = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger listenersBroken =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final IdleSweeper idleSweeper;
+  private final ConnectionParker parker = new ConnectionParker();
   private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
   private final OrphanTracker orphans = new OrphanTracker();
   private final CallExecutor executor;
@@ -66,30 +74,58 @@ public final class ServerCore implements AutoCloseable {
         throw new IOException("cannot listen on " + e + ": " + failure.getMessage(), failure);
       }
     }
+    this.idleSweeper = new IdleSweeper(connections, options.idleTimeout());
+    AcceptLoop.Sink sink = new AcceptLoop.Sink() {
+      @Override
+      public void accepted(Link link) {
+        ServerCore.this.accepted(link);
+      }
+
+      @Override
+      public void acceptFailed() {
+        acceptFailures.incrementAndGet();
+      }
+
+      @Override
+      public void listenerBroken(Listener listener, Throwable why) {
+        listenersBroken.incrementAndGet();
+        LOG.log(System.Logger.Level.ERROR, "stopped listening on " + listener.endpoint()
+            + ", which is broken: " + why);
+      }
+
+      @Override
+      public void log(System.Logger.Level level, String message) {
+        LOG.log(level, message);
+      }
+    };
     for (Listener l : listeners) {
+      AcceptLoop loop = new AcceptLoop(l, closed::get, sink);
+      acceptLoops.add(loop);
       acceptors.add(Thread.ofPlatform().daemon().name("tether-accept " + l.endpoint())
-          .start(() -> acceptLoop(l)));
+          .start(loop));
     }
   }
 
-  private void acceptLoop(Listener listener) {
-    while (!closed.get()) {
-      Link link;
-      try {
-        link = listener.accept();
-      } catch (IOException e) {
-        if (!closed.get()) {
-          log("stopped accepting on " + listener.endpoint() + ": " + e);
-        }
-        return;
-      }
-      ServerConnection c = new ServerConnection(this, link);
-      connections.add(c);
-      connectionsAccepted.incrementAndGet();
+  /** A new connection: served, or refused when the server has its maximum already. */
+  private void accepted(Link link) {
+    int max = options.maxConnections();
+    if (connections.size() >= max) {
+      connectionsRefused.incrementAndGet();
+      refuser.refuse(link, dev.tether.ErrorCode.SERVER_EXHAUSTED, "server has " + max
+          + " connections open, its maximum (maxConnections " + max + "); try again later");
+      return;
+    }
+    ServerConnection c = new ServerConnection(this, link);
+    connections.add(c);
+    connectionsAccepted.incrementAndGet();
+    try {
       Thread.ofPlatform().daemon().name("tether-server-reader " + link.peer()).start(c::serve);
-      if (closed.get()) {
-        c.drain(); // shutdown() ran while this one was being added: it may have missed it
-      }
+    } catch (RuntimeException | OutOfMemoryError e) {
+      c.close("no reader thread for " + link.peer() + ": " + e);
+      throw e;
+    }
+    if (closed.get()) {
+      c.drain(); // shutdown() ran while this one was being added: it may have missed it
     }
   }
 
@@ -106,7 +142,8 @@ public final class ServerCore implements AutoCloseable {
   /** A snapshot of the statistics. */
   public ServerStats stats() {
     return new ServerStats(connections.size(), connectionsAccepted.get(), callsStarted.get(),
-        callsRunning.get(), orphans.runningCount(), orphans.totalCount(), orphans.finishedCount());
+        callsRunning.get(), orphans.runningCount(), orphans.totalCount(), orphans.finishedCount(),
+        connectionsRefused.get(), acceptFailures.get(), listenersBroken.get());
   }
 
   /** Bytes buffered for all connections: frames being read, arguments of running calls. */
@@ -163,6 +200,10 @@ public final class ServerCore implements AutoCloseable {
     return String.join(", ", exports.keySet().stream().sorted().toList());
   }
 
+  ConnectionParker parker() {
+    return parker;
+  }
+
   InlinePolicy inline() {
     return inline;
   }
@@ -207,6 +248,8 @@ public final class ServerCore implements AutoCloseable {
       return;
     }
     listeners.forEach(Listener::close);
+    acceptLoops.forEach(AcceptLoop::wake);
+    idleSweeper.stop();
     for (ServerConnection c : connections) {
       c.drain();
     }
@@ -223,6 +266,7 @@ public final class ServerCore implements AutoCloseable {
     for (ServerConnection c : List.copyOf(connections)) {
       c.close("server shut down");
     }
+    parker.close();
     executor.shutdown();
   }
 

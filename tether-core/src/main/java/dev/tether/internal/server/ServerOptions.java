@@ -21,8 +21,14 @@ import java.time.Duration;
  * @param decodeMultiple a call's arguments may decode to this many times their frame's size
  * @param maxDecodedBytes and never to more than this (estimated bytes)
  * @param writeStallTimeout a write to a client that makes no progress this long closes it
+ * @param maxConnections connections open at once; a new one beyond it is refused with GOAWAY
+ * @param maxCallsPerConnection calls one connection may have running at once (orphans and calls
+ *     waiting for a returned future included); beyond it a call is refused
+ * @param idleTimeout a connection without calls and without frames for this long is told to go
+ *     away and closed; zero: never
  */
 public record ServerOptions(int maxFrameBytes, Duration handshakeTimeout, Duration drainTimeout,
     String description, int maxCallThreads, long spinNanos, int maxOrphans,
     long connectionBufferBytes, long serverBufferBytes, int decodeMultiple,
-    long maxDecodedBytes, Duration writeStallTimeout) {}
+    long maxDecodedBytes, Duration writeStallTimeout, int maxConnections,
+    int maxCallsPerConnection, Duration idleTimeout) {}

@@ -27,6 +27,16 @@ public interface Link extends Closeable {
   /** Makes a thread blocked in {@link #awaitReadable} return. */
   void wakeupReader();
 
+  /**
+   * Prepares the link to be watched by someone else's selector while no thread reads it: releases
+   * what the link keeps for its own waits (a selector and its descriptors, reopened by the next
+   * {@link #awaitReadable}) and returns the channel to register for reading, or null when this
+   * link cannot be watched that way. Only the reading thread may call it.
+   */
+  default java.nio.channels.SelectableChannel park() {
+    return null;
+  }
+
   /** Writes all remaining bytes of {@code src}, blocking as needed. */
   void write(ByteBuffer src) throws IOException;
 

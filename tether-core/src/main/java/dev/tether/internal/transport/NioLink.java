@@ -29,7 +29,8 @@ final class NioLink implements Link {
   private final AutoCloseable[] resources;
   private final String peer;
   private volatile long writeStallNanos;
-  private final Selector readSelector;
+  /** Null while parked (see {@link #park}); set and cleared by the reading thread only. */
+  private volatile Selector readSelector;
   private final ReentrantLock writeSelectorLock = new ReentrantLock();
   private volatile Selector writeSelector; // created under writeSelectorLock
   /** Set once, by the one {@link #close} that releases the resources. */
@@ -48,8 +49,26 @@ final class NioLink implements Link {
     this.resources = resources;
     ((SelectableChannel) in).configureBlocking(false);
     ((SelectableChannel) out).configureBlocking(false);
-    this.readSelector = Selector.open();
-    ((SelectableChannel) in).register(readSelector, SelectionKey.OP_READ);
+    this.readSelector = openReadSelector();
+  }
+
+  private Selector openReadSelector() throws IOException {
+    Selector s = Selector.open();
+    try {
+      ((SelectableChannel) in).register(s, SelectionKey.OP_READ);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(s);
+      throw e;
+    }
+    return s;
+  }
+
+  @Override
+  public SelectableChannel park() {
+    Selector s = readSelector;
+    readSelector = null;
+    closeQuietly(s);
+    return (SelectableChannel) in;
   }
 
   @Override
@@ -65,10 +84,23 @@ final class NioLink implements Link {
     if (Thread.currentThread().isInterrupted()) {
       return false; // the flag stays set: the caller decides what an interrupt means
     }
+    Selector selector = readSelector;
+    if (selector == null) { // parked before: reopen
+      try {
+        selector = openReadSelector();
+      } catch (java.nio.channels.ClosedChannelException | java.nio.channels.CancelledKeyException e) {
+        throw new ClosedChannelException();
+      }
+      readSelector = selector;
+      if (closed.get()) {
+        closeQuietly(selector); // close() ran before it was published: it missed it
+        throw new ClosedChannelException();
+      }
+    }
     try {
-      int ready = timeoutNanos <= 0 ? readSelector.selectNow()
-          : readSelector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)));
-      readSelector.selectedKeys().clear();
+      int ready = timeoutNanos <= 0 ? selector.selectNow()
+          : selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)));
+      selector.selectedKeys().clear();
       return ready > 0;
     } catch (ClosedSelectorException e) {
       throw new ClosedChannelException();
@@ -77,7 +109,10 @@ final class NioLink implements Link {
 
   @Override
   public void wakeupReader() {
-    readSelector.wakeup();
+    Selector s = readSelector;
+    if (s != null) {
+      s.wakeup(); // when parked, nobody waits
+    }
   }
 
   @Override

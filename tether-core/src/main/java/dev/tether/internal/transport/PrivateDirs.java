@@ -5,8 +5,10 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.Set;
 
 /** Directories for Unix-domain sockets that only the current user can enter. */
@@ -40,10 +42,12 @@ public final class PrivateDirs {
   }
 
   /**
-   * Makes sure {@code socket}'s directory exists and only its owner can use it: creates it
-   * owner-only if missing, refuses one that others can read or enter.
+   * Makes sure {@code socket}'s directory exists, belongs to the current user and only they can
+   * use it: creates it owner-only if missing, refuses one that others can read or enter, and one
+   * that another user owns (its owner could swap the socket or read the traffic, whatever the
+   * mode).
    *
-   * @throws IOException when it cannot be created or others can use it
+   * @throws IOException when it cannot be created, another user owns it, or others can use it
    */
   static void requirePrivateParent(Path socket) throws IOException {
     Path dir = socket.toAbsolutePath().getParent();
@@ -56,13 +60,38 @@ public final class PrivateDirs {
       return;
     }
     if (POSIX) {
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
+      PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class);
+      UserPrincipal me = currentUser(dir);
+      if (!attributes.owner().equals(me)) {
+        throw new AccessDeniedException(dir.toString(), null, "owned by "
+            + attributes.owner().getName() + ", not by " + me.getName() + " who runs this server; "
+            + "use a directory of your own, or let Tether create one");
+      }
+      Set<PosixFilePermission> perms = attributes.permissions();
       for (PosixFilePermission p : perms) {
         if (!p.name().startsWith("OWNER_")) {
           throw new AccessDeniedException(dir.toString(), null, "accessible to others ("
               + PosixFilePermissions.toString(perms) + "); use a directory only you can read "
               + "(chmod 700), or let Tether create one");
         }
+      }
+    }
+  }
+
+  /**
+   * The user this process runs as, as the file system names owners. A uid without a name (some
+   * containers) is found as the owner of a file this process creates.
+   */
+  private static UserPrincipal currentUser(Path dir) throws IOException {
+    try {
+      return dir.getFileSystem().getUserPrincipalLookupService()
+          .lookupPrincipalByName(System.getProperty("user.name"));
+    } catch (java.nio.file.attribute.UserPrincipalNotFoundException | SecurityException e) {
+      Path probe = Files.createTempFile("tether-owner", ".probe");
+      try {
+        return Files.getOwner(probe);
+      } finally {
+        Files.deleteIfExists(probe);
       }
     }
   }

@@ -24,7 +24,9 @@ public final class FrameReader {
   private static final long BUDGET_WAIT_NANOS = 20_000_000;
 
   private final Link link;
-  private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES).flip();
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+  /** {@link #EMPTY} after {@link #releaseBuffer}, until the next read needs a real one. */
+  private ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES).flip();
   private final int maxFrameBytes;
   private final ByteBudget budget; // null: unbounded
   private int handshakeFrameBytes; // the limit until handshakeDone(); 0: none
@@ -148,6 +150,19 @@ public final class FrameReader {
     return dispatchBuffered(handler) ? FRAME : NONE;
   }
 
+  /**
+   * Frees the read buffer if it holds nothing (no partial frame): a connection that stays idle
+   * for long then costs no buffer memory; the next read allocates a new one. Returns false, and
+   * keeps everything, when bytes of a frame are pending.
+   */
+  public boolean releaseBuffer() {
+    if (body != null || buffer.hasRemaining()) {
+      return false;
+    }
+    buffer = EMPTY;
+    return true;
+  }
+
   /** Dispatches the next frame if all of it is here. */
   private boolean dispatchBuffered(FrameHandler handler) throws ProtocolException {
     if (body == null) {
@@ -161,7 +176,7 @@ public final class FrameReader {
             + (handshakeFrameBytes > 0 ? " (before the handshake)" : ""));
       }
       int whole = FrameKind.LENGTH_BYTES + length;
-      if (buffer.remaining() < whole && whole <= buffer.capacity()) {
+      if (buffer.remaining() < whole && whole <= BUFFER_BYTES) {
         return false; // a small frame still arriving: wait for it in the buffer
       }
       if (budget != null) {
@@ -204,6 +219,9 @@ public final class FrameReader {
         bodyFilled += n;
       }
       return n;
+    }
+    if (buffer == EMPTY) {
+      buffer = ByteBuffer.allocateDirect(BUFFER_BYTES).flip();
     }
     buffer.compact();
     try {

@@ -36,7 +36,7 @@ public final class FrameWriter {
   private final ReentrantLock lock = new ReentrantLock();
   private final ConcurrentLinkedQueue<byte[]> queued = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
-  private final ByteBuffer batch = ByteBuffer.allocateDirect(BATCH_BYTES); // guarded by lock
+  private ByteBuffer batch; // guarded by lock; allocated on first need, freed by trim()
   private final ByteBudget queueBudget; // null: not counted
 
   /** Creates a writer for {@code link}; {@code onError} hears of failed background writes. */
@@ -159,6 +159,22 @@ public final class FrameWriter {
     }
   }
 
+  /**
+   * Frees the batch buffer if nobody is writing and nothing is queued, so an idle connection
+   * costs no buffer memory; the next write allocates it again. Never waits.
+   */
+  public void trim() {
+    if (lock.tryLock()) {
+      try {
+        if (queued.isEmpty()) {
+          batch = null;
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
   /** Frames queued while the lock was held may be left; whoever can take the lock writes them. */
   private void drainLeftovers() throws IOException {
     while (!queued.isEmpty() && lock.tryLock()) {
@@ -172,6 +188,9 @@ public final class FrameWriter {
 
   /** Writes the queued frames, then {@code own} (may be null), batching what fits. Lock held. */
   private void flush(ByteWriter own) throws IOException {
+    if (batch == null) {
+      batch = ByteBuffer.allocateDirect(BATCH_BYTES);
+    }
     batch.clear();
     byte[] q;
     while ((q = queued.poll()) != null) {

@@ -1,0 +1,134 @@
+package dev.tether.internal.server;
+
+import dev.tether.internal.transport.Link;
+import dev.tether.internal.transport.Listener;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * One listener's accepting thread. It survives failures to accept: when the process runs out of
+ * descriptors (EMFILE), memory or threads, the pending connection stays in the kernel's backlog,
+ * so retrying at once would spin; instead the loop pauses (5 ms, doubling up to 1 s), retries,
+ * and logs once per episode (a warning when it starts, a note when accepting works again;
+ * failures within 10 s of a recovery count as the same episode). So a
+ * bound port always accepts again once resources are back. A listener that is broken for good (it
+ * was closed under the server, or fails in a way no retry can mend) is closed, counted in the
+ * server's statistics and logged as an error, so a port is never left bound and deaf.
+ *
+ * <p>Thread safety: runs on its own thread; {@link #wake()} may be called from any thread.
+ */
+final class AcceptLoop implements Runnable {
+  static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  static final long MAX_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** Failures this soon after a recovery are not warned about again (the same episode). */
+  static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  /** What the loop tells its server. */
+  interface Sink {
+    /** A new connection; may throw (no thread could be started): the link is then closed. */
+    void accepted(Link link);
+
+    /** An accept failed and will be retried. */
+    void acceptFailed();
+
+    /** The listener is broken for good and was closed. */
+    void listenerBroken(Listener listener, Throwable why);
+
+    /** Logs at {@code level}. */
+    void log(System.Logger.Level level, String message);
+  }
+
+  private final Listener listener;
+  private final BooleanSupplier stopped;
+  private final Sink sink;
+  private final Object pause = new Object();
+
+  AcceptLoop(Listener listener, BooleanSupplier stopped, Sink sink) {
+    this.listener = listener;
+    this.stopped = stopped;
+    this.sink = sink;
+  }
+
+  @Override
+  public void run() {
+    long pauseNanos = 0;
+    long failures = 0;
+    long episodeStart = 0;
+    boolean warned = false;
+    long lastRecovery = System.nanoTime() - QUIET_NANOS;
+    while (!stopped.getAsBoolean()) {
+      Link link;
+      try {
+        link = listener.accept();
+      } catch (IOException | RuntimeException | OutOfMemoryError e) {
+        if (stopped.getAsBoolean()) {
+          return;
+        }
+        if (e instanceof java.nio.channels.ClosedChannelException
+            || e instanceof java.nio.channels.NotYetBoundException
+            || e instanceof IllegalStateException) {
+          listener.close(); // closed under us or never usable: no retry can mend it
+          sink.listenerBroken(listener, e);
+          return;
+        }
+        sink.acceptFailed();
+        if (failures++ == 0) {
+          episodeStart = System.nanoTime();
+        }
+        // One warning per episode; a relapse soon after a recovery belongs to the same one.
+        if (!warned && System.nanoTime() - lastRecovery >= QUIET_NANOS) {
+          warned = true;
+          sink.log(System.Logger.Level.WARNING, "cannot accept connections on "
+              + listener.endpoint() + ": " + e + "; retrying with pauses of up to "
+              + TimeUnit.NANOSECONDS.toMillis(MAX_PAUSE_NANOS) + " ms until it works again");
+        }
+        pauseNanos = pauseNanos == 0 ? FIRST_PAUSE_NANOS : Math.min(2 * pauseNanos,
+            MAX_PAUSE_NANOS);
+        sleep(pauseNanos);
+        continue;
+      }
+      if (failures > 0) {
+        if (warned) {
+          sink.log(System.Logger.Level.INFO, "accepting again on " + listener.endpoint()
+              + " after " + failures + " failed attempts over "
+              + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - episodeStart) + " ms");
+          warned = false;
+          lastRecovery = System.nanoTime();
+        }
+        failures = 0;
+        pauseNanos = 0;
+      }
+      try {
+        sink.accepted(link);
+      } catch (RuntimeException | OutOfMemoryError e) { // e.g. no thread could be started
+        link.close();
+        sink.acceptFailed();
+        sink.log(System.Logger.Level.WARNING, "dropped a connection on " + listener.endpoint()
+            + ": " + e);
+        sleep(FIRST_PAUSE_NANOS);
+      }
+    }
+  }
+
+  /** Ends a pause early (the server is closing). */
+  void wake() {
+    synchronized (pause) {
+      pause.notifyAll();
+    }
+  }
+
+  private void sleep(long nanos) {
+    synchronized (pause) {
+      if (stopped.getAsBoolean()) {
+        return;
+      }
+      try {
+        TimeUnit.NANOSECONDS.timedWait(pause, nanos);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package dev.tether.internal.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tether.internal.transport.Endpoint;
+import dev.tether.internal.transport.Link;
+import dev.tether.internal.transport.Listener;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The accept loop outlives failed accepts, logs once per episode, and closes a dead listener. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class AcceptLoopTest {
+
+  /** A listener that plays a script: each entry is a link to hand out or a failure to throw. */
+  static final class ScriptedListener implements Listener {
+    final Deque<Object> script = new ArrayDeque<>();
+    final AtomicBoolean closed = new AtomicBoolean();
+
+    @Override
+    public synchronized Link accept() throws IOException {
+      Object next = script.poll();
+      if (next == null) {
+        throw new IllegalStateException("script over"); // ends the loop as a broken listener
+      }
+      if (next instanceof IOException e) {
+        throw e;
+      }
+      return (Link) next;
+    }
+
+    @Override
+    public Endpoint endpoint() {
+      return Endpoint.memory("scripted");
+    }
+
+    @Override
+    public void close() {
+      closed.set(true);
+    }
+  }
+
+  static final class RecordingSink implements AcceptLoop.Sink {
+    final List<Link> accepted = new CopyOnWriteArrayList<>();
+    final List<String> logs = new CopyOnWriteArrayList<>();
+    int failures;
+    Throwable broken;
+
+    @Override
+    public void accepted(Link link) {
+      accepted.add(link);
+    }
+
+    @Override
+    public synchronized void acceptFailed() {
+      failures++;
+    }
+
+    @Override
+    public void listenerBroken(Listener listener, Throwable why) {
+      broken = why;
+    }
+
+    @Override
+    public void log(System.Logger.Level level, String message) {
+      logs.add(level + " " + message);
+    }
+  }
+
+  static Link link(String name) {
+    return new Link() {
+      @Override
+      public int tryRead(ByteBuffer dst) {
+        return 0;
+      }
+
+      @Override
+      public boolean awaitReadable(long timeoutNanos) {
+        return false;
+      }
+
+      @Override
+      public void wakeupReader() {}
+
+      @Override
+      public void write(ByteBuffer src) {}
+
+      @Override
+      public String peer() {
+        return name;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  @Test
+  void failedAcceptsArePausedAndRetriedWithOneWarningAndOneRecoveryNote() {
+    ScriptedListener listener = new ScriptedListener();
+    IOException emfile = new IOException("Too many open files");
+    listener.script.addAll(List.of(emfile, emfile, emfile, emfile, link("a"), emfile, link("b")));
+    RecordingSink sink = new RecordingSink();
+
+    new AcceptLoop(listener, () -> false, sink).run();
+
+    assertThat(sink.accepted).extracting(Link::peer).containsExactly("a", "b");
+    assertThat(sink.failures).isEqualTo(5);
+    assertThat(sink.logs.stream().filter(l -> l.startsWith("WARNING"))).singleElement()
+        .asString().contains("Too many open files").contains("retrying");
+    assertThat(sink.logs.stream().filter(l -> l.startsWith("INFO"))).singleElement()
+        .asString().contains("accepting again").contains("after 4 failed attempts");
+    assertThat(sink.broken).as("the script's end").isInstanceOf(IllegalStateException.class);
+    assertThat(listener.closed).isTrue();
+  }
+
+  @Test
+  void aListenerClosedUnderTheServerIsClosedAndReportedNotLeftBound() {
+    ScriptedListener listener = new ScriptedListener();
+    listener.script.add(new ClosedChannelException());
+    RecordingSink sink = new RecordingSink();
+
+    new AcceptLoop(listener, () -> false, sink).run();
+
+    assertThat(sink.broken).isInstanceOf(ClosedChannelException.class);
+    assertThat(listener.closed).isTrue();
+    assertThat(sink.failures).isZero();
+  }
+
+  @Test
+  void aStoppedServerEndsTheLoopWithoutReportingAnything() {
+    ScriptedListener listener = new ScriptedListener();
+    listener.script.add(new ClosedChannelException());
+    RecordingSink sink = new RecordingSink();
+
+    // the server stops while accept() is blocked: closing its listener makes accept() throw
+    new AcceptLoop(listener, listener.script::isEmpty, sink).run();
+
+    assertThat(sink.broken).isNull();
+    assertThat(sink.logs).isEmpty();
+  }
+}
