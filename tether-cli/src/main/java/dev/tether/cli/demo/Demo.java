@@ -130,9 +130,22 @@ public final class Demo {
     return out;
   }
 
+  /**
+   * Starts an uncooperative call and returns once the worker runs it: a cancel that reached the
+   * worker before the call would skip the method and be acknowledged at once.
+   */
+  private Caller startStubborn(long millis) throws InterruptedException {
+    int before = demo.stubbornStarted();
+    Caller c = Caller.start(() -> demo.stubbornWork(millis));
+    while (demo.stubbornStarted() == before) {
+      Thread.onSpinWait();
+    }
+    return c;
+  }
+
   private void stubbornCancel() throws Exception {
     out.println("3. Cancel an uncooperative call (it never checks): released at the grace");
-    Caller c = Caller.start(() -> demo.stubbornWork(1500));
+    Caller c = startStubborn(1500);
     long t0 = System.nanoTime();
     CancelResult r = Cancellation.cancel(c.thread, Duration.ofMillis(300));
     Object outcome = c.await();
@@ -150,7 +163,7 @@ public final class Demo {
 
   private void graceZero() throws Exception {
     out.println("4. Grace zero: send the cancel and release the caller at once");
-    Caller c = Caller.start(() -> demo.stubbornWork(200));
+    Caller c = startStubborn(200);
     long t0 = System.nanoTime();
     CancelResult r = Cancellation.cancel(c.thread, Duration.ZERO);
     long returned = System.nanoTime();

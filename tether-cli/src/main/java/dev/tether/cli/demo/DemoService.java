@@ -23,6 +23,9 @@ public interface DemoService {
   /** Uncooperative work: runs for {@code millis} and never looks at cancellation. */
   long stubbornWork(long millis);
 
+  /** How many uncooperative calls have started running in this worker. */
+  int stubbornStarted();
+
   /**
    * A call that travels on: with no addresses, {@link #cooperativeWork}; otherwise calls relay
    * with the rest of the path on the DemoService at the first address.

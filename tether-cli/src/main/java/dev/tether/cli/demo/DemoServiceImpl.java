@@ -52,8 +52,17 @@ public class DemoServiceImpl implements DemoService {
     return rounds;
   }
 
+  private static final java.util.concurrent.atomic.AtomicInteger STUBBORN_STARTED =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  @Override
+  public int stubbornStarted() {
+    return STUBBORN_STARTED.get();
+  }
+
   @Override
   public long stubbornWork(long millis) {
+    STUBBORN_STARTED.incrementAndGet();
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     while (System.nanoTime() < end) {
       try {
