@@ -1,5 +1,6 @@
 package dev.tether.internal.server;
 
+import dev.tether.internal.time.Clock;
 import dev.tether.internal.transport.Link;
 import dev.tether.internal.transport.Listener;
 import java.io.IOException;
@@ -57,7 +58,7 @@ final class AcceptLoop implements Runnable {
     long failures = 0;
     long episodeStart = 0;
     boolean warned = false;
-    long lastRecovery = System.nanoTime() - QUIET_NANOS;
+    long lastRecovery = Clock.system().nanoTime() - QUIET_NANOS;
     while (!stopped.getAsBoolean()) {
       Link link;
       try {
@@ -75,10 +76,10 @@ final class AcceptLoop implements Runnable {
         }
         sink.acceptFailed();
         if (failures++ == 0) {
-          episodeStart = System.nanoTime();
+          episodeStart = Clock.system().nanoTime();
         }
         // One warning per episode; a relapse soon after a recovery belongs to the same one.
-        if (!warned && System.nanoTime() - lastRecovery >= QUIET_NANOS) {
+        if (!warned && Clock.system().nanoTime() - lastRecovery >= QUIET_NANOS) {
           warned = true;
           sink.log(System.Logger.Level.WARNING, "cannot accept connections on "
               + listener.endpoint() + ": " + e + "; retrying with pauses of up to "
@@ -93,9 +94,9 @@ final class AcceptLoop implements Runnable {
         if (warned) {
           sink.log(System.Logger.Level.INFO, "accepting again on " + listener.endpoint()
               + " after " + failures + " failed attempts over "
-              + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - episodeStart) + " ms");
+              + TimeUnit.NANOSECONDS.toMillis(Clock.system().nanoTime() - episodeStart) + " ms");
           warned = false;
-          lastRecovery = System.nanoTime();
+          lastRecovery = Clock.system().nanoTime();
         }
         failures = 0;
         pauseNanos = 0;

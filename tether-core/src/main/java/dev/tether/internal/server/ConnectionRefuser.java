@@ -2,6 +2,7 @@ package dev.tether.internal.server;
 
 import dev.tether.ErrorCode;
 import dev.tether.internal.codec.ByteWriter;
+import dev.tether.internal.time.Clock;
 import dev.tether.internal.transport.Link;
 import dev.tether.internal.wire.Frames;
 import java.io.IOException;
@@ -50,8 +51,8 @@ final class ConnectionRefuser {
   private void linger(Link link) {
     try {
       ByteBuffer sink = ByteBuffer.allocate(1024);
-      long end = System.nanoTime() + LINGER_NANOS;
-      while (System.nanoTime() - end < 0) {
+      long end = Clock.system().nanoTime() + LINGER_NANOS;
+      while (Clock.system().nanoTime() - end < 0) {
         sink.clear();
         int n = link.tryRead(sink);
         if (n < 0) {

@@ -1,6 +1,7 @@
 package dev.tether.internal.server;
 
 import dev.tether.internal.cancel.Timers;
+import dev.tether.internal.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +27,7 @@ final class IdleSweeper {
     long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10),
         Math.min(idleNanos / 4, TimeUnit.SECONDS.toNanos(1)));
     task = Timers.scheduleAtFixedRate(() -> {
-      long now = System.nanoTime();
+      long now = Clock.system().nanoTime();
       for (ServerConnection c : connections) {
         c.goAwayIfIdle(now, idleNanos);
       }

@@ -1,9 +1,10 @@
 package dev.tether.internal.server;
 
 import dev.tether.ServerStats;
+import dev.tether.internal.time.Clock;
 import dev.tether.internal.transport.Endpoint;
-import dev.tether.internal.transport.Listener;
 import dev.tether.internal.transport.Link;
+import dev.tether.internal.transport.Listener;
 import dev.tether.internal.transport.Transports;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -314,11 +315,11 @@ public final class ServerCore implements AutoCloseable {
   private boolean awaitUntil(java.util.function.BooleanSupplier done, long nanos)
       throws InterruptedException {
     boolean forever = nanos >= Long.MAX_VALUE / 4; // no overflow in deadline arithmetic
-    long deadline = System.nanoTime() + (forever ? 0 : nanos);
+    long deadline = Clock.system().nanoTime() + (forever ? 0 : nanos);
     synchronized (drained) {
       long left;
       while (!done.getAsBoolean()) {
-        if ((left = forever ? Long.MAX_VALUE : deadline - System.nanoTime()) <= 0) {
+        if ((left = forever ? Long.MAX_VALUE : deadline - Clock.system().nanoTime()) <= 0) {
           return false;
         }
         TimeUnit.NANOSECONDS.timedWait(drained, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));

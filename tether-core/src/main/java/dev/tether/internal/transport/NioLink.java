@@ -1,5 +1,6 @@
 package dev.tether.internal.transport;
 
+import dev.tether.internal.time.Clock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -153,7 +154,7 @@ final class NioLink implements Link {
    */
   private boolean await(Selector selector, long timeoutNanos) throws IOException {
     boolean interrupted = Thread.interrupted();
-    long deadline = System.nanoTime() + timeoutNanos;
+    long deadline = Clock.system().nanoTime() + timeoutNanos;
     try {
       while (true) {
         if (closed.get()) {
@@ -161,7 +162,7 @@ final class NioLink implements Link {
         }
         long millis = 0;
         if (timeoutNanos > 0) {
-          long left = deadline - System.nanoTime();
+          long left = deadline - Clock.system().nanoTime();
           if (left <= 0) {
             return false;
           }

@@ -3,6 +3,7 @@ package dev.tether.internal.wire;
 import dev.tether.ErrorCode;
 import dev.tether.internal.codec.ByteReader;
 import dev.tether.internal.codec.DecodeException;
+import dev.tether.internal.time.Clock;
 import dev.tether.internal.transport.Link;
 import java.io.EOFException;
 import java.io.IOException;
@@ -105,10 +106,10 @@ public final class FrameReader {
    * {@code spinNanos}: a frame that arrives meanwhile is read without the thread ever sleeping.
    */
   public boolean next(FrameHandler handler, long spinNanos) throws IOException, ProtocolException {
-    long spinEnd = spinNanos > 0 ? System.nanoTime() + spinNanos : 0;
+    long spinEnd = spinNanos > 0 ? Clock.system().nanoTime() + spinNanos : 0;
     while (true) {
       Thread.interrupted();
-      int r = poll(handler, spinNanos > 0 && System.nanoTime() - spinEnd < 0 ? 0 : Long.MAX_VALUE);
+      int r = poll(handler, spinNanos > 0 && Clock.system().nanoTime() - spinEnd < 0 ? 0 : Long.MAX_VALUE);
       if (r != NONE) {
         return r == FRAME;
       }
