@@ -33,7 +33,7 @@ final class Timeline {
 
   private final List<Event> events = new ArrayList<>();
 
-  /** Adds an event at {@code nanos} ({@link System#nanoTime()}); the first one is time zero. */
+  /** Adds an event at {@code nanos} ({@link System#nanoTime()}); the earliest is time zero. */
   Timeline at(String label, long nanos) {
     events.add(new Event(label, nanos));
     return this;
@@ -49,20 +49,22 @@ final class Timeline {
     out.print(render(colour));
   }
 
-  /** The picture as text, one line per event. */
+  /** The picture as text, one line per event, in time order. */
   String render(boolean colour) {
     if (events.isEmpty()) {
       return "";
     }
-    long zero = events.get(0).nanos();
+    List<Event> inOrder = new ArrayList<>(events);
+    inOrder.sort(java.util.Comparator.comparingLong(Event::nanos)); // stable: ties keep their order
+    long zero = inOrder.get(0).nanos();
     long span = 1;
     int labelWidth = 0;
-    for (Event e : events) {
+    for (Event e : inOrder) {
       span = Math.max(span, e.nanos() - zero);
       labelWidth = Math.max(labelWidth, e.label().length());
     }
     StringBuilder sb = new StringBuilder();
-    for (Event e : events) {
+    for (Event e : inOrder) {
       long t = e.nanos() - zero;
       int x = (int) Math.round((double) Math.max(0, t) * WIDTH / span);
       sb.append("   ").append(e.label()).append(" ".repeat(labelWidth - e.label().length() + 2));

@@ -25,6 +25,14 @@ class TimelineTest {
   }
 
   @Test
+  void eventsAppearInTimeOrderWhateverTheOrderTheyWereAdded() {
+    List<String> lines = new Timeline().at("called", 0).at("returned", 300).at("released", 200)
+        .render(false).lines().toList();
+    assertThat(lines.get(1)).contains("released");
+    assertThat(lines.get(2)).contains("returned");
+  }
+
+  @Test
   void colourOnlyWhenAsked() {
     String picture = new Timeline().at("a", 0).at("b", 10).render(true);
     assertThat(picture).contains("\u001b[36m").contains("\u001b[0m");
