@@ -26,9 +26,14 @@ final class Progress {
     line(name + ": starting its server JVM");
   }
 
-  /** A metric of the current system is done, after {@code nanos}. */
+  /**
+   * A metric of the current system is done, after {@code nanos}; instant steps (a metric the
+   * system does not have) print nothing.
+   */
   void done(String name, Metric metric, long nanos) {
-    line(name + ": " + metric.id() + " " + Units.duration(nanos));
+    if (nanos >= 1_000_000) {
+      line(name + ": " + metric.id() + " " + Units.duration(nanos));
+    }
   }
 
   private void line(String what) {
