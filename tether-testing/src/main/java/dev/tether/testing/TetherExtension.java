@@ -31,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Needs JUnit Jupiter 5 on the test class path (the kit does not bring it). Thread-safe after
  * start; the accessors throw {@link IllegalStateException} outside the tests it serves.
  */
+@SuppressWarnings("exports") // JUnit's callback types: a user of the extension has JUnit
 public final class TetherExtension implements BeforeAllCallback, AfterAllCallback,
     BeforeEachCallback, AfterEachCallback {
 

@@ -12,6 +12,9 @@ public interface Calc {
 
   /** The real implementation. */
   final class Impl implements Calc {
+    /** Creates it. */
+    public Impl() {}
+
     @Override
     public int add(int a, int b) {
       return a + b;

@@ -39,6 +39,7 @@ class FaultsTest {
   }
 
   /** Calls {@code add(1, 2)} on a caller thread with cancellation enabled. */
+  @SuppressWarnings("try") // the registration is only closed
   private Future<Integer> addOnCallerThread(Thread[] caller) {
     CompletableFuture<Thread> started = new CompletableFuture<>();
     Future<Integer> f = callers.submit(() -> {
