@@ -1,70 +1,98 @@
 package dev.tether.bench;
 
+import dev.tether.cli.BenchCommand;
+import dev.tether.cli.BenchRunner;
+import dev.tether.cli.BenchSettings;
+import dev.tether.cli.TetherCommand;
+import dev.tether.cli.Units;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine;
 
 /**
  * {@code ./tether bench}: runs Tether and its peers, each with its server in a separate JVM, and
- * prints a markdown table, RATIO lines and notes. {@code BenchMain jmh ...} runs the JMH
- * microbenchmarks instead.
+ * prints a markdown table, RATIO lines and notes, and writes the HTML report. The options are
+ * parsed by the command line's {@link BenchCommand} (this class is its {@link BenchRunner});
+ * {@code BenchMain jmh ...} runs the JMH microbenchmarks instead.
  */
-public final class BenchMain {
-  private BenchMain() {}
+public final class BenchMain implements BenchRunner {
+  /** Creates the runner (the service loader does). */
+  public BenchMain() {}
 
-  /** Entry point; exits with 0, or 2 for a usage error. */
+  /**
+   * Entry point: {@code jmh [JMH options]} runs JMH; anything else is {@code tether bench}'s
+   * options. Exits with 0, 1 when the benchmark failed, or 2 for a usage error.
+   */
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("jmh")) {
       org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
-    int code = run(args, System.out, System.err);
-    System.out.flush();
-    System.exit(code);
+    String[] all = new String[args.length + 1];
+    all[0] = "bench";
+    System.arraycopy(args, 0, all, 1, args.length);
+    TetherCommand.main(all);
   }
 
-  /** Runs the benchmark; the report goes to {@code out}, progress to {@code progress}. */
-  public static int run(String[] args, PrintStream out, PrintStream progress) throws IOException {
-    BenchOptions options;
-    try {
-      options = BenchOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      progress.println(e.getMessage());
-      progress.println(BenchOptions.USAGE);
-      return 2;
+  /**
+   * Parses {@code args} as {@code tether bench} does and runs the benchmark; the report goes to
+   * {@code out}, progress and usage errors to {@code progress}.
+   */
+  public static int run(String[] args, PrintStream out, PrintStream progress) {
+    CommandLine cl = new CommandLine(new BenchCommand(out, progress, new BenchMain()));
+    cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    cl.setErr(new PrintWriter(progress, true, StandardCharsets.UTF_8));
+    return cl.execute(args);
+  }
+
+  @Override
+  public int run(BenchSettings settings, PrintStream out, PrintStream progress)
+      throws IOException {
+    if (settings.tetherSpinNanos() >= 0) {
+      System.setProperty(TetherBench.SPIN_PROPERTY, Long.toString(settings.tetherSpinNanos()));
     }
-    if (options.attacks()) {
+    if (settings.attacks()) {
       String report;
       try {
-        report = new AttackBench(AttackBench.Plan.of(options.quick(), options.samples()), progress)
-            .run();
+        report = new AttackBench(AttackBench.Plan.of(settings.quick(), settings.samples()),
+            progress).run();
       } catch (Exception e) {
         progress.println("attack benchmark failed: " + e);
         return 1;
       }
       out.print(report);
-      if (options.markdown() != null) {
-        Files.writeString(options.markdown(), report);
+      if (settings.markdown() != null) {
+        Files.writeString(settings.markdown(), report);
       }
       return 0;
     }
-    BenchPlan plan = BenchPlan.of(options.quick(), options.samples());
+    BenchPlan plan = BenchPlan.of(settings.quick(), settings.samples());
     long t0 = System.nanoTime();
     List<Row> rows = new ArrayList<>();
     List<String> notes = new ArrayList<>();
-    for (String system : options.only()) {
+    Progress steps = new Progress(progress, settings.only().size());
+    for (String system : settings.only()) {
       SystemBench bench = create(system, plan);
-      rows.addAll(bench.run(progress));
+      rows.addAll(bench.run(steps));
       notes.addAll(bench.notes());
     }
-    String report = report(plan, rows, notes, (System.nanoTime() - t0) / 1e9);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    String report = report(plan, rows, notes, seconds);
     out.print(report);
-    if (options.markdown() != null) {
-      Files.writeString(options.markdown(), report);
+    if (settings.markdown() != null) {
+      Files.writeString(settings.markdown(), report);
+    }
+    if (settings.html() != null) {
+      Files.writeString(settings.html(), HtmlReport.render(plan, rows, Table.ratios(rows),
+          seconds));
+      progress.println("[bench] HTML report: " + settings.html().toAbsolutePath());
     }
     return 0;
   }
@@ -139,11 +167,10 @@ public final class BenchMain {
     if (raw == null) {
       return java.util.Optional.empty();
     }
-    String s = String.format(Locale.ROOT, "Raw one-way time over a Unix-domain socket (half the "
-        + "raw-uds rtt p50): %s us", Table.num(raw.value()));
+    String s = "Raw one-way time over a Unix-domain socket (half the raw-uds rtt p50): "
+        + Units.duration(raw.value() * 1e3);
     if (observe != null) {
-      s += String.format(Locale.ROOT, "; tether-uds cancel_observe p50: %s us",
-          Table.num(observe.p50()));
+      s += "; tether-uds cancel_observe p50: " + Units.duration(observe.p50() * 1e3);
     }
     return java.util.Optional.of(s + ".");
   }

@@ -9,9 +9,16 @@ package dev.tether.bench;
  * @param samples how many samples the numbers come from
  * @param status empty for a measured row, {@code "n/a: why"} or {@code "error: message"} otherwise
  * @param note a remark printed with the row
+ * @param distribution the samples' quantiles for the HTML report, or null (single values)
  */
 public record Row(String system, Metric metric, double p50, double p99, double value, long samples,
-    String status, String note) {
+    String status, String note, Distribution distribution) {
+
+  /** A row without a distribution. */
+  public Row(String system, Metric metric, double p50, double p99, double value, long samples,
+      String status, String note) {
+    this(system, metric, p50, p99, value, samples, status, note, null);
+  }
 
   private static final double NANOS_PER_US = 1_000.0;
 
@@ -19,7 +26,7 @@ public record Row(String system, Metric metric, double p50, double p99, double v
   public static Row of(String system, Metric metric, Histogram h, String note) {
     double div = metric.unit().equals("ms") ? 1_000_000.0 : NANOS_PER_US;
     return new Row(system, metric, h.percentile(50) / div, h.percentile(99) / div,
-        h.mean() / div, h.count(), "", note);
+        h.mean() / div, h.count(), "", note, Distribution.of(h));
   }
 
   /** A row with one value (ops/s, bytes, ms...). */

@@ -68,12 +68,12 @@ public abstract class SystemBench implements AutoCloseable {
   }
 
   /** Runs everything and returns the rows, one per metric. Never throws. */
-  public final List<Row> run(java.io.PrintStream progress) {
+  final List<Row> run(Progress progress) {
     List<Row> rows = new ArrayList<>();
     boolean[] overran = new boolean[1];
     ScheduledFuture<?> dog = watch(overran);
     try {
-      progress.println("[bench] " + name + ": starting");
+      progress.starting(name);
       signal = StartSignal.create();
       start();
     } catch (Throwable t) {
@@ -111,8 +111,7 @@ public abstract class SystemBench implements AutoCloseable {
         } finally {
           dog.cancel(false);
         }
-        progress.printf("[bench] %s: %s done in %.1f s%n", name, m.id(),
-            (System.nanoTime() - t0) / 1e9);
+        progress.done(name, m, System.nanoTime() - t0);
       }
     } finally {
       closeQuietly();

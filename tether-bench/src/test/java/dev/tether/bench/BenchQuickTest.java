@@ -2,6 +2,7 @@ package dev.tether.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tether.cli.BenchSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +33,9 @@ class BenchQuickTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
     Path md = dir.resolve("bench.md");
+    Path html = dir.resolve("bench.html");
     int code = BenchMain.run(new String[] {"--quick", "--samples", "100", "--markdown",
-        md.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+        md.toString(), "--html", html.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(progress, true, StandardCharsets.UTF_8));
     String report = out.toString(StandardCharsets.UTF_8);
     System.out.println(report);
@@ -41,8 +43,17 @@ class BenchQuickTest {
 
     assertThat(code).isZero();
     assertThat(Files.readString(md)).isEqualTo(report);
+    String page = Files.readString(html);
+    for (String system : BenchSettings.SYSTEMS) {
+      assertThat(page).as("the HTML report shows %s", system).contains(">" + system + "<");
+    }
+    assertThat(page).contains("<h3>rtt</h3>", "<h3>cancel_release</h3>", "<svg")
+        .doesNotContain("<script");
+    assertThat(progress.toString(StandardCharsets.UTF_8))
+        .containsPattern("\\[bench 7/7 systems, [0-9.]+ (s|ms)\\] raw-tcp: rtt [0-9.]+ (s|ms)")
+        .contains("HTML report: " + html.toAbsolutePath());
     Map<String, String[]> rows = tableRows(report);
-    for (String system : BenchOptions.SYSTEMS) {
+    for (String system : BenchSettings.SYSTEMS) {
       for (Metric m : Metric.values()) {
         boolean raw = system.startsWith("raw-");
         if (m == Metric.ONE_WAY && !raw) {

@@ -12,8 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code tether inspect ADDRESS}: a live server's statistics and orphaned calls. */
-@Command(name = "inspect", description = "Show a live server's calls, connections and orphaned"
-    + " calls, and for a launched worker its supervision history (restarts, kills, crashes).")
+@Command(name = "inspect", mixinStandardHelpOptions = true, versionProvider = TetherVersion.class,
+    description = "Show a live server's calls, connections and orphaned calls, and for a"
+        + " launched worker its supervision history (restarts, kills, crashes).")
 final class InspectCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "server address, e.g. unix:/path/to/sock or tcp:host:port")
   String address;

@@ -6,14 +6,27 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code tether} command. */
-@Command(name = "tether", mixinStandardHelpOptions = true, version = "tether 0.1.0",
+@Command(name = "tether", mixinStandardHelpOptions = true, versionProvider = TetherVersion.class,
     description = "Cancellable calls to Java objects in other processes.",
-    subcommands = {TetherCommand.DemoCommand.class, InspectCommand.class})
+    subcommands = {TetherCommand.DemoCommand.class, InspectCommand.class, BenchCommand.class})
 public final class TetherCommand implements Callable<Integer> {
+
+  /** Creates the command (picocli and {@link #main} do). */
+  public TetherCommand() {}
 
   /** Entry point. */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new TetherCommand()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The command line with every subcommand, and failures reported as one line
+   * ({@link OneLineErrors}).
+   */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new TetherCommand());
+    cl.setExecutionExceptionHandler(new OneLineErrors());
+    return cl;
   }
 
   @Override
@@ -23,7 +36,9 @@ public final class TetherCommand implements Callable<Integer> {
   }
 
   /** {@code tether demo}. */
-  @Command(name = "demo", description = "Launch a worker JVM, call it, cancel calls, shut it down.")
+  @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = TetherVersion.class,
+      description = "Launch a worker JVM, call it, cancel calls (a timeline for each), shut it"
+          + " down.")
   static final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {

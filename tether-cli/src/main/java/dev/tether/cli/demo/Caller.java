@@ -12,10 +12,12 @@ import java.util.concurrent.TimeUnit;
 final class Caller {
   final Thread thread;
   final CompletableFuture<Object> outcome = new CompletableFuture<>();
+  volatile long calledNanos;
   volatile long releasedNanos;
 
   private Caller(Callable<?> call) {
     thread = Thread.ofPlatform().name("demo-caller").start(() -> {
+      calledNanos = System.nanoTime();
       try (var enabled = Cancellation.enable()) {
         Object r = call.call();
         releasedNanos = System.nanoTime();

@@ -8,12 +8,12 @@ import dev.tether.OrphanedCall;
 import dev.tether.Tether;
 import dev.tether.TetherAdmin;
 import dev.tether.WorkerSpec;
+import dev.tether.cli.Units;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The demo: launches a worker JVM, calls it, cancels calls the COM way (cooperative, stubborn,
@@ -42,8 +42,8 @@ public final class Demo {
         .build();
     try (Tether worker = Tether.launch(spec)) {
       long pid = worker.worker().orElseThrow().pid();
-      out.printf("Launched worker JVM pid %d in %d ms, connected over %s%n%n", pid,
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), worker.address());
+      out.printf("Launched worker JVM pid %d in %s, connected over %s%n%n", pid,
+          Units.duration(System.nanoTime() - t0), worker.address());
       demo = worker.get(DemoService.class, "demo");
       admin = worker.get(TetherAdmin.class, TetherAdmin.NAME);
       plainCalls();
@@ -57,9 +57,9 @@ public final class Demo {
       t0 = System.nanoTime();
       ProcessHandle process = worker.worker().orElseThrow();
       worker.close();
-      out.printf("Closed the handle: worker pid %d %s after %d ms%n", pid,
+      out.printf("Closed the handle: worker pid %d %s after %s%n", pid,
           process.isAlive() ? "STILL RUNNING" : "has exited",
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+          Units.duration(System.nanoTime() - t0));
     }
     out.println();
     new PoolScene(out).run();
@@ -81,23 +81,30 @@ public final class Demo {
       rtt[i] = System.nanoTime() - s;
     }
     Arrays.sort(rtt);
-    out.printf("   1000 more greet calls: median %d µs, p99 %d µs%n%n", rtt[500] / 1000,
-        rtt[990] / 1000);
+    out.printf("   1000 more greet calls: median %s, p99 %s%n%n", Units.duration(rtt[500]),
+        Units.duration(rtt[990]));
   }
 
   private void cooperativeCancel() throws Exception {
     out.println("2. Cancel a cooperative call (COM: CoCancelCall; the server checks CoTestCancel)");
     long[] once = cancelRunningCall(Duration.ofSeconds(2));
     out.printf("   Cancellation.cancel(caller, grace 2 s) -> %s%n", CancelResult.values()[(int) once[2]]);
-    out.printf("   server saw the cancel      %8.1f µs after the cancel%n", micros(once[0]));
-    out.printf("   caller released            %8.1f µs after the cancel: %s%n", micros(once[1]),
-        lastOutcome);
+    out.printf("   server saw the cancel      %10s after the cancel%n", Units.duration(once[0]));
+    out.printf("   caller released            %10s after the cancel: %s%n",
+        Units.duration(once[1]), lastOutcome);
+    new Timeline().at("caller called", last.calledNanos).at("cancel sent", lastCancelNanos)
+        .at("server saw it", lastCancelNanos + once[0]).at("caller released", last.releasedNanos)
+        .print(out);
     long[][] runs = repeat(300, Duration.ofSeconds(2));
-    out.printf("   the same 300 more times (JIT-compiled): median server saw it after %.1f µs,"
-        + " caller released after %.1f µs%n%n", micros(runs[0][150]), micros(runs[1][150]));
+    out.printf("   the same 300 more times (JIT-compiled): median server saw it after %s,"
+        + " caller released after %s%n%n", Units.duration(runs[0][150]),
+        Units.duration(runs[1][150]));
   }
 
   private String lastOutcome;
+  /** The caller and cancel time of the last {@link #cancelRunningCall}, for its timeline. */
+  private Caller last;
+  private long lastCancelNanos;
 
   /**
    * Cancels a cooperative call once the worker runs it: {server saw it, caller released} in
@@ -113,6 +120,8 @@ public final class Demo {
     CancelResult r = Cancellation.cancel(c.thread, grace);
     Object outcome = c.await();
     lastOutcome = describe(outcome);
+    last = c;
+    lastCancelNanos = t0;
     long seen = grace.isZero() ? 0 : demo.lastCancelSeenNanos() - t0;
     return new long[] {seen, c.releasedNanos - t0, r.ordinal()};
   }
@@ -150,12 +159,15 @@ public final class Demo {
     CancelResult r = Cancellation.cancel(c.thread, Duration.ofMillis(300));
     Object outcome = c.await();
     out.printf("   Cancellation.cancel(caller, grace 300 ms) -> %s%n", r);
-    out.printf("   caller released            %8.1f ms after the cancel: %s%n",
-        micros(c.releasedNanos - t0) / 1000, describe(outcome));
+    out.printf("   caller released            %10s after the cancel: %s%n",
+        Units.duration(c.releasedNanos - t0), describe(outcome));
+    new Timeline().at("caller called", c.calledNanos).at("cancel sent", t0)
+        .at("grace ends", t0 + Duration.ofMillis(300).toNanos())
+        .at("caller released", c.releasedNanos).print(out);
     List<OrphanedCall> orphans = admin.orphans();
     for (OrphanedCall o : orphans) {
-      out.printf("   worker still runs it: %s, orphaned %d ms ago%n", o.method(),
-          o.sinceCallerLeft().toMillis());
+      out.printf("   worker still runs it: %s, orphaned %s ago%n", o.method(),
+          Units.duration(o.sinceCallerLeft().toNanos()));
     }
     timed("next call on the same connection: greet(\"again\")", () -> demo.greet("again"));
     out.println();
@@ -168,13 +180,15 @@ public final class Demo {
     CancelResult r = Cancellation.cancel(c.thread, Duration.ZERO);
     long returned = System.nanoTime();
     Object outcome = c.await();
-    out.printf("   Cancellation.cancel(caller, ZERO) -> %s, returned after %.1f µs%n", r,
-        micros(returned - t0));
-    out.printf("   caller released            %8.1f µs after the cancel: %s%n",
-        micros(c.releasedNanos - t0), describe(outcome));
+    out.printf("   Cancellation.cancel(caller, ZERO) -> %s, returned after %s%n", r,
+        Units.duration(returned - t0));
+    out.printf("   caller released            %10s after the cancel: %s%n",
+        Units.duration(c.releasedNanos - t0), describe(outcome));
+    new Timeline().at("caller called", c.calledNanos).at("cancel sent", t0)
+        .at("cancel returned", returned).at("caller released", c.releasedNanos).print(out);
     long[][] runs = repeat(300, Duration.ZERO);
-    out.printf("   the same 300 more times (JIT-compiled): median caller released after %.1f µs%n%n",
-        micros(runs[1][150]));
+    out.printf("   the same 300 more times (JIT-compiled): median caller released after %s%n%n",
+        Units.duration(runs[1][150]));
   }
 
   private void scopeCancelledBeforeStart() {
@@ -197,17 +211,26 @@ public final class Demo {
 
   private void asyncCancel() throws Exception {
     out.println("6. An asynchronous call, cancelled through its future");
+    long called = System.nanoTime();
     CompletableFuture<Long> f = demo.cooperativeWorkAsync(60_000);
+    long[] completed = new long[1];
+    CompletableFuture<?> done = f.handle((v, t) -> completed[0] = System.nanoTime());
     Thread.sleep(100); // let the work get going in the worker
     long t0 = System.nanoTime();
     CancelResult r = Cancellation.cancel(f, Duration.ofSeconds(2));
-    out.printf("   Cancellation.cancel(future, grace 2 s) -> %s after %.1f µs%n", r,
-        micros(System.nanoTime() - t0));
+    long returned = System.nanoTime();
+    out.printf("   Cancellation.cancel(future, grace 2 s) -> %s after %s%n", r,
+        Units.duration(returned - t0));
     try {
       f.join();
     } catch (java.util.concurrent.CompletionException e) {
-      out.printf("   the future completed with %s%n%n", describe(e.getCause()));
+      out.printf("   the future completed with %s%n", describe(e.getCause()));
     }
+    done.join();
+    new Timeline().at("call made", called).at("cancel sent", t0)
+        .at("server saw it", demo.lastCancelSeenNanos()).at("future completed", completed[0])
+        .print(out);
+    out.println();
   }
 
   private void deadlineAcrossAChain(Tether first) throws Exception {
@@ -226,12 +249,18 @@ public final class Demo {
         outcome = e;
       }
       long released = System.nanoTime();
-      out.printf("   worker B (pid %d), running the work, saw the deadline pass  +%6.1f ms%n",
-          second.worker().orElseThrow().pid(), micros(b.lastCancelSeenNanos() - t0) / 1000);
-      out.printf("   worker A (pid %d), waiting on B, saw its call to B end       +%6.1f ms%n",
-          first.worker().orElseThrow().pid(), micros(demo.lastCancelSeenNanos() - t0) / 1000);
-      out.printf("   the client was released                                     +%6.1f ms: %s%n%n",
-          micros(released - t0) / 1000, describe(outcome));
+      long bSaw = b.lastCancelSeenNanos();
+      long aSaw = demo.lastCancelSeenNanos();
+      out.printf("   worker B (pid %d), running the work, saw the deadline pass  +%s%n",
+          second.worker().orElseThrow().pid(), Units.duration(bSaw - t0));
+      out.printf("   worker A (pid %d), waiting on B, saw its call to B end       +%s%n",
+          first.worker().orElseThrow().pid(), Units.duration(aSaw - t0));
+      out.printf("   the client was released                                     +%s: %s%n",
+          Units.duration(released - t0), describe(outcome));
+      new Timeline().at("client called A", t0)
+          .at("deadline", t0 + Duration.ofMillis(300).toNanos()).at("B saw it", bSaw)
+          .at("A saw it", aSaw).at("client released", released).print(out);
+      out.println();
     }
   }
 
@@ -239,11 +268,7 @@ public final class Demo {
     long s = System.nanoTime();
     Object result = call.get();
     long took = System.nanoTime() - s;
-    out.printf("   %-50s %8.1f µs  -> %s%n", what, micros(took), result);
-  }
-
-  private static double micros(long nanos) {
-    return nanos / 1000.0;
+    out.printf("   %-50s %10s  -> %s%n", what, Units.duration(took), result);
   }
 
   private static String describe(Object outcome) {

@@ -4,6 +4,7 @@ import dev.tether.PoolSpec;
 import dev.tether.PoolStats;
 import dev.tether.TetherPool;
 import dev.tether.WorkerSpec;
+import dev.tether.cli.Units;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,7 +37,7 @@ final class PoolScene {
         .recycleAfterCalls(300).build();
     long t0 = System.nanoTime();
     try (TetherPool pool = TetherPool.start(spec)) {
-      out.printf("   started 2 workers in parallel in %d ms%n", millisSince(t0));
+      out.printf("   started 2 workers in parallel in %s%n", Units.duration(System.nanoTime() - t0));
       DemoService demo = pool.get(DemoService.class, "demo");
       Map<Long, LongAdder> byPid = new ConcurrentHashMap<>();
       AtomicLong slowest = new AtomicLong();
@@ -62,8 +63,9 @@ final class PoolScene {
       } finally {
         threads.shutdownNow();
       }
-      out.printf("   %d calls from %d threads in %d ms, every one answered; slowest %.1f ms%n",
-          THREADS * CALLS, THREADS, millisSince(t0), slowest.get() / 1e6);
+      out.printf("   %d calls from %d threads in %s, every one answered; slowest %s%n",
+          THREADS * CALLS, THREADS, Units.duration(System.nanoTime() - t0),
+          Units.duration(slowest.get()));
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (pool.stats().recycled() == 0 && System.nanoTime() < until) {
         Thread.sleep(10); // the replacement is a JVM starting; a demo may simply look again
@@ -82,9 +84,5 @@ final class PoolScene {
           s.failed());
     }
     out.println();
-  }
-
-  private static long millisSince(long t0) {
-    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
   }
 }

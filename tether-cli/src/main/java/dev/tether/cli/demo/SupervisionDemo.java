@@ -6,6 +6,7 @@ import dev.tether.SupervisionStats;
 import dev.tether.Tether;
 import dev.tether.TetherException;
 import dev.tether.WorkerSpec;
+import dev.tether.cli.Units;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -52,14 +53,14 @@ final class SupervisionDemo {
     long t0 = System.nanoTime();
     process.destroyForcibly();
     Object outcome = c.await();
-    out.printf("   kill -9 of worker pid %d during a call: the caller was released after %.1f ms:%n",
-        process.pid(), (c.releasedNanos - t0) / 1e6);
+    out.printf("   kill -9 of worker pid %d during a call: the caller was released after %s:%n",
+        process.pid(), Units.duration(c.releasedNanos - t0));
     out.printf("     %s%n", firstLine(outcome.toString()));
     long t1 = System.nanoTime();
     Object pid = demo.summarize(new DemoService.Document("after", java.util.List.of("x"),
         new byte[0])).workerPid();
-    out.printf("   next call through the same proxy: served by the new worker pid %s after %.0f ms"
-        + " (restart included)%n", pid, (System.nanoTime() - t1) / 1e6);
+    out.printf("   next call through the same proxy: served by the new worker pid %s after %s"
+        + " (restart included)%n", pid, Units.duration(System.nanoTime() - t1));
   }
 
   private void hungAndRestarted(Tether worker, DemoService demo) {
@@ -69,8 +70,8 @@ final class SupervisionDemo {
         .grace(Duration.ofMillis(100)).open()) {
       demo.stubbornWork(600_000);
     } catch (TetherException e) {
-      out.printf("   an uncooperative call timed out: caller released after %.0f ms (%s)%n",
-          (System.nanoTime() - t0) / 1e6, e.getClass().getSimpleName());
+      out.printf("   an uncooperative call timed out: caller released after %s (%s)%n",
+          Units.duration(System.nanoTime() - t0), e.getClass().getSimpleName());
     }
     long t1 = System.nanoTime();
     while (worker.worker().map(ProcessHandle::pid).orElse(pid) == pid
@@ -89,8 +90,8 @@ final class SupervisionDemo {
     }
     String answer = demo.greet("after the restart");
     out.printf("   the worker still ran it 500 ms later: killed as hung (pid %d), and the caller's"
-        + " next call succeeded %.0f ms after its release: %s%n", pid,
-        (System.nanoTime() - t1) / 1e6, answer);
+        + " next call succeeded %s after its release: %s%n", pid,
+        Units.duration(System.nanoTime() - t1), answer);
   }
 
   private static String firstLine(String s) {

@@ -1,0 +1,27 @@
+package dev.tether.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@code tether bench} was asked to run.
+ *
+ * @param quick the short run
+ * @param samples samples per percentile metric, or 0 for the default
+ * @param only the systems to run, in table order
+ * @param markdown where to write the report's markdown too, or null
+ * @param html where to write the HTML report, or null for none
+ * @param tetherSpinNanos Tether's idle strategy for this run, or -1 for its default
+ * @param attacks run the attack benchmark instead of the side-by-side one
+ */
+public record BenchSettings(boolean quick, int samples, List<String> only, Path markdown,
+    Path html, long tetherSpinNanos, boolean attacks) {
+  /** Every system of the side-by-side benchmark, in table order. */
+  public static final List<String> SYSTEMS =
+      List.of("tether-uds", "tether-tcp", "rmi", "grpc", "lsp4j", "raw-uds", "raw-tcp");
+
+  /** Copies the list. */
+  public BenchSettings {
+    only = List.copyOf(only);
+  }
+}
