@@ -75,7 +75,7 @@ final class ServerConnection implements InlinePolicy.Reader {
     this.link = link;
     this.budget = server.budget().child(server.options().connectionBufferBytes());
     this.reader = new FrameReader(link, server.options().maxFrameBytes(), budget,
-        FrameKind.MAX_HANDSHAKE_FRAME_BYTES);
+        FrameKind.MAX_HANDSHAKE_FRAME_BYTES, server.penalty());
     this.writer = new FrameWriter(link, e -> close("connection to " + link.peer() + " lost: " + e),
         budget);
     link.writeStallNanos(server.options().writeStallTimeout().toNanos());
@@ -87,6 +87,11 @@ final class ServerConnection implements InlinePolicy.Reader {
 
   String peer() {
     return peer;
+  }
+
+  /** A call's frame of {@code bytes} was read and then refused for its size: see RefusalPenalty. */
+  void refusedForSize(long bytes) {
+    server.penalty().refused(bytes);
   }
 
   ServerOptions options() {

@@ -30,6 +30,7 @@ public final class FrameReader {
   private ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES).flip();
   private final int maxFrameBytes;
   private final ByteBudget budget; // null: unbounded
+  private final RefusalPenalty penalty; // null: none
   private int handshakeFrameBytes; // the limit until handshakeDone(); 0: none
   private byte[] body; // the frame being assembled
   private int bodyFilled;
@@ -49,10 +50,24 @@ public final class FrameReader {
    * reader stops reading, so the peer's writes block in TCP.
    */
   public FrameReader(Link link, int maxFrameBytes, ByteBudget budget, int handshakeFrameBytes) {
+    this(link, maxFrameBytes, budget, handshakeFrameBytes, null);
+  }
+
+  /**
+   * Like {@link #FrameReader(Link, int, ByteBudget, int)}, and while {@code penalty} (null: none)
+   * says so, holds off reading frames too large for the read buffer, as it does when the budget
+   * is exhausted. Needs a budget.
+   */
+  public FrameReader(Link link, int maxFrameBytes, ByteBudget budget, int handshakeFrameBytes,
+      RefusalPenalty penalty) {
+    if (penalty != null && budget == null) {
+      throw new IllegalArgumentException("a refusal penalty needs a budget");
+    }
     this.link = link;
     this.maxFrameBytes = maxFrameBytes;
     this.budget = budget;
     this.handshakeFrameBytes = handshakeFrameBytes;
+    this.penalty = penalty;
   }
 
   /** The peer completed the handshake: frames up to the full limit are accepted from now on. */
@@ -181,8 +196,13 @@ public final class FrameReader {
         return false; // a small frame still arriving: wait for it in the buffer
       }
       if (budget != null) {
+        boolean small = whole <= BUFFER_BYTES;
+        if (!small && penalty != null && !penalty.allowsLargeFrame()) {
+          blocked = true; // refused frames came in: large ones wait, their senders' writes block
+          return false;
+        }
         // A frame that fits the read buffer needs only the connection's budget (see ByteBudget).
-        if (!budget.tryAcquire(length, whole <= buffer.capacity())) {
+        if (!budget.tryAcquire(length, small)) {
           blocked = true; // backpressure: nothing is allocated and nothing more is read
           return false;
         }
