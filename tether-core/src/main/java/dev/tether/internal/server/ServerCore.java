@@ -125,7 +125,9 @@ public final class ServerCore implements AutoCloseable {
     connections.add(c);
     connectionsAccepted.incrementAndGet();
     try {
-      Thread.ofPlatform().daemon().name("tether-server-reader " + link.peer()).start(c::serve);
+      if (!c.parkUntilItSpeaks()) {
+        Thread.ofPlatform().daemon().name("tether-server-reader " + link.peer()).start(c::serve);
+      }
     } catch (RuntimeException | OutOfMemoryError e) {
       c.close("no reader thread for " + link.peer() + ": " + e);
       throw e;

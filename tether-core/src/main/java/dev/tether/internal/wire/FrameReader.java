@@ -24,10 +24,13 @@ public final class FrameReader {
   /** Longest wait for a budget release before the reader looks at its link again. */
   private static final long BUDGET_WAIT_NANOS = 20_000_000;
 
-  private final Link link;
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-  /** {@link #EMPTY} after {@link #releaseBuffer}, until the next read needs a real one. */
-  private ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES).flip();
+  private final Link link;
+  /**
+   * {@link #EMPTY} until the first read, and after {@link #releaseBuffer} until the next: a peer
+   * that has sent nothing costs no buffer.
+   */
+  private ByteBuffer buffer = EMPTY;
   private final int maxFrameBytes;
   private final ByteBudget budget; // null: unbounded
   private final RefusalPenalty penalty; // null: none
