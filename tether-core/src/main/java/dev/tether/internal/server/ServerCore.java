@@ -41,7 +41,7 @@ public final class ServerCore implements AutoCloseable {
   private final IdleSweeper idleSweeper;
   private final ConnectionParker parker = new ConnectionParker();
   private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
-  private final OrphanTracker orphans = new OrphanTracker();
+  private final OrphanTracker orphans = new OrphanTracker(Clock.system());
   private final CallExecutor executor;
   private final InlinePolicy inline;
   private final CallAdmission admission;

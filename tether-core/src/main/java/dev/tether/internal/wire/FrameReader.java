@@ -116,23 +116,11 @@ public final class FrameReader {
    * @throws EOFException when the stream ends inside a frame
    */
   public boolean next(FrameHandler handler) throws IOException, ProtocolException {
-    return next(handler, 0);
-  }
-
-  /**
-   * Like {@link #next(FrameHandler)}, but first polls without blocking for up to
-   * {@code spinNanos}: a frame that arrives meanwhile is read without the thread ever sleeping.
-   */
-  public boolean next(FrameHandler handler, long spinNanos) throws IOException, ProtocolException {
-    long spinEnd = spinNanos > 0 ? Clock.system().nanoTime() + spinNanos : 0;
     while (true) {
       Thread.interrupted();
-      int r = poll(handler, spinNanos > 0 && Clock.system().nanoTime() - spinEnd < 0 ? 0 : Long.MAX_VALUE);
+      int r = poll(handler, Long.MAX_VALUE);
       if (r != NONE) {
         return r == FRAME;
-      }
-      if (spinNanos > 0) {
-        Thread.yield(); // lets a thread waiting for this core (perhaps our peer) run first
       }
     }
   }
