@@ -70,6 +70,9 @@ public final class AttackBench {
       progress.println("[attacks] baseline");
       results.add(measure("baseline", "no attack"));
       for (Attack a : Attack.values()) {
+        if (!selected(a)) {
+          continue;
+        }
         progress.println("[attacks] " + a.id);
         results.add(underAttack(a));
       }
@@ -77,6 +80,15 @@ public final class AttackBench {
       stop();
     }
     return report(results, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * Whether to run {@code a}: all attacks unless the system property {@code tether.attacks}
+   * names some (comma-separated ids), for working on one attack at a time.
+   */
+  private static boolean selected(Attack a) {
+    String only = System.getProperty("tether.attacks", "");
+    return only.isBlank() || List.of(only.split(",")).contains(a.id);
   }
 
   private Result underAttack(Attack attack) throws Exception {

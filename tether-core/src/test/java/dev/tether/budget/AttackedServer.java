@@ -12,7 +12,7 @@ import java.time.Duration;
  * Main class of a server JVM that the memory-attack tests start with a small heap and
  * {@code -XX:+ExitOnOutOfMemoryError}: an unbounded allocation ends the process, and the test
  * fails. Prints {@code LISTENING address}; exits when its standard input ends.
- * Arguments: {@code [writeStallMillis]}.
+ * Arguments: {@code [writeStallMillis [maxFrameBytes]]}.
  */
 public final class AttackedServer {
   private AttackedServer() {}
@@ -26,6 +26,9 @@ public final class AttackedServer {
         .handshakeTimeout(Duration.ofSeconds(60));
     if (args.length > 0) {
       b.writeStallTimeout(Duration.ofMillis(Long.parseLong(args[0])));
+    }
+    if (args.length > 1) {
+      b.maxFrameBytes(Integer.parseInt(args[1]));
     }
     try (TetherServer server = b.start()) {
       System.out.println("LISTENING " + server.address());

@@ -226,6 +226,62 @@ class MemoryAttackTest {
   }
 
   @Test
+  void callsRefusedForTheirSizeInALoopSlowLargeFramesToTheDrainRateWhileSmallCallsGoOn()
+      throws Exception {
+    int maxFrame = 1 << 20; // the penalty drains one maximal frame a second
+    startServer("30000", Integer.toString(maxFrame));
+    int count = InterfaceSchema.of(HeapProbe.class)
+        .indexOf(HeapProbe.class.getMethod("count", List.class));
+    int frames = 6;
+    ByteBuffer attack = ByteBuffer.allocate(frames * maxFrame);
+    for (int i = 0; i < frames; i++) {
+      ByteWriter w = new ByteWriter(maxFrame);
+      Frames.beginCall(w, 10 + i, 0, count, -1);
+      EmptyLists.write(w, (maxFrame - 64) / 2);
+      Frames.end(w, maxFrame);
+      attack.put(w.array(), 0, w.size());
+    }
+    attack.flip();
+    SocketChannel s = open();
+    DataInputStream in = handshake(s, "probe", HeapProbe.class);
+    java.util.concurrent.ExecutorService attacker = // not the common pool: the healthy client uses it
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    CompletableFuture<long[]> answered = CompletableFuture.supplyAsync(() -> {
+      long[] at = new long[frames];
+      try {
+        for (int i = 0; i < frames; i++) {
+          Frame refused = read(in);
+          at[i] = System.nanoTime();
+          assertThat(refused.kind()).isEqualTo(FrameKind.ERROR);
+          assertThat(refused.errorCode()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
+        }
+        return at;
+      } catch (IOException e) {
+        throw new AssertionError("attacker lost its connection", e);
+      }
+    }, attacker);
+    CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+      try {
+        while (attack.hasRemaining()) {
+          s.write(attack); // blocks while the server does not read
+        }
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+    }, attacker);
+    healthyClientIsServed();
+    long[] at = answered.get(60, TimeUnit.SECONDS);
+    sending.get(10, TimeUnit.SECONDS);
+    // The first two frames cost the allowance; each later one waits for a second's drain.
+    double seconds = (at[frames - 1] - at[1]) / 1e9;
+    System.out.printf("%d refused 1 MiB calls: the last %d answered over %.2f s%n", frames,
+        frames - 2, seconds);
+    assertThat(seconds).as("seconds between the 2nd and the last refusal").isGreaterThan(3.0);
+    healthyClientIsServed();
+    attacker.shutdown();
+  }
+
+  @Test
   void aClientThatNeverReadsIsBoundedThenDisconnectedAfterTheStall() throws Exception {
     startServer("2000");
     long before = serverHeap();

@@ -95,6 +95,50 @@ class IdleConnectionsFootprintTest {
     }
   }
 
+  @Test
+  void connectionsThatNeverSpeakHoldNoThreadAndAreClosedAtTheHandshakeTimeout() throws Exception {
+    int n = 500;
+    try (ServerProcess server = ServerProcess.start(dir, 0, "maxConnections=" + (n + 10),
+        "handshakeTimeoutMillis=5000")) {
+      Endpoint e = Endpoint.parse(server.address);
+      InetSocketAddress where = new InetSocketAddress(e.host(), e.port());
+      try (Tether warmUp = Tether.connect(server.address)) {
+        warmUp.get(EchoService.class, "echo").echo(1);
+      }
+      int threads0 = Integer.parseInt(server.procStatus("Threads"));
+      List<SocketChannel> silent = new ArrayList<>();
+      try {
+        for (int i = 0; i < n; i++) {
+          silent.add(SocketChannel.open(where));
+        }
+        // One more that says HELLO: once it is answered, the accept loop has handed every
+        // earlier connection on (one accept thread, in order).
+        try (SocketChannel last = SocketChannel.open(where)) {
+          last.write(frame(w -> Frames.hello(w, FrameKind.VERSION, 1 << 20, "last")));
+          assertThat(readFrameKind(last)).isEqualTo(FrameKind.HELLO);
+        }
+        int threads = Integer.parseInt(server.procStatus("Threads"));
+        System.out.printf("connections that never speak: %d; server threads %d -> %d%n", n,
+            threads0, threads);
+        assertThat(threads - threads0).as("threads for %d silent connections", n)
+            .isLessThan(THREAD_BOUND);
+        SocketChannel late = silent.get(n / 2); // one of them speaks up after all
+        late.write(frame(w -> Frames.hello(w, FrameKind.VERSION, 1 << 20, "late")));
+        assertThat(readFrameKind(late)).isEqualTo(FrameKind.HELLO);
+        for (SocketChannel ch : List.of(silent.get(0), silent.get(n - 1))) {
+          ch.configureBlocking(true);
+          ch.socket().setSoTimeout(30_000);
+          assertThat(java.nio.channels.Channels.newInputStream(ch).read())
+              .as("the server closes a silent connection at the handshake timeout").isEqualTo(-1);
+        }
+      } finally {
+        for (SocketChannel ch : silent) {
+          ch.close();
+        }
+      }
+    }
+  }
+
   private static void awaitThreadsBelow(ServerProcess server, int bound) throws Exception {
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (Integer.parseInt(server.procStatus("Threads")) >= bound

@@ -10,7 +10,7 @@ import java.time.Duration;
 /**
  * A server JVM for the limits tests: exports "echo" on {@code tcp:127.0.0.1:0}, prints
  * {@code READY <address>}, and exits when its standard input ends. Optional arguments:
- * {@code maxConnections=N}, {@code idleTimeoutMillis=N}.
+ * {@code maxConnections=N}, {@code idleTimeoutMillis=N}, {@code handshakeTimeoutMillis=N}.
  */
 public final class LimitsServerMain {
   private LimitsServerMain() {}
@@ -24,6 +24,8 @@ public final class LimitsServerMain {
       switch (kv[0]) {
         case "maxConnections" -> b.maxConnections(Integer.parseInt(kv[1]));
         case "idleTimeoutMillis" -> b.idleTimeout(Duration.ofMillis(Long.parseLong(kv[1])));
+        case "handshakeTimeoutMillis" ->
+            b.handshakeTimeout(Duration.ofMillis(Long.parseLong(kv[1])));
         default -> throw new IllegalArgumentException(a);
       }
     }

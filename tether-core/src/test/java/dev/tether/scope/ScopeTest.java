@@ -3,6 +3,7 @@ package dev.tether.scope;
 import dev.tether.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.tether.CallCancelledException;
 import dev.tether.CancelScope;
@@ -112,7 +113,9 @@ class ScopeTest {
           while (first == null) {
             try {
               if (mode == DURING && completed == 0) {
-                echo.sleep(50); // long enough to be cancelled while it runs
+                // Runs until cancelled, so the cancel certainly meets it running (a 50 ms sleep
+                // ended before the test's cancel on a loaded machine, making it "between").
+                echo.awaitCancel(60_000);
               } else {
                 echo.spinThenReturn(completed, 20);
               }
@@ -209,13 +212,25 @@ class ScopeTest {
 
   @Test
   void callerIsReleasedAtTheDeadlinePlusTheGraceWhateverTheServerDoes() {
+    int started = echo.startedCount();
     long t0 = System.nanoTime();
+    DeadlineExceededException e;
     try (CancelScope s = CancelScope.builder().timeout(Duration.ofMillis(100))
         .grace(Duration.ofMillis(200)).open()) {
-      assertThatThrownBy(() -> echo.sleep(20_000))
-          .isInstanceOfSatisfying(DeadlineExceededException.class, e -> assertThat(e.forced()).isTrue());
+      e = catchThrowableOfType(DeadlineExceededException.class, () -> echo.sleep(20_000));
     }
-    assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
+    long took = System.nanoTime() - t0;
+    assertThat(e).as("the call fails with the deadline").isNotNull();
+    if (echo.startedCount() > started) {
+      // The server ran sleep, which ignores cancellation: only the grace ends the wait.
+      assertThat(e.forced()).as("released by force").isTrue();
+      assertThat(took).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
+    } else {
+      // On a loaded machine the CALL can reach the server after its deadline: the server then
+      // skips the method and acknowledges at once, which is also right.
+      assertThat(e.acknowledged()).as("acknowledged without running").isTrue();
+      assertThat(took).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
+    }
   }
 
   @Test

@@ -64,6 +64,7 @@ final class CallRunner implements Runnable {
       call.budgetBytes += decoded;
     } catch (DecodeException e) {
       if (e.isOverBudget()) {
+        call.connection.refusedForSize(body.length);
         call.connection.answerError(call, ErrorCode.RESOURCE_EXHAUSTED, "the arguments of "
             + call.methodName() + " are refused: " + e.getMessage() + " (the server's limit,"
             + " see TetherServer.Builder.maxDecodedBytes)", null);
@@ -74,6 +75,9 @@ final class CallRunner implements Runnable {
       call.connection.finished(call);
       return;
     } catch (Throwable t) { // OutOfMemoryError, StackOverflowError, a record constructor's Error
+      if (t instanceof OutOfMemoryError) {
+        call.connection.refusedForSize(body.length);
+      }
       call.connection.answerError(call, t instanceof OutOfMemoryError
           ? ErrorCode.RESOURCE_EXHAUSTED : ErrorCode.REMOTE_EXCEPTION, "the arguments of "
           + call.methodName() + " could not be decoded: " + t, null);

@@ -16,6 +16,12 @@ public final class OrphanTracker {
   private final ConcurrentHashMap<ServerCall, Boolean> running = new ConcurrentHashMap<>();
   private final AtomicLong total = new AtomicLong();
   private final AtomicLong finished = new AtomicLong();
+  private final Clock clock;
+
+  /** A tracker reading time from {@code clock}. */
+  OrphanTracker(Clock clock) {
+    this.clock = clock;
+  }
 
   void add(ServerCall call) {
     running.put(call, Boolean.TRUE);
@@ -28,18 +34,34 @@ public final class OrphanTracker {
     }
   }
 
+  /** How long an answer of {@link #runningLongerThan} may be reused. */
+  static final long RECOUNT_AFTER_NANOS = 5_000_000;
+
+  private volatile long countedAt;
+  private volatile long countedFor = -1;
+  private volatile int counted;
+
   /**
-   * Orphans running now whose caller left at least {@code nanos} ago. Walks every orphan: ask
-   * only when {@link #runningCount()} alone does not settle the question.
+   * Orphans running now whose caller left at least {@code nanos} ago, as counted at most
+   * {@link #RECOUNT_AFTER_NANOS} ago: counting walks every orphan, and call admission asks for
+   * every call while there are many (after a burst of cancels, thousands of young orphans that
+   * end within milliseconds), so a fresh walk per call made each call cost the number of orphans.
+   * Ask only when {@link #runningCount()} alone does not settle the question.
    */
   public int runningLongerThan(long nanos) {
-    long now = Clock.system().nanoTime();
+    long now = clock.nanoTime();
+    if (countedFor == nanos && now - countedAt < RECOUNT_AFTER_NANOS) {
+      return counted; // racing recounts are harmless: each stores a fresh answer
+    }
     int n = 0;
     for (ServerCall c : running.keySet()) {
       if (now - c.releasedNanos() >= nanos) {
         n++;
       }
     }
+    counted = n;
+    countedFor = nanos;
+    countedAt = now;
     return n;
   }
 
@@ -60,7 +82,7 @@ public final class OrphanTracker {
 
   /** A snapshot of the orphans running now, longest running first. */
   public List<OrphanedCall> snapshot() {
-    long now = Clock.system().nanoTime();
+    long now = clock.nanoTime();
     List<OrphanedCall> out = new ArrayList<>();
     for (ServerCall c : running.keySet()) {
       out.add(new OrphanedCall(c.methodName(), c.connection.peer(),

@@ -75,18 +75,23 @@ final class ServerConnection implements InlinePolicy.Reader {
     this.link = link;
     this.budget = server.budget().child(server.options().connectionBufferBytes());
     this.reader = new FrameReader(link, server.options().maxFrameBytes(), budget,
-        FrameKind.MAX_HANDSHAKE_FRAME_BYTES);
+        FrameKind.MAX_HANDSHAKE_FRAME_BYTES, server.penalty());
     this.writer = new FrameWriter(link, e -> close("connection to " + link.peer() + " lost: " + e),
         budget);
     link.writeStallNanos(server.options().writeStallTimeout().toNanos());
     this.peer = link.peer();
     this.handshakeTimeout =
-        Timers.schedule(link::close, server.options().handshakeTimeout().toNanos());
+        Timers.schedule(this::handshakeTimedOut, server.options().handshakeTimeout().toNanos());
     this.handler = new Handler(handshakeTimeout);
   }
 
   String peer() {
     return peer;
+  }
+
+  /** A call's frame of {@code bytes} was read and then refused for its size: see RefusalPenalty. */
+  void refusedForSize(long bytes) {
+    server.penalty().refused(bytes);
   }
 
   ServerOptions options() {
@@ -108,6 +113,44 @@ final class ServerConnection implements InlinePolicy.Reader {
   /** Reads until the client goes away. Runs on the connection's first reader thread. */
   void serve() {
     readLoop();
+  }
+
+  /**
+   * Right after accept: hands the connection to the server's parker until the peer sends its
+   * first bytes, so a peer that connects and says nothing holds no thread and no buffer, only its
+   * descriptors, until the handshake timeout closes it. The link keeps its selector: were it
+   * released here, the reader would need new descriptors when the peer speaks, and with
+   * descriptors exhausted it would fail after accepting instead of the accept waiting (in the
+   * kernel's backlog) for descriptors to come back. False when the link cannot be watched so
+   * (then the caller starts the reader). On the accepting thread, before any reader exists.
+   */
+  boolean parkUntilItSpeaks() {
+    var channel = link.watchable();
+    if (channel == null) {
+      return false;
+    }
+    parked.set(true);
+    if (!server.parker().park(this, channel)) {
+      parked.set(false);
+      return false;
+    }
+    if (closed.get()) {
+      server.parker().wakeup(); // closed while parking: let the descriptor go now
+    }
+    return true;
+  }
+
+  /**
+   * The handshake timeout: closing the link ends a reader's wait (it then closes the connection);
+   * a connection still parked, with no reader, is closed here. Never blocks (timer thread): the
+   * link is closed first, so nothing below can wait on it.
+   */
+  private void handshakeTimedOut() {
+    link.close();
+    if (parked.get()) {
+      close("no handshake from " + peer + " within "
+          + server.options().handshakeTimeout().toMillis() + " ms");
+    }
   }
 
   /**
@@ -250,7 +293,8 @@ final class ServerConnection implements InlinePolicy.Reader {
       return;
     }
     try {
-      Thread.ofPlatform().daemon().name("tether-server-reader " + peer).start(this::readLoop);
+      Thread.ofPlatform().daemon().name("tether-server-reader " + peer)
+          .start(handler.helloSeen ? this::readLoop : this::serve);
     } catch (RuntimeException | OutOfMemoryError e) {
       close("no reader thread for " + peer + ": " + e);
     }

@@ -2,6 +2,7 @@ package dev.tether.internal.server;
 
 import dev.tether.ServerStats;
 import dev.tether.internal.time.Clock;
+import dev.tether.internal.wire.RefusalPenalty;
 import dev.tether.internal.transport.Endpoint;
 import dev.tether.internal.transport.Link;
 import dev.tether.internal.transport.Listener;
@@ -40,12 +41,14 @@ public final class ServerCore implements AutoCloseable {
   private final IdleSweeper idleSweeper;
   private final ConnectionParker parker = new ConnectionParker();
   private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
-  private final OrphanTracker orphans = new OrphanTracker();
+  private final OrphanTracker orphans = new OrphanTracker(Clock.system());
   private final CallExecutor executor;
   private final InlinePolicy inline;
   private final CallAdmission admission;
   private final ExportedObject admin;
   private final dev.tether.internal.wire.ByteBudget budget;
+  /** Slows the reading of large frames while calls are refused for their size (see there). */
+  private final RefusalPenalty penalty;
   private final AtomicLong callsStarted = new AtomicLong();
   private final AtomicLong callsRunning = new AtomicLong();
   private final AtomicLong connectionsAccepted = new AtomicLong();
@@ -67,6 +70,8 @@ public final class ServerCore implements AutoCloseable {
     this.admission = new CallAdmission(options.maxCallThreads(), options.maxOrphans());
     this.admin = this.exports.get(dev.tether.TetherAdmin.NAME);
     this.budget = dev.tether.internal.wire.ByteBudget.root(options.serverBufferBytes());
+    this.penalty = new RefusalPenalty(options.maxFrameBytes(), options.maxFrameBytes(),
+        Clock.system());
     for (Endpoint e : endpoints) {
       try {
         listeners.add(Transports.listen(e));
@@ -120,7 +125,9 @@ public final class ServerCore implements AutoCloseable {
     connections.add(c);
     connectionsAccepted.incrementAndGet();
     try {
-      Thread.ofPlatform().daemon().name("tether-server-reader " + link.peer()).start(c::serve);
+      if (!c.parkUntilItSpeaks()) {
+        Thread.ofPlatform().daemon().name("tether-server-reader " + link.peer()).start(c::serve);
+      }
     } catch (RuntimeException | OutOfMemoryError e) {
       c.close("no reader thread for " + link.peer() + ": " + e);
       throw e;
@@ -150,6 +157,10 @@ public final class ServerCore implements AutoCloseable {
   /** Bytes buffered for all connections: frames being read, arguments of running calls. */
   dev.tether.internal.wire.ByteBudget budget() {
     return budget;
+  }
+
+  RefusalPenalty penalty() {
+    return penalty;
   }
 
   ServerOptions options() {

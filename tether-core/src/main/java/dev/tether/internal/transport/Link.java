@@ -37,6 +37,15 @@ public interface Link extends Closeable {
     return null;
   }
 
+  /**
+   * The channel to register for reading with someone else's selector while no thread reads yet,
+   * releasing nothing (unlike {@link #park}, the link keeps its own selector, so the reader that
+   * takes over needs no new descriptor); null when this link cannot be watched that way.
+   */
+  default java.nio.channels.SelectableChannel watchable() {
+    return null;
+  }
+
   /** Writes all remaining bytes of {@code src}, blocking as needed. */
   void write(ByteBuffer src) throws IOException;
 

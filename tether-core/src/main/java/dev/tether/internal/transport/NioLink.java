@@ -73,6 +73,11 @@ final class NioLink implements Link {
   }
 
   @Override
+  public SelectableChannel watchable() {
+    return (SelectableChannel) in;
+  }
+
+  @Override
   public int tryRead(ByteBuffer dst) throws IOException {
     return in.read(dst);
   }

@@ -24,12 +24,16 @@ public final class FrameReader {
   /** Longest wait for a budget release before the reader looks at its link again. */
   private static final long BUDGET_WAIT_NANOS = 20_000_000;
 
-  private final Link link;
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-  /** {@link #EMPTY} after {@link #releaseBuffer}, until the next read needs a real one. */
-  private ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES).flip();
+  private final Link link;
+  /**
+   * {@link #EMPTY} until the first read, and after {@link #releaseBuffer} until the next: a peer
+   * that has sent nothing costs no buffer.
+   */
+  private ByteBuffer buffer = EMPTY;
   private final int maxFrameBytes;
   private final ByteBudget budget; // null: unbounded
+  private final RefusalPenalty penalty; // null: none
   private int handshakeFrameBytes; // the limit until handshakeDone(); 0: none
   private byte[] body; // the frame being assembled
   private int bodyFilled;
@@ -49,10 +53,24 @@ public final class FrameReader {
    * reader stops reading, so the peer's writes block in TCP.
    */
   public FrameReader(Link link, int maxFrameBytes, ByteBudget budget, int handshakeFrameBytes) {
+    this(link, maxFrameBytes, budget, handshakeFrameBytes, null);
+  }
+
+  /**
+   * Like {@link #FrameReader(Link, int, ByteBudget, int)}, and while {@code penalty} (null: none)
+   * says so, holds off reading frames too large for the read buffer, as it does when the budget
+   * is exhausted. Needs a budget.
+   */
+  public FrameReader(Link link, int maxFrameBytes, ByteBudget budget, int handshakeFrameBytes,
+      RefusalPenalty penalty) {
+    if (penalty != null && budget == null) {
+      throw new IllegalArgumentException("a refusal penalty needs a budget");
+    }
     this.link = link;
     this.maxFrameBytes = maxFrameBytes;
     this.budget = budget;
     this.handshakeFrameBytes = handshakeFrameBytes;
+    this.penalty = penalty;
   }
 
   /** The peer completed the handshake: frames up to the full limit are accepted from now on. */
@@ -98,23 +116,11 @@ public final class FrameReader {
    * @throws EOFException when the stream ends inside a frame
    */
   public boolean next(FrameHandler handler) throws IOException, ProtocolException {
-    return next(handler, 0);
-  }
-
-  /**
-   * Like {@link #next(FrameHandler)}, but first polls without blocking for up to
-   * {@code spinNanos}: a frame that arrives meanwhile is read without the thread ever sleeping.
-   */
-  public boolean next(FrameHandler handler, long spinNanos) throws IOException, ProtocolException {
-    long spinEnd = spinNanos > 0 ? Clock.system().nanoTime() + spinNanos : 0;
     while (true) {
       Thread.interrupted();
-      int r = poll(handler, spinNanos > 0 && Clock.system().nanoTime() - spinEnd < 0 ? 0 : Long.MAX_VALUE);
+      int r = poll(handler, Long.MAX_VALUE);
       if (r != NONE) {
         return r == FRAME;
-      }
-      if (spinNanos > 0) {
-        Thread.yield(); // lets a thread waiting for this core (perhaps our peer) run first
       }
     }
   }
@@ -181,8 +187,13 @@ public final class FrameReader {
         return false; // a small frame still arriving: wait for it in the buffer
       }
       if (budget != null) {
+        boolean small = whole <= BUFFER_BYTES;
+        if (!small && penalty != null && !penalty.allowsLargeFrame()) {
+          blocked = true; // refused frames came in: large ones wait, their senders' writes block
+          return false;
+        }
         // A frame that fits the read buffer needs only the connection's budget (see ByteBudget).
-        if (!budget.tryAcquire(length, whole <= buffer.capacity())) {
+        if (!budget.tryAcquire(length, small)) {
           blocked = true; // backpressure: nothing is allocated and nothing more is read
           return false;
         }

@@ -1,0 +1,67 @@
+package dev.tether.internal.wire;
+
+import dev.tether.internal.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Makes work that a server refuses cost the peers that cause it, not everybody. A call refused for
+ * what its arguments decode to was still read off the socket and partly decoded: a peer sending
+ * such 16 MiB calls in a loop kept both cores of a small machine busy reading and collecting
+ * garbage, and the other clients' round trips took 400 times longer (the attack benchmark's
+ * decode-amplification). Each refused frame adds its size to a debt that drains at a fixed rate;
+ * while the debt exceeds the allowance, the server's readers hold off reading <em>large</em>
+ * frames (those that need a body beyond the reader's own buffer), so their senders' writes block
+ * in TCP and cost nothing. Small frames are never held: ordinary calls go on at full speed, on
+ * every connection. The debt is the server's, not a connection's, so a peer cannot escape it by
+ * reconnecting; legitimate large calls of other clients wait too, for at most the cap divided by
+ * the rate, and only while refusals keep coming.
+ *
+ * <p>The debt is kept as the time at which it will have drained, so checks write nothing and
+ * no rounding accumulates however often readers look.
+ *
+ * <p>Thread safety: safe for use by many threads; lock-free.
+ */
+public final class RefusalPenalty {
+  private static final long SECOND = 1_000_000_000L;
+  private final Clock clock;
+  private final long allowanceNanos;
+  private final long capNanos;
+  private final long drainPerSecond;
+  private final AtomicLong clearAt; // when the debt will be zero, by the clock
+
+  /**
+   * A penalty that lets large frames through while the debt is at most {@code allowance} bytes,
+   * drains {@code drainPerSecond} bytes a second, and never holds more than {@code allowance}
+   * plus four times that rate (so a large frame never waits more than four seconds). Both at
+   * most 4 GiB.
+   */
+  public RefusalPenalty(long allowance, long drainPerSecond, Clock clock) {
+    if (allowance < 0 || allowance > 1L << 32 || drainPerSecond < 1
+        || drainPerSecond > 1L << 32) {
+      throw new IllegalArgumentException("allowance " + allowance + ", rate " + drainPerSecond);
+    }
+    this.clock = clock;
+    this.drainPerSecond = drainPerSecond;
+    this.allowanceNanos = allowance * SECOND / drainPerSecond;
+    this.capNanos = allowanceNanos + 4 * SECOND;
+    this.clearAt = new AtomicLong(clock.nanoTime());
+  }
+
+  /** A frame of {@code bytes} was read and then refused: its cost goes on the debt. */
+  public void refused(long bytes) {
+    long cost = Math.min(capNanos, Math.max(0, Math.min(bytes, 1L << 32)) * SECOND / drainPerSecond);
+    long now = clock.nanoTime();
+    clearAt.getAndUpdate(t -> now + Math.min(capNanos, Math.max(0, t - now) + cost));
+  }
+
+  /** Whether a reader may read a large frame now. */
+  public boolean allowsLargeFrame() {
+    return clearAt.get() - clock.nanoTime() <= allowanceNanos;
+  }
+
+  /** The debt now, in bytes. */
+  public long debt() {
+    long left = clearAt.get() - clock.nanoTime();
+    return left <= 0 ? 0 : left * drainPerSecond / SECOND;
+  }
+}
