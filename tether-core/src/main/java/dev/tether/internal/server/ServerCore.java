@@ -45,6 +45,8 @@ public final class ServerCore implements AutoCloseable {
   private final InlinePolicy inline;
   private final CallAdmission admission;
   private final ExportedObject admin;
+  private final UnixPeerGate unixPeers;
+  private final AuthFailures authFailures = new AuthFailures(Clock.system());
   private final dev.tether.internal.wire.ByteBudget budget;
   private final AtomicLong callsStarted = new AtomicLong();
   private final AtomicLong callsRunning = new AtomicLong();
@@ -67,6 +69,8 @@ public final class ServerCore implements AutoCloseable {
     this.admission = new CallAdmission(options.maxCallThreads(), options.maxOrphans());
     this.admin = this.exports.get(dev.tether.TetherAdmin.NAME);
     this.budget = dev.tether.internal.wire.ByteBudget.root(options.serverBufferBytes());
+    this.unixPeers = new UnixPeerGate(options.security().unixPeers(),
+        dev.tether.internal.transport.PrivateDirs.currentUserName());
     for (Endpoint e : endpoints) {
       try {
         listeners.add(Transports.listen(e));
@@ -109,6 +113,12 @@ public final class ServerCore implements AutoCloseable {
 
   /** A new connection: served, or refused when the server has its maximum already. */
   private void accepted(Link link) {
+    UnixPeerGate.Verdict peer = unixPeers.check(link); // reads nothing: refused before a byte
+    if (peer.refusal() != null) {
+      authFailures.refused("peer " + link.peer() + ": " + peer.refusal());
+      refuser.refuse(link, dev.tether.ErrorCode.UNAUTHENTICATED, peer.refusal());
+      return;
+    }
     int max = options.maxConnections();
     if (connections.size() >= max) {
       connectionsRefused.incrementAndGet();
@@ -116,7 +126,7 @@ public final class ServerCore implements AutoCloseable {
           + " connections open, its maximum (maxConnections " + max + "); try again later");
       return;
     }
-    ServerConnection c = new ServerConnection(this, link);
+    ServerConnection c = new ServerConnection(this, link, peer.peer());
     connections.add(c);
     connectionsAccepted.incrementAndGet();
     try {
@@ -144,7 +154,8 @@ public final class ServerCore implements AutoCloseable {
   public ServerStats stats() {
     return new ServerStats(connections.size(), connectionsAccepted.get(), callsStarted.get(),
         callsRunning.get(), orphans.runningCount(), orphans.totalCount(), orphans.finishedCount(),
-        connectionsRefused.get(), acceptFailures.get(), listenersBroken.get());
+        connectionsRefused.get(), acceptFailures.get(), listenersBroken.get(),
+        authFailures.count());
   }
 
   /** Bytes buffered for all connections: frames being read, arguments of running calls. */
@@ -154,6 +165,11 @@ public final class ServerCore implements AutoCloseable {
 
   ServerOptions options() {
     return options;
+  }
+
+  /** Counts and logs peers refused for want of authentication. */
+  AuthFailures authFailures() {
+    return authFailures;
   }
 
   String description() {

@@ -49,6 +49,26 @@ public interface Link extends Closeable {
   /** Who is at the other end, for messages. */
   String peer();
 
+  /**
+   * The credentials the kernel recorded for the peer of a Unix-domain socket when it connected
+   * ({@code SO_PEERCRED}), or null when this link is not a Unix-domain socket.
+   *
+   * @throws IOException when the operating system does not say
+   */
+  default PeerCredentials unixPeer() throws IOException {
+    return null;
+  }
+
+  /** True when this link is a TCP connection (what a network peer can reach). */
+  default boolean isTcp() {
+    return false;
+  }
+
+  /** The principal the peer's TLS certificate names, or null (no TLS, or no client certificate). */
+  default String tlsPeerPrincipal() {
+    return null;
+  }
+
   /** Closes the stream; idempotent; never throws. */
   @Override
   void close();

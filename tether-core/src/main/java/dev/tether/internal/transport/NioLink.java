@@ -199,6 +199,26 @@ final class NioLink implements Link {
     return peer;
   }
 
+  @Override
+  public PeerCredentials unixPeer() throws IOException {
+    if (!(in instanceof java.nio.channels.SocketChannel ch)
+        || !(ch.getLocalAddress() instanceof java.net.UnixDomainSocketAddress)) {
+      return null;
+    }
+    jdk.net.UnixDomainPrincipal p = ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED);
+    return new PeerCredentials(p.user().getName(), p.group().getName());
+  }
+
+  @Override
+  public boolean isTcp() {
+    try {
+      return in instanceof java.nio.channels.SocketChannel ch
+          && ch.getLocalAddress() instanceof java.net.InetSocketAddress;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** Idempotent and safe from any thread: the first caller releases everything. */
   @Override
   public void close() {

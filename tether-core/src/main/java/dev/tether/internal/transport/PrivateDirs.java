@@ -96,6 +96,39 @@ public final class PrivateDirs {
     }
   }
 
+  private static volatile String ownUser;
+
+  /**
+   * The name of the user this process runs as, exactly as the JDK names a socket peer's user
+   * (see {@link PeerCredentials}): the owner of a file this process creates. Found once per
+   * process.
+   *
+   * @throws IOException when no file can be created in the temporary directory
+   */
+  public static String currentUserName() throws IOException {
+    String name = ownUser;
+    if (name == null) {
+      Path probe = Files.createTempFile("tether-owner", ".probe");
+      try {
+        name = Files.getOwner(probe).getName();
+      } finally {
+        Files.deleteIfExists(probe);
+      }
+      ownUser = name;
+    }
+    return name;
+  }
+
+  /**
+   * Makes a freshly bound socket file usable by its owner only ({@code rw-------}): connecting
+   * needs write permission on it. Its directory is private already; this is a second wall.
+   */
+  static void makeOwnerOnly(Path socket) throws IOException {
+    if (POSIX) {
+      Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+    }
+  }
+
   /** Deletes {@code socket} and, if empty, its directory. Best effort. */
   public static void deleteSocketAndDir(Path socket, boolean dirToo) {
     try {

@@ -47,6 +47,7 @@ final class SocketTransport {
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
       server.bind(UnixDomainSocketAddress.of(path));
+      PrivateDirs.makeOwnerOnly(path);
     } catch (IOException | RuntimeException e) {
       server.close();
       throw e;
