@@ -105,7 +105,8 @@ class ExceptionRootTest {
   @Test
   void listeningOnAHostThatDoesNotResolveIsUnavailable() {
     Throwable t = catchThrowableOfType(
-        () -> TetherServer.builder().listen("tcp:256.1.1.1:1").start(), Throwable.class);
+        () -> TetherServer.builder().listen("tcp:256.1.1.1:1").insecurePlaintextTcp().start(),
+        Throwable.class);
     isPublicTetherException(t);
     assertThat(((TetherException) t).code()).isEqualTo(ErrorCode.UNAVAILABLE);
     assertThat(t.getMessage()).contains("tcp:256.1.1.1:1").contains("256.1.1.1");
@@ -116,8 +117,8 @@ class ExceptionRootTest {
     try (ServerSocket busy = new ServerSocket()) {
       busy.bind(new InetSocketAddress("127.0.0.1", 0));
       String address = "tcp:127.0.0.1:" + busy.getLocalPort();
-      Throwable t = catchThrowableOfType(() -> TetherServer.builder().listen(address).start(),
-          Throwable.class);
+      Throwable t = catchThrowableOfType(() -> TetherServer.builder().listen(address)
+          .insecurePlaintextTcp().start(), Throwable.class);
       isPublicTetherException(t);
       assertThat(((TetherException) t).code()).isEqualTo(ErrorCode.UNAVAILABLE);
       assertThat(t.getMessage()).contains(address);
