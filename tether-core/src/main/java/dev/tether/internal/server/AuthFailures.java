@@ -19,9 +19,16 @@ final class AuthFailures {
   private final AtomicLong lastLogged = new AtomicLong(Long.MIN_VALUE);
   private final AtomicLong unlogged = new AtomicLong();
   private final Clock clock;
+  private final java.util.function.Consumer<String> log;
 
   AuthFailures(Clock clock) {
+    this(clock, line -> LOG.log(System.Logger.Level.WARNING, line));
+  }
+
+  /** Writes its lines to {@code log} (tests). */
+  AuthFailures(Clock clock, java.util.function.Consumer<String> log) {
     this.clock = clock;
+    this.log = log;
   }
 
   /** One more peer refused, for {@code why} (which names the peer). */
@@ -32,7 +39,7 @@ final class AuthFailures {
     if ((last == Long.MIN_VALUE || now - last >= LOG_EVERY_NANOS)
         && lastLogged.compareAndSet(last, now)) {
       long more = unlogged.getAndSet(0);
-      LOG.log(System.Logger.Level.WARNING, "refused an unauthenticated peer: " + why
+      log.accept("refused an unauthenticated peer: " + why
           + (more > 0 ? " (and " + more + " more since the last such message)" : ""));
     } else {
       unlogged.incrementAndGet();
