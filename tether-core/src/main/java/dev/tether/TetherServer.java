@@ -552,7 +552,8 @@ public final class TetherServer implements AutoCloseable {
       Path privateSocket = null;
       try {
         if (where.isEmpty()) {
-          privateSocket = PrivateDirs.create().resolve("server.sock");
+          privateSocket = PrivateDirs.create(!unixPeers.users().isEmpty()
+              || !unixPeers.groups().isEmpty()).resolve("server.sock");
           where.add(Endpoint.unix(privateSocket));
         }
         ServerCore core = new ServerCore(all, where,

@@ -20,6 +20,13 @@ import java.util.Set;
  * kernel. The server's own user is the owner of files it creates, named the same way. The pid of
  * the peer is not available through the JDK.
  *
+ * <p><b>Reaching the socket.</b> With {@link #sameUser()} the socket file is {@code rw-------} in
+ * a directory only the server's user may enter. A policy that lists users or groups makes the
+ * socket file connectable by everyone ({@code rw-rw-rw-}) and lets others traverse (not list or
+ * change) its directory, which the server creates {@code rwx--x--x} when missing: the kernel's
+ * credentials, checked here, are what admit or refuse them. The directory must still belong to
+ * the server's user.
+ *
  * <p>The default of every server is {@link #sameUser()}. Immutable and thread-safe.
  */
 public final class UnixPeerPolicy {

@@ -45,6 +45,18 @@ class UnixPeerCredentialsTest {
   }
 
   @Test
+  void aPolicyThatAdmitsOthersLetsThemReachTheSocketButNotChangeTheDirectory() throws Exception {
+    try (TetherServer s = server().unixPeers(UnixPeerPolicy.sameUser().orGroups("ops"))
+        .start()) {
+      Path socket = Path.of(s.address().substring("unix:".length()));
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)))
+          .isEqualTo("rw-rw-rw-");
+      assertThat(PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(socket.getParent()))).isEqualTo("rwx--x--x");
+    }
+  }
+
+  @Test
   void theSameUserIsAdmittedAndSeesItsUnixIdentity() throws Exception {
     String me = ownerOfNewFile();
     try (TetherServer s = server().start(); Tether t = Tether.connect(s.address())) {
@@ -87,7 +99,8 @@ class UnixPeerCredentialsTest {
   }
 
   @Test
-  void anotherOsUserIsRefusedByTheCredentialCheckItself() throws Exception {
+  void anotherOsUserIsRefusedByTheCredentialCheckItselfAndAdmittedWhenListed()
+      throws Exception {
     assumeTrue(run(List.of("id", "-u")).trim().equals("0"),
         "needs root to create a second OS user (useradd) and run a client as it (setpriv)");
     assumeTrue(new File("/usr/sbin/useradd").canExecute() || onPath("useradd"),
@@ -96,32 +109,40 @@ class UnixPeerCredentialsTest {
     String user = "tether-t" + ProcessHandle.current().pid();
     run(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
         "--user-group", user));
-    try (TetherServer s = server().start()) {
-      Path socket = Path.of(s.address().substring("unix:".length()));
-      // Only for this test: let the other user reach the socket through the file system, so that
-      // what refuses it is the server's credential check, not the file modes.
-      Files.setPosixFilePermissions(socket.getParent(), PosixFilePermissions.fromString(
-          "rwxr-xr-x"));
-      Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rwxrwxrwx"));
-
+    try {
       String uid = run(List.of("id", "-u", user)).trim();
       String gid = run(List.of("id", "-g", user)).trim();
-      List<String> asOther = new ArrayList<>(List.of("setpriv", "--reuid=" + uid,
-          "--regid=" + gid, "--clear-groups"));
-      asOther.addAll(client(s.address()));
-      Result other = exec(asOther);
-      assertThat(other.exit).as(other.out).isEqualTo(3);
-      assertThat(other.out).contains("REFUSED UNAUTHENTICATED").contains("user " + user);
-      assertThat(s.stats().authFailures()).isEqualTo(1);
-      assertThat(s.stats().connectionsAccepted()).isZero();
-      assertThat(impl.calls).hasValue(0);
+      List<String> asOther = List.of("setpriv", "--reuid=" + uid, "--regid=" + gid,
+          "--clear-groups");
+      // The policy admits someone besides this user, so the socket is reachable through the file
+      // system (rw-rw-rw-, directory rwx--x--x): the credential check is what refuses the user.
+      try (TetherServer s = server().unixPeers(UnixPeerPolicy.sameUser()
+          .orUsers("tether-nobody-else")).start()) {
+        Result other = exec(concat(asOther, client(s.address())));
+        assertThat(other.exit).as(other.out).isEqualTo(3);
+        assertThat(other.out).contains("REFUSED UNAUTHENTICATED").contains("user " + user);
+        assertThat(s.stats().authFailures()).isEqualTo(1);
+        assertThat(s.stats().connectionsAccepted()).isZero();
+        assertThat(impl.calls).hasValue(0);
 
-      Result root = exec(client(s.address()));
-      assertThat(root.exit).as(root.out).isZero();
-      assertThat(root.out).contains("OK CallerIdentity[UNIX_PEER user=root group=root]");
+        Result root = exec(client(s.address()));
+        assertThat(root.exit).as(root.out).isZero();
+        assertThat(root.out).contains("OK CallerIdentity[UNIX_PEER user=root group=root]");
+      }
+      try (TetherServer s = server().unixPeers(UnixPeerPolicy.users(user)).start()) {
+        Result admitted = exec(concat(asOther, client(s.address())));
+        assertThat(admitted.exit).as(admitted.out).isZero();
+        assertThat(admitted.out).contains("OK CallerIdentity[UNIX_PEER user=" + user + " group=");
+      }
     } finally {
       run(List.of("userdel", user));
     }
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   private static List<String> client(String address) throws Exception {

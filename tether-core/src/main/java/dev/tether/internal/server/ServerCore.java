@@ -73,7 +73,7 @@ public final class ServerCore implements AutoCloseable {
         dev.tether.internal.transport.PrivateDirs.currentUserName());
     for (Endpoint e : endpoints) {
       try {
-        listeners.add(Transports.listen(e));
+        listeners.add(Transports.listen(e, othersAdmitted(options)));
       } catch (IOException | RuntimeException failure) {
         listeners.forEach(Listener::close);
         throw new IOException("cannot listen on " + e + ": " + failure.getMessage(), failure);
@@ -109,6 +109,12 @@ public final class ServerCore implements AutoCloseable {
       acceptors.add(Thread.ofPlatform().daemon().name("tether-accept " + l.endpoint())
           .start(loop));
     }
+  }
+
+  /** True when the peer check admits users besides the server's own: they must reach it. */
+  private static boolean othersAdmitted(ServerOptions options) {
+    dev.tether.UnixPeerPolicy p = options.security().unixPeers();
+    return !p.users().isEmpty() || !p.groups().isEmpty();
   }
 
   /** A new connection: served, or refused when the server has its maximum already. */
