@@ -55,7 +55,7 @@ final class ClientHandshake {
 
   private static Result exchange(Link link, FrameReader reader, FrameWriter writer,
       TetherOptions options) throws IOException, ProtocolException {
-    SharedSecret secret = link.isTcp() ? options.sharedSecret() : null;
+    SharedSecret secret = link.isNetwork() ? options.sharedSecret() : null;
     int flags = secret == null ? 0 : FrameKind.FLAG_HELLO_SECRET;
     writer.write(w -> Frames.hello(w, FrameKind.VERSION, options.maxFrameBytes(), DESCRIPTION,
         flags));

@@ -26,6 +26,6 @@ final class CallerIdentities {
     if (unixPeer != null) {
       return CallerIdentity.unixPeer(unixPeer.user(), unixPeer.group());
     }
-    return link.isTcp() ? CallerIdentity.unauthenticatedTcp() : CallerIdentity.inMemory();
+    return link.isNetwork() ? CallerIdentity.unauthenticatedTcp() : CallerIdentity.inMemory();
   }
 }

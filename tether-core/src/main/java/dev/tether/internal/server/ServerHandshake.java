@@ -45,7 +45,7 @@ final class ServerHandshake {
     this.link = link;
     this.unixPeer = unixPeer;
     Map<String, byte[]> all = options.security().secrets();
-    this.secrets = link.isTcp() && !all.isEmpty() ? all : null;
+    this.secrets = unixPeer == null && link.isNetwork() && !all.isEmpty() ? all : null;
     this.maxFrameBytes = options.maxFrameBytes();
     this.description = options.description();
     this.failures = failures;

@@ -59,9 +59,13 @@ public interface Link extends Closeable {
     return null;
   }
 
-  /** True when this link is a TCP connection (what a network peer can reach). */
-  default boolean isTcp() {
-    return false;
+  /**
+   * True unless this link is known to stay on this host: a network peer (TCP), which must
+   * authenticate with TLS or a shared secret. The default is true, so a link that does not say
+   * (a wrapper that forgets to delegate) is treated as the less trusted kind.
+   */
+  default boolean isNetwork() {
+    return true;
   }
 
   /** The principal the peer's TLS certificate names, or null (no TLS, or no client certificate). */

@@ -210,12 +210,14 @@ final class NioLink implements Link {
   }
 
   @Override
-  public boolean isTcp() {
+  public boolean isNetwork() {
+    if (!(in instanceof java.nio.channels.SocketChannel ch)) {
+      return false; // the pipes of mem: links, within this JVM
+    }
     try {
-      return in instanceof java.nio.channels.SocketChannel ch
-          && ch.getLocalAddress() instanceof java.net.InetSocketAddress;
+      return !(ch.getLocalAddress() instanceof java.net.UnixDomainSocketAddress);
     } catch (IOException e) {
-      return false;
+      return true; // closed: whatever it was, trust it least
     }
   }
 
