@@ -57,13 +57,25 @@ final class ClientHandshake {
       TetherOptions options) throws IOException, ProtocolException {
     SharedSecret secret = link.isNetwork() ? options.sharedSecret() : null;
     int flags = secret == null ? 0 : FrameKind.FLAG_HELLO_SECRET;
-    writer.write(w -> Frames.hello(w, FrameKind.VERSION, options.maxFrameBytes(), DESCRIPTION,
-        flags));
     byte[] clientNonce = secret == null ? null : SecretProof.nonce();
-    if (secret != null) {
-      writer.write(w -> Frames.auth(w, FrameKind.AUTH_CLIENT_NONCE, secret.keyId(), clientNonce));
-    }
     ServerFrames frames = new ServerFrames(link, secret);
+    try {
+      writer.write(w -> Frames.hello(w, FrameKind.VERSION, options.maxFrameBytes(), DESCRIPTION,
+          flags));
+      if (secret != null) {
+        writer.write(w -> Frames.auth(w, FrameKind.AUTH_CLIENT_NONCE, secret.keyId(),
+            clientNonce));
+      }
+    } catch (IOException e) {
+      // The server may have refused us before we spoke (a Unix user it does not admit) and
+      // closed: its GOAWAY still waits to be read, and says why (goAway throws it).
+      try {
+        reader.next(frames);
+      } catch (IOException notThere) {
+        e.addSuppressed(notThere);
+      }
+      throw e;
+    }
     next(reader, frames);
     if (frames.hello == null) {
       throw new ProtocolException("expected HELLO from the server");
