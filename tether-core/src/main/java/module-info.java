@@ -5,5 +5,6 @@
  * module; records in a named module must also be opened to {@code dev.tether}.
  */
 module dev.tether {
+  requires jdk.net;
   exports dev.tether;
 }

@@ -29,8 +29,12 @@ public enum ErrorCode {
    */
   REJECTED(8),
   /**
-   * Reserved for authenticated transports (a later version): the peer could not be
-   * authenticated. This version never produces it.
+   * Authentication failed or is missing, and nothing of the caller's was served: the server
+   * refused the client (a Unix user its {@link UnixPeerPolicy} does not admit, a wrong or missing
+   * {@link SharedSecret}), the client refused the server (it could not prove it knows the secret),
+   * a TCP address was used without TLS, a shared secret or the explicitly insecure option (on
+   * either side, before anything is sent or bound), or the admin object was asked for over a
+   * connection nobody authenticated. See docs/SECURITY.md.
    */
   UNAUTHENTICATED(9),
   /**

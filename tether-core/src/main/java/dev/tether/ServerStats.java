@@ -16,7 +16,10 @@ package dev.tether;
  *     process was out of descriptors); the server retries with pauses
  * @param listenersBroken listeners closed because they were broken for good (their addresses
  *     accept nothing any more); 0 in a healthy server
+ * @param authFailures peers refused since start because they could not be authenticated: a Unix
+ *     peer the {@link UnixPeerPolicy} does not admit, a wrong or missing shared secret (each was
+ *     told why in a GOAWAY, and nothing it sent was served)
  */
 public record ServerStats(int connections, long connectionsAccepted, long callsStarted,
     long callsRunning, int orphansRunning, long orphansTotal, long orphansFinished,
-    long connectionsRefused, long acceptFailures, int listenersBroken) {}
+    long connectionsRefused, long acceptFailures, int listenersBroken, long authFailures) {}

@@ -7,7 +7,9 @@ import dev.tether.internal.supervise.ServerHandle;
 import dev.tether.internal.supervise.Supervisor;
 import dev.tether.internal.transport.Endpoint;
 import dev.tether.internal.transport.Link;
+import dev.tether.internal.transport.TcpProtection;
 import dev.tether.internal.transport.Transports;
+import dev.tether.internal.wire.AuthenticationException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
@@ -78,15 +80,34 @@ public final class Tether implements AutoCloseable {
    *
    * @throws IllegalArgumentException for a malformed address
    * @throws ConnectionClosedException when the server cannot be reached or the handshake fails
+   * @throws TetherException with {@link ErrorCode#UNAUTHENTICATED} when a TCP address is given
+   *     without TLS, a shared secret or {@link TetherOptions#withInsecurePlaintextTcp()} (nothing
+   *     is sent), when the server refuses this client (its Unix user, its shared secret), or when
+   *     the server cannot prove it knows the shared secret
    */
   public static Tether connect(String address, TetherOptions options) {
     Endpoint endpoint = Endpoint.parse(address);
     Objects.requireNonNull(options, "options");
+    if (endpoint.scheme().equals("tcp")) {
+      String refused = TcpProtection.refusal(false, options.sharedSecret() != null,
+          options.insecurePlaintextTcp(), "client", "TetherOptions.withTls(...), "
+          + ".withSharedSecret(...) or .withInsecurePlaintextTcp()");
+      if (refused != null) {
+        throw new TetherException(ErrorCode.UNAUTHENTICATED, "will not connect to " + address
+            + ": " + refused);
+      }
+    }
     try {
       Link link = Transports.connect(endpoint, options.connectTimeout());
       ClientConnection c = ClientConnection.open(link, options);
       return new Tether(new ServerHandle(c, endpoint.toString()));
     } catch (IOException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof AuthenticationException a) {
+          throw new TetherException(ErrorCode.UNAUTHENTICATED, "cannot connect to " + address
+              + ": " + a.getMessage(), e);
+        }
+      }
       throw new ConnectionClosedException("cannot connect to " + address + ": " + e.getMessage(), e);
     }
   }

@@ -13,21 +13,27 @@ public final class TetherOptions {
   public static final Duration DEFAULT_SPIN = Duration.ofNanos(50_000);
 
   private static final TetherOptions DEFAULTS = new TetherOptions(FrameKind.DEFAULT_MAX_FRAME_BYTES,
-      Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(3), DEFAULT_SPIN);
+      Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(3), DEFAULT_SPIN,
+      null, false);
 
   private final int maxFrameBytes;
   private final Duration connectTimeout;
   private final Duration pingInterval;
   private final Duration pingTimeout;
   private final Duration spin;
+  private final SharedSecret sharedSecret;
+  private final boolean insecurePlaintextTcp;
 
   private TetherOptions(int maxFrameBytes, Duration connectTimeout, Duration pingInterval,
-      Duration pingTimeout, Duration spin) {
+      Duration pingTimeout, Duration spin, SharedSecret sharedSecret,
+      boolean insecurePlaintextTcp) {
     this.maxFrameBytes = maxFrameBytes;
     this.connectTimeout = connectTimeout;
     this.pingInterval = pingInterval;
     this.pingTimeout = pingTimeout;
     this.spin = spin;
+    this.sharedSecret = sharedSecret;
+    this.insecurePlaintextTcp = insecurePlaintextTcp;
   }
 
   /**
@@ -47,13 +53,13 @@ public final class TetherOptions {
    */
   public TetherOptions withMaxFrameBytes(int bytes) {
     return new TetherOptions(checkMaxFrameBytes(bytes), connectTimeout, pingInterval, pingTimeout,
-        spin);
+        spin, sharedSecret, insecurePlaintextTcp);
   }
 
   /** Bound on connecting, the handshake and resolving an object with {@link Tether#get}. */
   public TetherOptions withConnectTimeout(Duration timeout) {
     return new TetherOptions(maxFrameBytes, positive(timeout, "connectTimeout"), pingInterval,
-        pingTimeout, spin);
+        pingTimeout, spin, sharedSecret, insecurePlaintextTcp);
   }
 
   /**
@@ -65,7 +71,7 @@ public final class TetherOptions {
    */
   public TetherOptions withLiveness(Duration interval, Duration timeout) {
     return new TetherOptions(maxFrameBytes, connectTimeout, positive(interval, "interval"),
-        positive(timeout, "timeout"), spin);
+        positive(timeout, "timeout"), spin, sharedSecret, insecurePlaintextTcp);
   }
 
   /**
@@ -78,10 +84,42 @@ public final class TetherOptions {
    */
   public TetherOptions withSpin(Duration spin) {
     return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout,
-        checkSpin(spin));
+        checkSpin(spin), sharedSecret, insecurePlaintextTcp);
   }
 
   /** The frame limit's rule, for clients and servers alike: at least 1 KiB. */
+  // ---- security (issue 11) ----
+
+  /**
+   * Authenticates TCP connections with {@code secret}: the client proves it knows the secret and
+   * requires the server to prove it too, so neither side talks to an impostor (see
+   * {@link SharedSecret}). Unix-domain and {@code mem:} connections do not use it.
+   */
+  public TetherOptions withSharedSecret(SharedSecret secret) {
+    return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin,
+        Objects.requireNonNull(secret, "secret"), insecurePlaintextTcp);
+  }
+
+  /**
+   * Allows connecting over TCP without TLS or a shared secret: INSECURE. Nothing proves who the
+   * server is, and anyone on the path can read and change the calls. Use it only on networks
+   * where every host is trusted, or for tests. A warning is logged once per process.
+   */
+  public TetherOptions withInsecurePlaintextTcp() {
+    return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin,
+        sharedSecret, true);
+  }
+
+  /** The shared secret for TCP connections, or null. */
+  public SharedSecret sharedSecret() {
+    return sharedSecret;
+  }
+
+  /** True when plain TCP without TLS or a secret was allowed explicitly. */
+  public boolean insecurePlaintextTcp() {
+    return insecurePlaintextTcp;
+  }
+
   static int checkMaxFrameBytes(int bytes) {
     if (bytes < 1024) {
       throw new IllegalArgumentException("maxFrameBytes must be at least 1024: " + bytes);
@@ -135,6 +173,7 @@ public final class TetherOptions {
   public String toString() {
     return "TetherOptions[maxFrameBytes=" + maxFrameBytes + ", connectTimeout=" + connectTimeout
         + ", pingInterval=" + pingInterval + ", pingTimeout=" + pingTimeout + ", spin=" + spin
-        + "]";
+        + (sharedSecret == null ? "" : ", sharedSecret=" + sharedSecret)
+        + (insecurePlaintextTcp ? ", insecurePlaintextTcp" : "") + "]";
   }
 }

@@ -3,8 +3,10 @@ package dev.tether;
 import dev.tether.internal.server.ExportedObject;
 import dev.tether.internal.server.ServerCore;
 import dev.tether.internal.server.ServerOptions;
+import dev.tether.internal.server.ServerSecurity;
 import dev.tether.internal.transport.Endpoint;
 import dev.tether.internal.transport.PrivateDirs;
+import dev.tether.internal.transport.TcpProtection;
 import dev.tether.internal.wire.FrameKind;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,6 +29,7 @@ import java.util.Objects;
  * try (TetherServer server = TetherServer.builder()
  *     .export("calc", Calculator.class, new CalculatorImpl())
  *     .listen("tcp:127.0.0.1:7000")
+ *     .sharedSecrets(SharedSecret.of("k1", secretBytes)) // TCP needs TLS, a secret, or insecure
  *     .start()) {
  *   ...
  * }
@@ -235,7 +238,8 @@ public final class TetherServer implements AutoCloseable {
      * Adds an address to listen on: {@code unix:/path/sock} (its directory must be private to
      * this user, and is created so if missing), {@code tcp:host:port} (port 0 picks a free port),
      * or {@code mem:name} (this JVM only). Without any, the server listens on a Unix socket in a
-     * fresh private directory.
+     * fresh private directory. A TCP address needs TLS, {@link #sharedSecrets} or
+     * {@link #insecurePlaintextTcp()}, else {@link #start()} refuses (see docs/SECURITY.md).
      */
     public Builder listen(String address) {
       endpoints.add(Endpoint.parse(address));
@@ -447,23 +451,109 @@ public final class TetherServer implements AutoCloseable {
       return this;
     }
 
+    // ---- security (issue 11) ----
+
+    private UnixPeerPolicy unixPeers = UnixPeerPolicy.sameUser();
+    private final Map<String, SharedSecret> secrets = new LinkedHashMap<>();
+    private boolean insecurePlaintextTcp;
+    private boolean adminObject = true;
+
+    /**
+     * Who may connect on this server's Unix-domain sockets; default
+     * {@link UnixPeerPolicy#sameUser()}. The kernel's record of the connecting process's user and
+     * group is checked on accept, before the server reads anything; a refused peer gets GOAWAY
+     * with {@link ErrorCode#UNAUTHENTICATED} and is counted in {@link ServerStats#authFailures()}.
+     * The socket's directory and file stay private to this user whatever the policy: admitting
+     * another user also needs a socket path that user can reach.
+     */
+    public Builder unixPeers(UnixPeerPolicy policy) {
+      this.unixPeers = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Requires every TCP client to prove it knows one of these secrets (the server proves it
+     * too); several allow rotating keys: clients name the one they hold by its key id. Adds to
+     * those given before. Unix-domain and {@code mem:} connections do not use them.
+     *
+     * @throws IllegalArgumentException when none is given, or two different secrets share a key id
+     */
+    public Builder sharedSecrets(SharedSecret... secrets) {
+      Objects.requireNonNull(secrets, "secrets");
+      if (secrets.length == 0) {
+        throw new IllegalArgumentException("give at least one shared secret");
+      }
+      for (SharedSecret s : secrets) {
+        SharedSecret old = this.secrets.putIfAbsent(s.keyId(), Objects.requireNonNull(s, "secret"));
+        if (old != null && !old.equals(s)) {
+          throw new IllegalArgumentException("two different shared secrets have key id "
+              + s.keyId());
+        }
+      }
+      return this;
+    }
+
+    /**
+     * Allows TCP without TLS or a shared secret: INSECURE. Anyone who can reach the port can call
+     * every exported method (the admin object excepted), and anyone on the path can read and
+     * change the traffic. Use it only on networks where every host is trusted, or for tests. A
+     * warning is logged once per process.
+     */
+    public Builder insecurePlaintextTcp() {
+      this.insecurePlaintextTcp = true;
+      return this;
+    }
+
+    /**
+     * Whether to export the admin object {@link TetherAdmin#NAME} (statistics and orphans for
+     * {@code tether inspect}); default true. It is served only to authenticated peers: Unix
+     * peers, shared-secret and TLS client-certificate peers, and the same process; never over
+     * insecure plain TCP.
+     */
+    public Builder adminObject(boolean enabled) {
+      this.adminObject = enabled;
+      return this;
+    }
+
+    private ServerSecurity security(List<Endpoint> where) {
+      if (where.stream().anyMatch(e -> e.scheme().equals("tcp"))) {
+        String refused = TcpProtection.refusal(false, !secrets.isEmpty(), insecurePlaintextTcp,
+            "server", "TetherServer.Builder.tls(...), .sharedSecrets(...) or"
+            + " .insecurePlaintextTcp()");
+        if (refused != null) {
+          throw new TetherException(ErrorCode.UNAUTHENTICATED, "cannot listen on "
+              + where.stream().filter(e -> e.scheme().equals("tcp")).findFirst().orElseThrow()
+              + ": " + refused);
+        }
+      }
+      Map<String, byte[]> keys = new LinkedHashMap<>();
+      secrets.forEach((id, s) -> keys.put(id, s.secretBytes()));
+      return new ServerSecurity(unixPeers, Map.copyOf(keys), insecurePlaintextTcp, adminObject);
+    }
+
     /**
      * Binds every address and starts serving.
      *
      * @throws TetherException with {@link ErrorCode#UNAVAILABLE} when an address cannot be bound
      *     (in use, a host that does not resolve, a socket directory others can read); the
      *     message names the address. Nothing stays bound.
+     * @throws TetherException with {@link ErrorCode#UNAUTHENTICATED} when a TCP address has
+     *     neither TLS nor a shared secret nor {@link #insecurePlaintextTcp()}; nothing is bound
      */
     public TetherServer start() {
       List<Endpoint> where = new ArrayList<>(endpoints);
+      ServerSecurity security = security(where);
       AdminObject admin = new AdminObject();
       Map<String, ExportedObject> all = new LinkedHashMap<>(exports);
-      all.putIfAbsent(TetherAdmin.NAME,
-          new ExportedObject(TetherAdmin.NAME, TetherAdmin.class, admin, false));
+      if (adminObject) {
+        all.putIfAbsent(TetherAdmin.NAME,
+            new ExportedObject(TetherAdmin.NAME, TetherAdmin.class, admin, false));
+      }
       Path privateSocket = null;
       try {
         if (where.isEmpty()) {
-          privateSocket = PrivateDirs.create().resolve("server.sock");
+          privateSocket = PrivateDirs.create(!unixPeers.users().isEmpty()
+              || !unixPeers.groups().isEmpty()).resolve("server.sock");
           where.add(Endpoint.unix(privateSocket));
         }
         ServerCore core = new ServerCore(all, where,
@@ -471,7 +561,8 @@ public final class TetherServer implements AutoCloseable {
                 maxCallThreads, spin.toNanos(), maxOrphans, connectionBuffer(), serverBuffer(),
                 decodeMultiple, maxDecodedBytes > 0 ? maxDecodedBytes : Math.min(
                     DEFAULT_MAX_DECODED_BYTES, Runtime.getRuntime().maxMemory() / 8),
-                writeStallTimeout, maxConnections, maxCallsPerConnection, idleTimeout));
+                writeStallTimeout, maxConnections, maxCallsPerConnection, idleTimeout,
+                security));
         TetherServer server = new TetherServer(core, privateSocket);
         admin.server = server;
         return server;

@@ -3,6 +3,7 @@ package dev.tether.bench;
 import dev.tether.CancelScope;
 import dev.tether.Tether;
 import dev.tether.TetherAdmin;
+import dev.tether.TetherOptions;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -121,7 +122,8 @@ public final class AttackBench {
       int oom = err.indexOf("OutOfMemoryError");
       return "died" + (oom >= 0 ? " (OutOfMemoryError)" : "");
     }
-    try (Tether fresh = Tether.connect(server.address());
+    try (Tether fresh = Tether.connect(server.address(),
+            TetherOptions.defaults().withInsecurePlaintextTcp());
         CancelScope scope = CancelScope.withTimeout(Duration.ofSeconds(10))) {
       fresh.get(AttackService.class, "attack").echo(1);
       // The attackers' connections are closed: only the healthy client and this one should be
@@ -185,7 +187,7 @@ public final class AttackBench {
   }
 
   private void connect() {
-    client = Tether.connect(server.address());
+    client = Tether.connect(server.address(), TetherOptions.defaults().withInsecurePlaintextTcp());
     svc = client.get(AttackService.class, "attack");
   }
 

@@ -1,5 +1,6 @@
 package dev.tether.bench;
 
+import dev.tether.TetherOptions;
 import dev.tether.TetherServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +24,7 @@ public final class ServerMain {
       case "tether-tcp" -> {
         TetherServer s = TetherServer.builder()
             .export("svc", BenchService.class, new BenchServiceImpl())
-            .listen("tcp:127.0.0.1:0")
+            .listen("tcp:127.0.0.1:0").insecurePlaintextTcp()
             .spin(TetherBench.options().spin())
             .start();
         server = s;
@@ -32,7 +33,7 @@ public final class ServerMain {
       case "tether-attack" -> { // the server under attack: Tether's defaults, no tuning
         TetherServer s = TetherServer.builder()
             .export("attack", AttackService.class, new AttackServiceImpl())
-            .listen("tcp:127.0.0.1:0")
+            .listen("tcp:127.0.0.1:0").insecurePlaintextTcp()
             .start();
         server = s;
         address = s.address();

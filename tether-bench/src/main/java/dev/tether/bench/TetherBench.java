@@ -26,11 +26,14 @@ public final class TetherBench extends SystemBench {
   /** System property with Tether's idle strategy (spin nanoseconds) for client and server. */
   public static final String SPIN_PROPERTY = "tether.bench.spinNanos";
 
-  /** Tether's options for this run: its defaults, or the spin given by {@code --tether-spin}. */
+  /**
+   * Tether's options for this run: its defaults, or the spin given by {@code --tether-spin}; TCP
+   * rows run explicitly insecure plain TCP (no TLS, no secret), as the TCP peers do.
+   */
   static TetherOptions options() {
     String spin = System.getProperty(SPIN_PROPERTY);
-    return spin == null ? TetherOptions.defaults()
-        : TetherOptions.defaults().withSpin(Duration.ofNanos(Long.parseLong(spin)));
+    TetherOptions o = TetherOptions.defaults().withInsecurePlaintextTcp();
+    return spin == null ? o : o.withSpin(Duration.ofNanos(Long.parseLong(spin)));
   }
 
   /** Tether over Unix-domain sockets ({@code tcp == false}) or loopback TCP. */
@@ -179,7 +182,9 @@ public final class TetherBench extends SystemBench {
 
   @Override
   public List<String> notes() {
-    return tcp ? List.of() : List.of("tether-uds: worker JVM started by Tether.launch, "
+    return tcp ? List.of("tether-tcp: loopback TCP in explicitly insecure plain text "
+        + "(insecurePlaintextTcp: no TLS, no shared secret), like the other TCP peers.")
+        : List.of("tether-uds: worker JVM started by Tether.launch, "
         + "Unix-domain socket; idle strategy: " + options().spin().toNanos() / 1000
         + " us of polling (yielding) before a waiting thread blocks; methods that have been "
         + "fast run on the server's reader thread, others on pooled platform threads, then "

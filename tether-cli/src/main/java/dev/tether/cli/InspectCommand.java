@@ -2,13 +2,20 @@ package dev.tether.cli;
 
 import dev.tether.OrphanedCall;
 import dev.tether.ServerStats;
+import dev.tether.SharedSecret;
 import dev.tether.Tether;
 import dev.tether.TetherAdmin;
 import dev.tether.TetherException;
+import dev.tether.TetherOptions;
 import dev.tether.WorkerHistory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code tether inspect ADDRESS}: a live server's statistics and orphaned calls. */
@@ -19,9 +26,29 @@ final class InspectCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "server address, e.g. unix:/path/to/sock or tcp:host:port")
   String address;
 
+  @Option(names = "--key-id", description = "key id of the shared secret for a tcp: server")
+  String keyId;
+
+  @Option(names = "--secret-file", description = "file holding the shared secret, base64"
+      + " (as from openssl rand -base64 32); needs --key-id")
+  Path secretFile;
+
   @Override
   public Integer call() {
-    try (Tether t = Tether.connect(address)) {
+    TetherOptions options = TetherOptions.defaults();
+    if (keyId != null || secretFile != null) {
+      if (keyId == null || secretFile == null) {
+        throw new IllegalArgumentException("--key-id and --secret-file go together");
+      }
+      byte[] secret;
+      try {
+        secret = Base64.getMimeDecoder().decode(Files.readString(secretFile).strip());
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read --secret-file " + secretFile + ": " + e);
+      }
+      options = options.withSharedSecret(SharedSecret.of(keyId, secret));
+    }
+    try (Tether t = Tether.connect(address, options)) {
       TetherAdmin admin = t.get(TetherAdmin.class, TetherAdmin.NAME);
       ServerStats s = admin.stats();
       System.out.printf("server %s%n", address);
@@ -31,6 +58,7 @@ final class InspectCommand implements Callable<Integer> {
           s.callsStarted());
       System.out.printf("  orphans       %d running, %d ever, %d finished%n", s.orphansRunning(),
           s.orphansTotal(), s.orphansFinished());
+      System.out.printf("  refused       %d unauthenticated peers%n", s.authFailures());
       List<OrphanedCall> orphans = admin.orphans();
       for (OrphanedCall o : orphans) {
         System.out.printf("    %-40s running %6d ms, caller left %6d ms ago (%s)%n", o.method(),

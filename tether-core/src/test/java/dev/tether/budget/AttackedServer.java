@@ -1,5 +1,6 @@
 package dev.tether.budget;
 
+import dev.tether.TetherOptions;
 import dev.tether.TetherServer;
 import dev.tether.fixtures.BlobService;
 import dev.tether.fixtures.EchoService;
@@ -19,7 +20,7 @@ public final class AttackedServer {
 
   public static void main(String[] args) throws IOException {
     TetherServer.Builder b = TetherServer.builder()
-        .listen("tcp:127.0.0.1:0")
+        .listen("tcp:127.0.0.1:0").insecurePlaintextTcp()
         .export("echo", EchoService.class, new EchoServiceImpl())
         .export("blob", BlobService.class, new BlobService.Impl())
         .export("probe", HeapProbe.class, new HeapProbe.Impl())

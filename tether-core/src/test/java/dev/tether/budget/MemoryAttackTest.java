@@ -1,5 +1,6 @@
 package dev.tether.budget;
 
+import dev.tether.fixtures.PlainTcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.ErrorCode;
@@ -121,7 +122,7 @@ class MemoryAttackTest {
 
   /** The server is alive and a healthy client on its own connection is served. */
   private void healthyClientIsServed() throws Exception {
-    try (Tether t = Tether.connect(address)) {
+    try (Tether t = Tether.connect(address, PlainTcp.OPTIONS)) {
       EchoService echo = t.get(EchoService.class, "echo");
       for (int i = 0; i < 20; i++) {
         int v = i;
@@ -133,7 +134,7 @@ class MemoryAttackTest {
   }
 
   private long serverHeap() {
-    try (Tether t = Tether.connect(address)) {
+    try (Tether t = Tether.connect(address, PlainTcp.OPTIONS)) {
       return t.get(HeapProbe.class, "probe").heapUsedAfterGc();
     }
   }

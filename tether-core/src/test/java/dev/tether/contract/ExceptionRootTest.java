@@ -1,5 +1,6 @@
 package dev.tether.contract;
 
+import dev.tether.fixtures.PlainTcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -38,11 +39,11 @@ class ExceptionRootTest {
   void start() {
     server = TetherServer.builder()
         .export("blobs", BlobService.class, new BlobService.Impl())
-        .listen("tcp:127.0.0.1:0")
+        .listen("tcp:127.0.0.1:0").insecurePlaintextTcp()
         .maxFrameBytes(SERVER_LIMIT)
         .start();
     client = Tether.connect(server.address(),
-        TetherOptions.defaults().withMaxFrameBytes(SERVER_LIMIT));
+        TetherOptions.defaults().withInsecurePlaintextTcp().withMaxFrameBytes(SERVER_LIMIT));
     blobs = client.get(BlobService.class, "blobs");
   }
 
@@ -104,7 +105,8 @@ class ExceptionRootTest {
   @Test
   void listeningOnAHostThatDoesNotResolveIsUnavailable() {
     Throwable t = catchThrowableOfType(
-        () -> TetherServer.builder().listen("tcp:256.1.1.1:1").start(), Throwable.class);
+        () -> TetherServer.builder().listen("tcp:256.1.1.1:1").insecurePlaintextTcp().start(),
+        Throwable.class);
     isPublicTetherException(t);
     assertThat(((TetherException) t).code()).isEqualTo(ErrorCode.UNAVAILABLE);
     assertThat(t.getMessage()).contains("tcp:256.1.1.1:1").contains("256.1.1.1");
@@ -115,8 +117,8 @@ class ExceptionRootTest {
     try (ServerSocket busy = new ServerSocket()) {
       busy.bind(new InetSocketAddress("127.0.0.1", 0));
       String address = "tcp:127.0.0.1:" + busy.getLocalPort();
-      Throwable t = catchThrowableOfType(() -> TetherServer.builder().listen(address).start(),
-          Throwable.class);
+      Throwable t = catchThrowableOfType(() -> TetherServer.builder().listen(address)
+          .insecurePlaintextTcp().start(), Throwable.class);
       isPublicTetherException(t);
       assertThat(((TetherException) t).code()).isEqualTo(ErrorCode.UNAVAILABLE);
       assertThat(t.getMessage()).contains(address);
@@ -136,7 +138,8 @@ class ExceptionRootTest {
 
   @Test
   void connectingToAHostThatDoesNotResolveIsConnectionClosed() {
-    assertThatThrownBy(() -> Tether.connect("tcp:256.1.1.1:1"))
+    assertThatThrownBy(() -> Tether.connect("tcp:256.1.1.1:1",
+        PlainTcp.OPTIONS))
         .isInstanceOf(ConnectionClosedException.class)
         .hasMessageContaining("256.1.1.1");
   }
@@ -147,7 +150,8 @@ class ExceptionRootTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    assertThatThrownBy(() -> Tether.connect("tcp:127.0.0.1:" + port))
+    assertThatThrownBy(() -> Tether.connect("tcp:127.0.0.1:" + port,
+        PlainTcp.OPTIONS))
         .isInstanceOf(ConnectionClosedException.class)
         .hasMessageContaining("127.0.0.1:" + port);
   }

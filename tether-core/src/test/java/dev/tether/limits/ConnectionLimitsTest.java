@@ -1,5 +1,6 @@
 package dev.tether.limits;
 
+import dev.tether.fixtures.PlainTcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -27,12 +28,13 @@ class ConnectionLimitsTest {
   void aConnectionBeyondMaxConnectionsIsRefusedWithTheReasonNotLeftHanging() throws Exception {
     try (TetherServer server = TetherServer.builder()
         .export("echo", EchoService.class, new EchoServiceImpl())
-        .listen("tcp:127.0.0.1:0").maxConnections(2).start();
-        Tether first = Tether.connect(server.address());
-        Tether second = Tether.connect(server.address())) {
+        .listen("tcp:127.0.0.1:0").insecurePlaintextTcp().maxConnections(2).start();
+        Tether first = Tether.connect(server.address(), PlainTcp.OPTIONS);
+        Tether second = Tether.connect(server.address(), PlainTcp.OPTIONS)) {
       long start = System.nanoTime();
       TetherException refused =
-          catchThrowableOfType(TetherException.class, () -> Tether.connect(server.address()));
+          catchThrowableOfType(TetherException.class,
+              () -> Tether.connect(server.address(), PlainTcp.OPTIONS));
       assertThat(refused.getMessage()).contains("SERVER_EXHAUSTED").contains("maxConnections 2");
       assertThat(System.nanoTime() - start).as("refused at once, not after a timeout")
           .isLessThan(TimeUnit.SECONDS.toNanos(5));
@@ -41,7 +43,7 @@ class ConnectionLimitsTest {
 
       second.close();
       Await.until(() -> server.stats().connections() < 2, "the closed client to leave");
-      try (Tether third = Tether.connect(server.address())) {
+      try (Tether third = Tether.connect(server.address(), PlainTcp.OPTIONS)) {
         assertThat(third.get(EchoService.class, "echo").echo(3)).isEqualTo(3);
       }
     }
@@ -52,8 +54,8 @@ class ConnectionLimitsTest {
     Spinner.Impl impl = new Spinner.Impl();
     TetherServer server = TetherServer.builder().export("spin", Spinner.class, impl)
         .maxCallsPerConnection(2).start();
-    try (Tether client = Tether.connect(server.address());
-        Tether other = Tether.connect(server.address())) {
+    try (Tether client = Tether.connect(server.address(), PlainTcp.OPTIONS);
+        Tether other = Tether.connect(server.address(), PlainTcp.OPTIONS)) {
       Spinner.Async spin = client.get(Spinner.Async.class, "spin");
       CompletableFuture<Long> first = spin.spin();
       CompletableFuture<Long> second = spin.spin();
@@ -81,7 +83,7 @@ class ConnectionLimitsTest {
     try (TetherServer server = TetherServer.builder()
         .export("echo", EchoService.class, new EchoServiceImpl())
         .idleTimeout(Duration.ofMillis(200)).start();
-        Tether client = Tether.connect(server.address())) {
+        Tether client = Tether.connect(server.address(), PlainTcp.OPTIONS)) {
       EchoService echo = client.get(EchoService.class, "echo");
       assertThat(echo.echo(1)).isEqualTo(1);
       Await.until(() -> server.stats().connections() == 0, "the idle connection to be closed");
@@ -98,7 +100,7 @@ class ConnectionLimitsTest {
     try (TetherServer server = TetherServer.builder()
         .export("sleep", SleepService.class, new SleepService.Impl())
         .idleTimeout(Duration.ofMillis(100)).start();
-        Tether client = Tether.connect(server.address())) {
+        Tether client = Tether.connect(server.address(), PlainTcp.OPTIONS)) {
       assertThat(client.get(SleepService.class, "sleep").sleepPlain(800)).isNotNull();
     }
   }

@@ -66,7 +66,8 @@ class DescriptorExhaustionTest {
         }
       }
 
-      TetherOptions options = TetherOptions.defaults().withConnectTimeout(Duration.ofSeconds(20));
+      TetherOptions options = TetherOptions.defaults().withInsecurePlaintextTcp()
+          .withConnectTimeout(Duration.ofSeconds(20));
       try (Tether client = Tether.connect(server.address, options)) {
         assertThat(client.get(EchoService.class, "echo").echo(42)).isEqualTo(42);
       }

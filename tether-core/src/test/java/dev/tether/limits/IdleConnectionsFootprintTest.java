@@ -1,5 +1,6 @@
 package dev.tether.limits;
 
+import dev.tether.fixtures.PlainTcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.Tether;
@@ -45,7 +46,7 @@ class IdleConnectionsFootprintTest {
     try (ServerProcess server = ServerProcess.start(dir, 0, "maxConnections=" + (n + 10))) {
       Endpoint e = Endpoint.parse(server.address);
       InetSocketAddress where = new InetSocketAddress(e.host(), e.port());
-      try (Tether warmUp = Tether.connect(server.address)) {
+      try (Tether warmUp = Tether.connect(server.address, PlainTcp.OPTIONS)) {
         warmUp.get(EchoService.class, "echo").echo(1);
       }
       server.collectGarbage();
@@ -84,7 +85,7 @@ class IdleConnectionsFootprintTest {
           ch.write(frame(w -> Frames.ping(w, false, 42)));
           assertThat(readFrameKind(ch)).as("a parked connection answers").isEqualTo(FrameKind.PONG);
         }
-        try (Tether fresh = Tether.connect(server.address)) {
+        try (Tether fresh = Tether.connect(server.address, PlainTcp.OPTIONS)) {
           assertThat(fresh.get(EchoService.class, "echo").echo(7)).isEqualTo(7);
         }
       } finally {

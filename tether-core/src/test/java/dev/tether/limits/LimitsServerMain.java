@@ -1,5 +1,6 @@
 package dev.tether.limits;
 
+import dev.tether.fixtures.PlainTcp;
 import dev.tether.Tether;
 import dev.tether.TetherServer;
 import dev.tether.fixtures.EchoService;
@@ -18,7 +19,7 @@ public final class LimitsServerMain {
   public static void main(String[] args) throws IOException {
     TetherServer.Builder b = TetherServer.builder()
         .export("echo", EchoService.class, new EchoServiceImpl())
-        .listen("tcp:127.0.0.1:0");
+        .listen("tcp:127.0.0.1:0").insecurePlaintextTcp();
     for (String a : args) {
       String[] kv = a.split("=", 2);
       switch (kv[0]) {
@@ -32,7 +33,7 @@ public final class LimitsServerMain {
     TetherServer server = b.start();
     // One round trip loads every class the serving and closing paths use: a test that exhausts
     // descriptors must not also starve the class loader (classes load from files in tests).
-    try (Tether self = Tether.connect(server.address())) {
+    try (Tether self = Tether.connect(server.address(), PlainTcp.OPTIONS)) {
       self.get(EchoService.class, "echo").echo(0);
     }
     System.out.println("READY " + server.address());

@@ -1,5 +1,6 @@
 package dev.tether.transport;
 
+import dev.tether.fixtures.PlainTcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.CallCancelledException;
@@ -45,7 +46,7 @@ abstract class TransportContractTest {
             }
           }
         })
-        .listen(listenAddress())
+        .listen(listenAddress()).insecurePlaintextTcp()
         .drainTimeout(Duration.ofMillis(200))
         .start();
   }
@@ -57,7 +58,7 @@ abstract class TransportContractTest {
 
   @Test
   void callsRoundTrip() {
-    try (Tether t = Tether.connect(server.address())) {
+    try (Tether t = Tether.connect(server.address(), PlainTcp.OPTIONS)) {
       EchoService echo = t.get(EchoService.class, "echo");
       assertThat(echo.echo(7)).isEqualTo(7);
       assertThat(echo.echoString("héllo")).isEqualTo("héllo");
@@ -66,7 +67,7 @@ abstract class TransportContractTest {
 
   @Test
   void concurrentCallsAreMultiplexedOnOneConnection() throws Exception {
-    try (Tether t = Tether.connect(server.address())) {
+    try (Tether t = Tether.connect(server.address(), PlainTcp.OPTIONS)) {
       EchoService echo = t.get(EchoService.class, "echo");
       List<CompletableFuture<Boolean>> all = new ArrayList<>();
       for (int th = 0; th < 8; th++) {
@@ -89,7 +90,7 @@ abstract class TransportContractTest {
 
   @Test
   void serverCloseDuringACallFailsItWithConnectionClosed() throws Exception {
-    Tether t = Tether.connect(server.address());
+    Tether t = Tether.connect(server.address(), PlainTcp.OPTIONS);
     try {
       EchoService echo = t.get(EchoService.class, "echo");
       CompletableFuture<Throwable> outcome =
@@ -105,7 +106,7 @@ abstract class TransportContractTest {
 
   @Test
   void clientCloseDuringACallCancelsItOnTheServer() throws Exception {
-    Tether t = Tether.connect(server.address());
+    Tether t = Tether.connect(server.address(), PlainTcp.OPTIONS);
     EchoService echo = t.get(EchoService.class, "echo");
     CompletableFuture<Throwable> outcome =
           Async.thrownBy(() -> echo.awaitCancel(TimeUnit.MINUTES.toMillis(5)));
@@ -118,7 +119,7 @@ abstract class TransportContractTest {
   @Test
   void aCallCancelledByTheServerIsReportedAsCancelled() throws Exception {
     // awaitCancel lets CallCancelledException escape once cancelled: the answer is an ack.
-    try (Tether t = Tether.connect(server.address())) {
+    try (Tether t = Tether.connect(server.address(), PlainTcp.OPTIONS)) {
       EchoService echo = t.get(EchoService.class, "echo");
       Thread caller = Thread.currentThread();
       CompletableFuture<?> canceller = Async.run(() -> {

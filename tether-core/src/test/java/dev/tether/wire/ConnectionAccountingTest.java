@@ -1,5 +1,6 @@
 package dev.tether.wire;
 
+import dev.tether.fixtures.PlainTcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.ErrorCode;
@@ -31,7 +32,7 @@ class ConnectionAccountingTest {
   void start() {
     server = TetherServer.builder()
         .export("echo", EchoService.class, new EchoServiceImpl())
-        .listen("tcp:127.0.0.1:0")
+        .listen("tcp:127.0.0.1:0").insecurePlaintextTcp()
         .start();
   }
 
@@ -74,7 +75,8 @@ class ConnectionAccountingTest {
 
   @Test
   void clientsThatCloseOrDisconnectAreNoLongerCounted() throws Exception {
-    try (Tether a = Tether.connect(server.address()); Tether b = Tether.connect(server.address())) {
+    try (Tether a = Tether.connect(server.address(), PlainTcp.OPTIONS);
+        Tether b = Tether.connect(server.address(), PlainTcp.OPTIONS)) {
       assertThat(a.get(EchoService.class, "echo").echo(1)).isEqualTo(1);
       assertThat(b.get(EchoService.class, "echo").echo(2)).isEqualTo(2);
       assertThat(server.stats().connections()).isEqualTo(2);

@@ -1,5 +1,6 @@
 package dev.tether.wire;
 
+import dev.tether.fixtures.PlainTcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,10 +40,10 @@ class ErrorsAndDecodeBudgetTest {
     server = TetherServer.builder()
         .export("errors", ErrorProbe.class, new ErrorProbe.Impl())
         .export("probe", HeapProbe.class, new HeapProbe.Impl())
-        .listen("tcp:127.0.0.1:0")
+        .listen("tcp:127.0.0.1:0").insecurePlaintextTcp()
         .maxDecodedBytes(1, 64 * 1024)
         .start();
-    client = Tether.connect(server.address());
+    client = Tether.connect(server.address(), PlainTcp.OPTIONS);
     probe = client.get(ErrorProbe.class, "errors");
   }
 

@@ -1,5 +1,6 @@
 package dev.tether.wire;
 
+import dev.tether.fixtures.PlainTcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.Tether;
@@ -30,11 +31,11 @@ class HostileClientTest {
   void start() {
     server = TetherServer.builder()
         .export("echo", EchoService.class, new EchoServiceImpl())
-        .listen("tcp:127.0.0.1:0")
+        .listen("tcp:127.0.0.1:0").insecurePlaintextTcp()
         .maxFrameBytes(64 * 1024)
         .handshakeTimeout(Duration.ofMillis(300))
         .start();
-    goodClient = Tether.connect(server.address());
+    goodClient = Tether.connect(server.address(), PlainTcp.OPTIONS);
     echo = goodClient.get(EchoService.class, "echo");
   }
 

@@ -1,5 +1,6 @@
 package dev.tether.wire;
 
+import dev.tether.fixtures.PlainTcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,7 +47,8 @@ class HostileServerMemoryTest {
 
   @Test
   void aSixteenMebibyteHeaderInsteadOfHelloFailsTheConnectAtOnce() throws Exception {
-    TetherOptions patient = TetherOptions.defaults().withConnectTimeout(Duration.ofSeconds(30));
+    TetherOptions patient = TetherOptions.defaults().withInsecurePlaintextTcp()
+        .withConnectTimeout(Duration.ofSeconds(30));
     CompletableFuture<Throwable> connect =
         Async.thrownBy(() -> Tether.connect(listener.endpoint().toString(), patient));
     ScriptedPeer server = accepted.get(10, TimeUnit.SECONDS);
@@ -59,7 +61,8 @@ class HostileServerMemoryTest {
   @Test
   void aResultThatDecodesToFarMoreThanItsFrameFailsTheCallNotTheConnection() throws Exception {
     CompletableFuture<EchoService> proxy = Async.run(() ->
-        Tether.connect(listener.endpoint().toString()).get(EchoService.class, "echo"));
+        Tether.connect(listener.endpoint().toString(),
+            PlainTcp.OPTIONS).get(EchoService.class, "echo"));
     ScriptedPeer server = accepted.get(10, TimeUnit.SECONDS);
     assertThat(server.next().kind()).isEqualTo(FrameKind.HELLO);
     server.hello();

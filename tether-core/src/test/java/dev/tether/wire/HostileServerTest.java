@@ -41,7 +41,7 @@ class HostileServerTest {
     }
   }
 
-  private static final TetherOptions FAST = TetherOptions.defaults()
+  private static final TetherOptions FAST = TetherOptions.defaults().withInsecurePlaintextTcp()
       .withConnectTimeout(Duration.ofMillis(500))
       .withLiveness(Duration.ofMillis(100), Duration.ofMillis(300));
 

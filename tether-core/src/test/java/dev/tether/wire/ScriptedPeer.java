@@ -90,6 +90,11 @@ public final class ScriptedPeer implements AutoCloseable {
       }
 
       @Override
+      public void auth(int step, String keyId, byte[] value) {
+        received.add(new Received(FrameKind.AUTH, step, keyId + " " + value.length + " bytes"));
+      }
+
+      @Override
       public void goAway(ErrorCode code, String message) {
         received.add(new Received(FrameKind.GOAWAY, 0, code + ": " + message));
       }

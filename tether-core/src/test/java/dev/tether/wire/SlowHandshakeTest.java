@@ -1,5 +1,6 @@
 package dev.tether.wire;
 
+import dev.tether.TetherOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.TetherServer;
@@ -24,7 +25,8 @@ class SlowHandshakeTest {
   void aPeerThatTricklesItsHelloIsClosedAtTheHandshakeTimeout() throws Exception {
     try (TetherServer server = TetherServer.builder()
         .export("echo", EchoService.class, new EchoServiceImpl())
-        .listen("tcp:127.0.0.1:0").handshakeTimeout(Duration.ofMillis(300)).start();
+        .listen("tcp:127.0.0.1:0").insecurePlaintextTcp()
+        .handshakeTimeout(Duration.ofMillis(300)).start();
         ScriptedPeer peer = new ScriptedPeer(
             Transports.connect(Endpoint.parse(server.address()), Duration.ofSeconds(5)))) {
       ByteWriter hello = new ByteWriter(64);

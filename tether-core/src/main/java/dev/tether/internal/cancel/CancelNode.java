@@ -51,6 +51,8 @@ public final class CancelNode {
   private boolean closing;
   private Removal fromParent = NOTHING;
   private Clock.Timer deadlineTimer;
+  /** Inherited from the parent at creation; set on a root before it has children. */
+  private Object attachment;
 
   private CancelNode(Deadline deadline, long deadlineGraceNanos) {
     this.deadline = deadline;
@@ -67,6 +69,7 @@ public final class CancelNode {
     Deadline effective = Deadline.earlierOf(deadline, parent == null ? null : parent.deadline);
     CancelNode node = new CancelNode(effective, deadlineGraceNanos);
     if (parent != null) {
+      node.attachment = parent.attachment;
       Removal r = parent.addListener(node::cancel);
       synchronized (node.lock) {
         node.fromParent = r;
@@ -76,6 +79,23 @@ public final class CancelNode {
       node.armDeadline();
     }
     return node;
+  }
+
+  /**
+   * An opaque value children inherit when they are created: a served connection attaches the
+   * caller's identity to its root node, so every call under it, and every scope a call opens,
+   * carries it at no cost per call. Null when none.
+   */
+  public Object attachment() {
+    return attachment;
+  }
+
+  /**
+   * Attaches {@code value} (see {@link #attachment()}). Only before children are created, by the
+   * thread that creates them (or one that hands them over with a happens-before edge).
+   */
+  public void attach(Object value) {
+    this.attachment = value;
   }
 
   private void armDeadline() {

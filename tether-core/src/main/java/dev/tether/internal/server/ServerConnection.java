@@ -9,6 +9,8 @@ import dev.tether.internal.codec.MethodCodec;
 import dev.tether.internal.time.Clock;
 import dev.tether.internal.time.Deadline;
 import dev.tether.internal.transport.Link;
+import dev.tether.internal.transport.PeerCredentials;
+import dev.tether.internal.wire.AuthenticationException;
 import dev.tether.internal.wire.ByteBudget;
 import dev.tether.internal.wire.FrameBuffers;
 import dev.tether.internal.wire.FrameHandler;
@@ -65,12 +67,18 @@ final class ServerConnection implements InlinePolicy.Reader {
   private int peerMaxFrameBytes = FrameKind.DEFAULT_MAX_FRAME_BYTES;
   private final ScheduledFuture<?> handshakeTimeout;
   private final Handler handler;
+  private final ServerHandshake handshake; // reader thread only
   private final AtomicReference<Object> inline = new AtomicReference<>();
   private CallRunner nextInline; // reader thread only
   /** Calls finished whose answer is being written: they still count as running for the drain. */
   private final AtomicInteger answering = new AtomicInteger();
 
   ServerConnection(ServerCore server, Link link) {
+    this(server, link, null);
+  }
+
+  /** {@code unixPeer}: the kernel's credentials of a Unix peer (checked on accept), or null. */
+  ServerConnection(ServerCore server, Link link, PeerCredentials unixPeer) {
     this.server = server;
     this.link = link;
     this.budget = server.budget().child(server.options().connectionBufferBytes());
@@ -83,6 +91,8 @@ final class ServerConnection implements InlinePolicy.Reader {
     this.handshakeTimeout =
         Timers.schedule(this::handshakeTimedOut, server.options().handshakeTimeout().toNanos());
     this.handler = new Handler(handshakeTimeout);
+    this.handshake = new ServerHandshake(link, unixPeer, server.options(), server.authFailures(),
+        this::send);
   }
 
   String peer() {
@@ -190,7 +200,8 @@ final class ServerConnection implements InlinePolicy.Reader {
       }
     } catch (ProtocolException e) {
       why = "protocol error from " + peer + ": " + e.getMessage();
-      sendGoAway(ErrorCode.PROTOCOL_ERROR, e.getMessage());
+      sendGoAway(e instanceof AuthenticationException ? ErrorCode.UNAUTHENTICATED
+          : ErrorCode.PROTOCOL_ERROR, e.getMessage());
       server.log(why);
     } catch (IOException e) {
       if (!handler.helloSeen) {
@@ -554,21 +565,38 @@ final class ServerConnection implements InlinePolicy.Reader {
     }
 
     @Override
-    public void hello(int version, int maxFrameBytes, String who) throws ProtocolException {
-      if (helloSeen) {
+    public void hello(int version, int maxFrameBytes, String who, int flags)
+        throws ProtocolException {
+      if (helloSeen || !handshake.awaitsHello()) {
         throw new ProtocolException("second HELLO");
       }
       if (version < FrameKind.MIN_VERSION) {
         throw new ProtocolException("client speaks protocol version " + version
             + "; this server speaks " + FrameKind.MIN_VERSION + ".." + FrameKind.VERSION);
       }
+      peerMaxFrameBytes = maxFrameBytes;
+      peer = who + " at " + link.peer();
+      if (handshake.hello(version, maxFrameBytes, who, flags)) {
+        established();
+      }
+    }
+
+    @Override
+    public void auth(int step, String keyId, byte[] value) throws ProtocolException {
+      if (helloSeen || handshake.awaitsHello()) {
+        throw new ProtocolException("unexpected AUTH frame");
+      }
+      if (handshake.auth(step, keyId, value)) {
+        established();
+      }
+    }
+
+    /** The peer is who it must be: frames up to the full limit, calls, the caller's identity. */
+    private void established() {
+      connectionNode.attach(handshake.identity()); // before any call node is created under it
       helloSeen = true;
       reader.handshakeDone();
       handshakeTimeout.cancel(false);
-      peerMaxFrameBytes = maxFrameBytes;
-      peer = who + " at " + link.peer();
-      send(w -> Frames.hello(w, Math.min(version, FrameKind.VERSION),
-          server.options().maxFrameBytes(), server.description()));
     }
 
     @Override
@@ -578,7 +606,11 @@ final class ServerConnection implements InlinePolicy.Reader {
       ExportedObject object = server.export(name);
       ByteWriter w = FrameBuffers.acquire();
       try {
-        if (object == null) {
+        if (object != null && server.isAdmin(object) && !handshake.identity().isAuthenticated()) {
+          Frames.error(w, callId, ErrorCode.UNAUTHENTICATED, "'" + name + "' is served only to "
+              + "authenticated peers, and this connection is plain TCP nobody authenticated",
+              null, peerMaxFrameBytes);
+        } else if (object == null) {
           Frames.error(w, callId, ErrorCode.NOT_FOUND, "no object exported as '" + name
               + "' (exported: " + server.exportNames() + ")", null, peerMaxFrameBytes);
         } else {

@@ -46,6 +46,8 @@ public final class ServerCore implements AutoCloseable {
   private final InlinePolicy inline;
   private final CallAdmission admission;
   private final ExportedObject admin;
+  private final UnixPeerGate unixPeers;
+  private final AuthFailures authFailures = new AuthFailures(Clock.system());
   private final dev.tether.internal.wire.ByteBudget budget;
   /** Slows the reading of large frames while calls are refused for their size (see there). */
   private final RefusalPenalty penalty;
@@ -72,9 +74,11 @@ public final class ServerCore implements AutoCloseable {
     this.budget = dev.tether.internal.wire.ByteBudget.root(options.serverBufferBytes());
     this.penalty = new RefusalPenalty(options.maxFrameBytes(), options.maxFrameBytes(),
         Clock.system());
+    this.unixPeers = new UnixPeerGate(options.security().unixPeers(),
+        dev.tether.internal.transport.PrivateDirs.currentUserName());
     for (Endpoint e : endpoints) {
       try {
-        listeners.add(Transports.listen(e));
+        listeners.add(Transports.listen(e, othersAdmitted(options)));
       } catch (IOException | RuntimeException failure) {
         listeners.forEach(Listener::close);
         throw new IOException("cannot listen on " + e + ": " + failure.getMessage(), failure);
@@ -112,8 +116,20 @@ public final class ServerCore implements AutoCloseable {
     }
   }
 
+  /** True when the peer check admits users besides the server's own: they must reach it. */
+  private static boolean othersAdmitted(ServerOptions options) {
+    dev.tether.UnixPeerPolicy p = options.security().unixPeers();
+    return !p.users().isEmpty() || !p.groups().isEmpty();
+  }
+
   /** A new connection: served, or refused when the server has its maximum already. */
   private void accepted(Link link) {
+    UnixPeerGate.Verdict peer = unixPeers.check(link); // reads nothing: refused before a byte
+    if (peer.refusal() != null) {
+      authFailures.refused("peer " + link.peer() + ": " + peer.refusal());
+      refuser.refuse(link, dev.tether.ErrorCode.UNAUTHENTICATED, peer.refusal());
+      return;
+    }
     int max = options.maxConnections();
     if (connections.size() >= max) {
       connectionsRefused.incrementAndGet();
@@ -121,7 +137,7 @@ public final class ServerCore implements AutoCloseable {
           + " connections open, its maximum (maxConnections " + max + "); try again later");
       return;
     }
-    ServerConnection c = new ServerConnection(this, link);
+    ServerConnection c = new ServerConnection(this, link, peer.peer());
     connections.add(c);
     connectionsAccepted.incrementAndGet();
     try {
@@ -151,7 +167,8 @@ public final class ServerCore implements AutoCloseable {
   public ServerStats stats() {
     return new ServerStats(connections.size(), connectionsAccepted.get(), callsStarted.get(),
         callsRunning.get(), orphans.runningCount(), orphans.totalCount(), orphans.finishedCount(),
-        connectionsRefused.get(), acceptFailures.get(), listenersBroken.get());
+        connectionsRefused.get(), acceptFailures.get(), listenersBroken.get(),
+        authFailures.count());
   }
 
   /** Bytes buffered for all connections: frames being read, arguments of running calls. */
@@ -165,6 +182,11 @@ public final class ServerCore implements AutoCloseable {
 
   ServerOptions options() {
     return options;
+  }
+
+  /** Counts and logs peers refused for want of authentication. */
+  AuthFailures authFailures() {
+    return authFailures;
   }
 
   String description() {

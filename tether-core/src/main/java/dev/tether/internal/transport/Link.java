@@ -58,6 +58,30 @@ public interface Link extends Closeable {
   /** Who is at the other end, for messages. */
   String peer();
 
+  /**
+   * The credentials the kernel recorded for the peer of a Unix-domain socket when it connected
+   * ({@code SO_PEERCRED}), or null when this link is not a Unix-domain socket.
+   *
+   * @throws IOException when the operating system does not say
+   */
+  default PeerCredentials unixPeer() throws IOException {
+    return null;
+  }
+
+  /**
+   * True unless this link is known to stay on this host: a network peer (TCP), which must
+   * authenticate with TLS or a shared secret. The default is true, so a link that does not say
+   * (a wrapper that forgets to delegate) is treated as the less trusted kind.
+   */
+  default boolean isNetwork() {
+    return true;
+  }
+
+  /** The principal the peer's TLS certificate names, or null (no TLS, or no client certificate). */
+  default String tlsPeerPrincipal() {
+    return null;
+  }
+
   /** Closes the stream; idempotent; never throws. */
   @Override
   void close();

@@ -204,6 +204,28 @@ final class NioLink implements Link {
     return peer;
   }
 
+  @Override
+  public PeerCredentials unixPeer() throws IOException {
+    if (!(in instanceof java.nio.channels.SocketChannel ch)
+        || !(ch.getLocalAddress() instanceof java.net.UnixDomainSocketAddress)) {
+      return null;
+    }
+    jdk.net.UnixDomainPrincipal p = ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED);
+    return new PeerCredentials(p.user().getName(), p.group().getName());
+  }
+
+  @Override
+  public boolean isNetwork() {
+    if (!(in instanceof java.nio.channels.SocketChannel ch)) {
+      return false; // the pipes of mem: links, within this JVM
+    }
+    try {
+      return !(ch.getLocalAddress() instanceof java.net.UnixDomainSocketAddress);
+    } catch (IOException e) {
+      return true; // closed: whatever it was, trust it least
+    }
+  }
+
   /** Idempotent and safe from any thread: the first caller releases everything. */
   @Override
   public void close() {

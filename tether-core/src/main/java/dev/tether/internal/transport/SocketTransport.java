@@ -42,11 +42,12 @@ final class SocketTransport {
     }
   }
 
-  static Listener listenUnix(Path path) throws IOException {
-    PrivateDirs.requirePrivateParent(path);
+  static Listener listenUnix(Path path, boolean othersAdmitted) throws IOException {
+    PrivateDirs.requirePrivateParent(path, othersAdmitted);
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
       server.bind(UnixDomainSocketAddress.of(path));
+      PrivateDirs.setSocketMode(path, othersAdmitted);
     } catch (IOException | RuntimeException e) {
       server.close();
       throw e;

@@ -24,8 +24,18 @@ public final class Transports {
 
   /** Binds a listener at {@code endpoint}. A Unix socket's directory must be private. */
   public static Listener listen(Endpoint endpoint) throws IOException {
+    return listen(endpoint, false);
+  }
+
+  /**
+   * Binds a listener at {@code endpoint}. A Unix socket's directory must belong to this user and
+   * be private, except that with {@code othersAdmitted} (the server's peer check admits other
+   * users) others may traverse it (but not list or change it), and the socket file is then
+   * connectable by everyone: the peer-credential check is what admits or refuses them.
+   */
+  public static Listener listen(Endpoint endpoint, boolean othersAdmitted) throws IOException {
     return switch (endpoint.scheme()) {
-      case "unix" -> SocketTransport.listenUnix(Path.of(endpoint.host()));
+      case "unix" -> SocketTransport.listenUnix(Path.of(endpoint.host()), othersAdmitted);
       case "tcp" -> SocketTransport.listenTcp(endpoint.host(), endpoint.port());
       case "mem" -> MemoryTransport.listen(endpoint.host());
       default -> throw new IllegalArgumentException("unknown transport " + endpoint.scheme());

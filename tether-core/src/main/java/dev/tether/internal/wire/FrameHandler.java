@@ -14,6 +14,23 @@ public interface FrameHandler {
     throw unexpected(FrameKind.HELLO);
   }
 
+  /**
+   * HELLO from the peer, with its flags ({@link FrameKind#FLAG_HELLO_SECRET}). The default
+   * ignores the flags and calls {@link #hello(int, int, String)}.
+   */
+  default void hello(int version, int maxFrameBytes, String peer, int flags)
+      throws ProtocolException {
+    hello(version, maxFrameBytes, peer);
+  }
+
+  /**
+   * AUTH: one step of the shared-secret handshake; {@code keyId} is null except in step
+   * {@link FrameKind#AUTH_CLIENT_NONCE}; {@code value} is a nonce or a proof.
+   */
+  default void auth(int step, String keyId, byte[] value) throws ProtocolException {
+    throw unexpected(FrameKind.AUTH);
+  }
+
   /** RESOLVE: a client asks for an exported object. */
   default void resolve(int callId, String name, String iface, List<String> signatures)
       throws ProtocolException {

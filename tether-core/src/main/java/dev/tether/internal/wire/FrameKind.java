@@ -30,6 +30,11 @@ public final class FrameKind {
   public static final int PONG = 10;
   /** The sender will start no new calls and is about to close, with a code and reason. */
   public static final int GOAWAY = 11;
+  /**
+   * One step of the shared-secret handshake (the step is in the flags, see
+   * {@link SecretProof}); only before the handshake completes.
+   */
+  public static final int AUTH = 12;
 
   /** CALL flag: a deadline (remaining nanoseconds) follows the method index. */
   public static final int FLAG_DEADLINE = 1;
@@ -42,6 +47,20 @@ public final class FrameKind {
    * deadline passing (so the method, and nested calls, see a deadline, not a plain cancel).
    */
   public static final int FLAG_CANCEL_DEADLINE = 2;
+
+  /**
+   * HELLO flag: the sender authenticates with a shared secret; an AUTH frame follows (from the
+   * client: its key id and nonce; from the server: its nonce).
+   */
+  public static final int FLAG_HELLO_SECRET = 1;
+  /** AUTH step 1 (steps go in the flags): the client's key id and nonce. */
+  public static final int AUTH_CLIENT_NONCE = 1;
+  /** AUTH step 2: the server's nonce. */
+  public static final int AUTH_SERVER_NONCE = 2;
+  /** AUTH step 3: the client's proof. */
+  public static final int AUTH_CLIENT_PROOF = 3;
+  /** AUTH step 4: the server's proof; the handshake is complete. */
+  public static final int AUTH_SERVER_PROOF = 4;
 
   /** Bytes of the length field. */
   public static final int LENGTH_BYTES = 4;
@@ -82,6 +101,7 @@ public final class FrameKind {
       case PING -> "PING";
       case PONG -> "PONG";
       case GOAWAY -> "GOAWAY";
+      case AUTH -> "AUTH";
       default -> "kind " + kind;
     };
   }

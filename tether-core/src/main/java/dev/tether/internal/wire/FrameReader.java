@@ -255,7 +255,7 @@ public final class FrameReader {
           if (r.readInt() != FrameKind.MAGIC) {
             throw new ProtocolException("not a Tether peer (bad magic in HELLO)");
           }
-          h.hello(r.readVarInt(), r.readVarInt(), r.readString());
+          h.hello(r.readVarInt(), r.readVarInt(), r.readString(), flags);
         }
         case FrameKind.RESOLVE -> {
           String name = r.readString();
@@ -291,6 +291,14 @@ public final class FrameReader {
         case FrameKind.PONG -> h.pong(r.readLong());
         case FrameKind.GOAWAY ->
             h.goAway(ErrorCode.fromWire(r.readVarInt()), ErrorPayload.readNullable(r));
+        case FrameKind.AUTH -> {
+          String keyId = flags == FrameKind.AUTH_CLIENT_NONCE ? r.readString() : null;
+          int n = r.readCount();
+          if (n > SecretProof.MAX_VALUE_BYTES) {
+            throw new ProtocolException("AUTH value of " + n + " bytes");
+          }
+          h.auth(flags, keyId, r.readBytes(n));
+        }
         default -> throw new ProtocolException("unknown frame kind " + kind);
       }
     } catch (DecodeException e) {

@@ -38,12 +38,36 @@ public final class Frames {
 
   /** HELLO: magic, version, the sender's frame limit, a description of the sender. */
   public static void hello(ByteWriter w, int version, int maxFrameBytes, String peer) {
-    begin(w, FrameKind.HELLO, 0, 0);
+    hello(w, version, maxFrameBytes, peer, 0);
+  }
+
+  /** HELLO with flags ({@link FrameKind#FLAG_HELLO_SECRET}). */
+  public static void hello(ByteWriter w, int version, int maxFrameBytes, String peer, int flags) {
+    begin(w, FrameKind.HELLO, flags, 0);
     w.writeInt(FrameKind.MAGIC);
     w.writeVarInt(version);
     w.writeVarInt(maxFrameBytes);
-    w.writeString(peer.length() > FrameKind.MAX_DESCRIPTION_CHARS
-        ? peer.substring(0, FrameKind.MAX_DESCRIPTION_CHARS) : peer);
+    w.writeString(description(peer));
+    end(w, Integer.MAX_VALUE);
+  }
+
+  /** The description as HELLO carries it: at most {@link FrameKind#MAX_DESCRIPTION_CHARS}. */
+  public static String description(String peer) {
+    return peer.length() > FrameKind.MAX_DESCRIPTION_CHARS
+        ? peer.substring(0, FrameKind.MAX_DESCRIPTION_CHARS) : peer;
+  }
+
+  /**
+   * AUTH step {@code step} with {@code value} (a nonce or a proof); {@code keyId} only in step
+   * {@link FrameKind#AUTH_CLIENT_NONCE}, else null.
+   */
+  public static void auth(ByteWriter w, int step, String keyId, byte[] value) {
+    begin(w, FrameKind.AUTH, step, 0);
+    if (step == FrameKind.AUTH_CLIENT_NONCE) {
+      w.writeString(keyId);
+    }
+    w.writeVarInt(value.length);
+    w.writeBytes(value, 0, value.length);
     end(w, Integer.MAX_VALUE);
   }
 

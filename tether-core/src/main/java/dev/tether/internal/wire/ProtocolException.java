@@ -1,7 +1,7 @@
 package dev.tether.internal.wire;
 
 /** The peer broke the protocol. The connection that read it is closed; nothing else is harmed. */
-public final class ProtocolException extends Exception {
+public class ProtocolException extends Exception {
   private static final long serialVersionUID = 1L;
 
   /** Creates the exception. */
