@@ -5,5 +5,7 @@
  * module; records in a named module must also be opened to {@code dev.tether}.
  */
 module dev.tether {
+  requires jdk.jfr;
+
   exports dev.tether;
 }

@@ -13,21 +13,23 @@ public final class TetherOptions {
   public static final Duration DEFAULT_SPIN = Duration.ofNanos(50_000);
 
   private static final TetherOptions DEFAULTS = new TetherOptions(FrameKind.DEFAULT_MAX_FRAME_BYTES,
-      Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(3), DEFAULT_SPIN);
+      Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(3), DEFAULT_SPIN, null);
 
   private final int maxFrameBytes;
   private final Duration connectTimeout;
   private final Duration pingInterval;
   private final Duration pingTimeout;
   private final Duration spin;
+  private final CallListener callListener;
 
   private TetherOptions(int maxFrameBytes, Duration connectTimeout, Duration pingInterval,
-      Duration pingTimeout, Duration spin) {
+      Duration pingTimeout, Duration spin, CallListener callListener) {
     this.maxFrameBytes = maxFrameBytes;
     this.connectTimeout = connectTimeout;
     this.pingInterval = pingInterval;
     this.pingTimeout = pingTimeout;
     this.spin = spin;
+    this.callListener = callListener;
   }
 
   /**
@@ -47,13 +49,13 @@ public final class TetherOptions {
    */
   public TetherOptions withMaxFrameBytes(int bytes) {
     return new TetherOptions(checkMaxFrameBytes(bytes), connectTimeout, pingInterval, pingTimeout,
-        spin);
+        spin, callListener);
   }
 
   /** Bound on connecting, the handshake and resolving an object with {@link Tether#get}. */
   public TetherOptions withConnectTimeout(Duration timeout) {
     return new TetherOptions(maxFrameBytes, positive(timeout, "connectTimeout"), pingInterval,
-        pingTimeout, spin);
+        pingTimeout, spin, callListener);
   }
 
   /**
@@ -65,7 +67,7 @@ public final class TetherOptions {
    */
   public TetherOptions withLiveness(Duration interval, Duration timeout) {
     return new TetherOptions(maxFrameBytes, connectTimeout, positive(interval, "interval"),
-        positive(timeout, "timeout"), spin);
+        positive(timeout, "timeout"), spin, callListener);
   }
 
   /**
@@ -78,7 +80,25 @@ public final class TetherOptions {
    */
   public TetherOptions withSpin(Duration spin) {
     return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout,
-        checkSpin(spin));
+        checkSpin(spin), callListener);
+  }
+
+  // ---- observability (issue 13) ----
+
+  /**
+   * Observes every call made through this connection (and, for a launched worker, through each
+   * of its restarts): start, cancel, end with outcome, bytes and metadata; see
+   * {@link CallListener} for the threads it runs on. Null (the default) removes it; an
+   * unobserved call costs nothing extra.
+   */
+  public TetherOptions withCallListener(CallListener listener) {
+    return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin,
+        listener);
+  }
+
+  /** The call listener, or null. */
+  public CallListener callListener() {
+    return callListener;
   }
 
   /** The frame limit's rule, for clients and servers alike: at least 1 KiB. */
@@ -135,6 +155,6 @@ public final class TetherOptions {
   public String toString() {
     return "TetherOptions[maxFrameBytes=" + maxFrameBytes + ", connectTimeout=" + connectTimeout
         + ", pingInterval=" + pingInterval + ", pingTimeout=" + pingTimeout + ", spin=" + spin
-        + "]";
+        + (callListener == null ? "" : ", callListener=" + callListener) + "]";
   }
 }

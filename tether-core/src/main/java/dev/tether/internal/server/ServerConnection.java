@@ -1,5 +1,6 @@
 package dev.tether.internal.server;
 
+import dev.tether.CallOutcome;
 import dev.tether.ErrorCode;
 import dev.tether.internal.cancel.CancelNode;
 import dev.tether.internal.cancel.CancelReason;
@@ -16,6 +17,7 @@ import dev.tether.internal.wire.FrameKind;
 import dev.tether.internal.wire.FrameReader;
 import dev.tether.internal.wire.FrameTooLargeException;
 import dev.tether.internal.wire.FrameWriter;
+import dev.tether.internal.wire.MetadataPayload;
 import dev.tether.internal.wire.Frames;
 import dev.tether.internal.wire.ProtocolException;
 import java.io.IOException;
@@ -148,7 +150,9 @@ final class ServerConnection implements InlinePolicy.Reader {
     } catch (ProtocolException e) {
       why = "protocol error from " + peer + ": " + e.getMessage();
       sendGoAway(ErrorCode.PROTOCOL_ERROR, e.getMessage());
-      server.log(why);
+      if (!closed.get()) {
+        ConnectionLog.protocolError(peer, e.getMessage());
+      }
     } catch (IOException e) {
       if (!handler.helloSeen) {
         why = "no handshake from " + link.peer();
@@ -340,6 +344,7 @@ final class ServerConnection implements InlinePolicy.Reader {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    ConnectionLog.closed(peer, why);
     link.close();
     writer.discardQueued(); // answers nobody will read: free them now
     if (parked.get()) {
@@ -356,7 +361,9 @@ final class ServerConnection implements InlinePolicy.Reader {
   }
 
   void protocolError(String message, Throwable cause) {
-    server.log("protocol error from " + peer + ": " + message);
+    if (!closed.get()) {
+      ConnectionLog.protocolError(peer, message);
+    }
     sendGoAway(ErrorCode.PROTOCOL_ERROR, message);
     close("protocol error: " + message);
   }
@@ -364,7 +371,7 @@ final class ServerConnection implements InlinePolicy.Reader {
   // ---- answers, from serving threads ----
 
   void answerResult(ServerCall call, Object value) {
-    if (!finish(call)) {
+    if (!finish(call, CallOutcome.OK, null, null, null)) {
       return;
     }
     try {
@@ -373,6 +380,7 @@ final class ServerConnection implements InlinePolicy.Reader {
       sendBareError(call, t);
     } finally {
       answered();
+      observed(call);
     }
   }
 
@@ -393,6 +401,9 @@ final class ServerConnection implements InlinePolicy.Reader {
           : ErrorCode.REMOTE_EXCEPTION, why, new IllegalStateException(why, e), peerMaxFrameBytes);
     }
     try {
+      if (call.trace != null) {
+        call.trace.sent(w.size());
+      }
       write(w);
     } finally {
       FrameBuffers.release(w);
@@ -400,7 +411,7 @@ final class ServerConnection implements InlinePolicy.Reader {
   }
 
   void answerError(ServerCall call, ErrorCode code, String message, Throwable thrown) {
-    if (!finish(call)) {
+    if (!finish(call, CallOutcome.ERROR, code, message, thrown)) {
       return;
     }
     try {
@@ -409,19 +420,22 @@ final class ServerConnection implements InlinePolicy.Reader {
       sendBareError(call, t);
     } finally {
       answered();
+      observed(call);
     }
   }
 
   void answerCancelled(ServerCall call) {
-    if (!finish(call)) {
+    CancelReason r = call.node.reason();
+    if (!finish(call, r != null && r.deadline() ? CallOutcome.DEADLINE : CallOutcome.CANCELLED,
+        null, null, null)) {
       return;
     }
-    CancelReason r = call.node.reason();
     try {
       send(w -> Frames.cancelAck(w, call.id, r == null ? null : r.message(),
           r != null && r.deadline()));
     } finally {
       answered();
+      observed(call);
     }
   }
 
@@ -439,8 +453,9 @@ final class ServerConnection implements InlinePolicy.Reader {
 
   /** Ends a call without an answer (the connection is being closed). */
   void finished(ServerCall call) {
-    if (finish(call)) {
+    if (finish(call, CallOutcome.FAILED, ErrorCode.PROTOCOL_ERROR, null, null)) {
       answered();
+      observed(call);
     }
   }
 
@@ -449,7 +464,8 @@ final class ServerConnection implements InlinePolicy.Reader {
    * {@link #answered()} once the answer is written: until then the call counts as running, so a
    * drain does not close the connection ahead of the answer.
    */
-  private boolean finish(ServerCall call) {
+  private boolean finish(ServerCall call, CallOutcome how, ErrorCode code, String message,
+      Throwable thrown) {
     if (!call.finish(server.orphans())) {
       return false;
     }
@@ -459,9 +475,24 @@ final class ServerConnection implements InlinePolicy.Reader {
     call.node.close();
     if (call.wasCallerReleased() || closed.get()) {
       answered(); // the caller gave up or is gone: drop the answer
+      if (call.trace != null) {
+        call.trace.finished(call.wasCallerReleased() ? CallOutcome.FORCED : CallOutcome.FAILED,
+            null, null, thrown);
+        call.trace.end();
+      }
       return false;
     }
+    if (call.trace != null) {
+      call.trace.finished(how, code, message, thrown);
+    }
     return true;
+  }
+
+  /** After an answer was written: the call's observers hear of its end. */
+  private static void observed(ServerCall call) {
+    if (call.trace != null) {
+      call.trace.end();
+    }
   }
 
   /** The answer of a finished call is written (or dropped). */
@@ -577,6 +608,13 @@ final class ServerConnection implements InlinePolicy.Reader {
       Deadline deadline = deadlineNanos < 0 ? null : Deadline.after(deadlineNanos, Clock.system());
       ServerCall call = new ServerCall(ServerConnection.this, callId, b.methods[methodIndex],
           CancelNode.create(connectionNode, deadline, 0));
+      if ((body[1] & FrameKind.FLAG_METADATA) != 0) { // rare: only calls that carry metadata
+        MetadataPayload.Read md = MetadataPayload.read(body, argsOffset);
+        call.metadata = md.metadata();
+        argsOffset = md.argsOffset();
+      }
+      call.trace = ServerCallTrace.start(ServerConnection.this, call.method, callId,
+          call.metadata, body.length, b.admin());
       if (calls.putIfAbsent(callId, call) != null) {
         throw new ProtocolException("call id " + callId + " is already in use");
       }
@@ -603,7 +641,9 @@ final class ServerConnection implements InlinePolicy.Reader {
         return;
       }
       CallRunner runner = new CallRunner(call, body, argsOffset, budget);
-      if (InlinePolicy.mayInline(call.method) || b.admin()) {
+      if (b.admin() || InlinePolicy.mayInline(call.method)
+          && server.options().callListener() == null) { // listeners never run on the reader
+        runner.inline = true;
         nextInline = runner;
       } else {
         server.dispatch(runner);
@@ -622,8 +662,12 @@ final class ServerConnection implements InlinePolicy.Reader {
         call.releaseCaller(); // before the cancel, so an answer it provokes is dropped
       }
       // The caller's deadline is this call's deadline too (it may arrive before our own timer).
-      call.node.cancel(deadline ? CancelReason.deadlineExceeded(graceNanos)
-          : CancelReason.of("cancelled by the caller", graceNanos));
+      CancelReason why = deadline ? CancelReason.deadlineExceeded(graceNanos)
+          : CancelReason.of("cancelled by the caller", graceNanos);
+      if (call.trace != null) {
+        call.trace.cancelArrived(why);
+      }
+      call.node.cancel(why);
       if (callerReleased) {
         call.orphanIfRunning(server.orphans()); // still running after hearing the cancel
       }

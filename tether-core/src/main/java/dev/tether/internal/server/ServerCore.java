@@ -117,6 +117,7 @@ public final class ServerCore implements AutoCloseable {
       return;
     }
     ServerConnection c = new ServerConnection(this, link);
+    ConnectionLog.opened(link.peer());
     connections.add(c);
     connectionsAccepted.incrementAndGet();
     try {

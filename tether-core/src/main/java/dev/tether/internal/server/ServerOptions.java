@@ -1,5 +1,6 @@
 package dev.tether.internal.server;
 
+import dev.tether.CallListener;
 import java.time.Duration;
 
 /**
@@ -31,4 +32,4 @@ public record ServerOptions(int maxFrameBytes, Duration handshakeTimeout, Durati
     String description, int maxCallThreads, long spinNanos, int maxOrphans,
     long connectionBufferBytes, long serverBufferBytes, int decodeMultiple,
     long maxDecodedBytes, Duration writeStallTimeout, int maxConnections,
-    int maxCallsPerConnection, Duration idleTimeout) {}
+    int maxCallsPerConnection, Duration idleTimeout, CallListener callListener) {}

@@ -1,0 +1,39 @@
+package dev.tether.internal.event;
+
+import jdk.jfr.Category;
+import jdk.jfr.Description;
+import jdk.jfr.Event;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
+
+/** One step in the life of a worker process. */
+@Name("dev.tether.Worker")
+@Label("Tether Worker")
+@Category({"Tether", "Workers"})
+@Description("A worker process started, exited, was killed or was restarted")
+@StackTrace(false)
+public final class WorkerEvent extends Event {
+  @Label("Worker")
+  public String worker;
+
+  @Label("Step")
+  @Description("started, restarted, exited, killed, crashed, killed_hung, liveness_lost, ...")
+  public String step;
+
+  @Label("Process Id")
+  public long pid;
+
+  @Label("Exit Code")
+  @Description("-1 while it runs or when unknown")
+  public int exitCode = -1;
+
+  @Label("Signal")
+  public String signal;
+
+  @Label("Detail")
+  public String detail;
+
+  /** A new event, committed at once by its creator. */
+  public WorkerEvent() {}
+}
