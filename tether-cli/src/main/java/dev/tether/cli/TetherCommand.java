@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code tether} command. */
 @Command(name = "tether", mixinStandardHelpOptions = true, version = "tether 0.1.0",
     description = "Cancellable calls to Java objects in other processes.",
-    subcommands = {TetherCommand.DemoCommand.class, InspectCommand.class})
+    subcommands = {TetherCommand.DemoCommand.class, InspectCommand.class, StatsCommand.class})
 public final class TetherCommand implements Callable<Integer> {
 
   /** Entry point. */
