@@ -26,8 +26,8 @@ import jdk.jfr.Recording;
  * both sides, and one metadata entry per call, each against the plain round trip measured in
  * the same run. Server and client share this JVM (over a Unix socket), so a recording pays for
  * both sides' events. Modes alternate round by round, so the machine's drift hits all alike; the
- * "cold" row is measured first, before any recording ever started (then JFR's classes are not
- * even loaded).
+ * "cold" row is measured first (as many rounds, not interleaved), before any recording ever
+ * started, when JFR's classes are not even loaded.
  *
  * <p>Run: {@code java -cp tether-bench/target/tether-bench-all.jar dev.tether.bench.ObserveBench
  * [--quick]}. Prints a markdown table and one {@code OBSERVE mode ratio} line per mode.
@@ -38,7 +38,8 @@ public final class ObserveBench {
     OFF("plain (JFR loaded, nothing recorded)"),
     JFR_ALL("JFR: every call recorded (threshold 0)"),
     JFR_DEFAULT("JFR: tether.jfc (calls over 1 ms)"),
-    LISTENER("no-op CallListener, client and server"),
+    LISTENER_CLIENT("no-op CallListener, client only"),
+    LISTENER("no-op CallListener, client and server (the server stops inlining)"),
     METADATA("one metadata entry (traceparent)");
 
     final String label;
@@ -62,7 +63,7 @@ public final class ObserveBench {
   ObserveBench(boolean quick, PrintStream progress) {
     this.rounds = quick ? 2 : 10;
     this.samples = quick ? 200 : 5_000;
-    this.warmup = quick ? 500 : 20_000;
+    this.warmup = quick ? 500 : 50_000;
     this.progress = progress;
   }
 
@@ -86,19 +87,26 @@ public final class ObserveBench {
             .callListener(NO_OP).start();
         Tether c1 = Tether.connect(plain.address());
         Tether c2 = Tether.connect(listened.address(),
+            TetherOptions.defaults().withCallListener(NO_OP));
+        Tether c3 = Tether.connect(plain.address(),
             TetherOptions.defaults().withCallListener(NO_OP))) {
       Echo echo = c1.get(Echo.class, "echo");
       Echo listenedEcho = c2.get(Echo.class, "echo");
+      Echo clientListenedEcho = c3.get(Echo.class, "echo");
       progress.println("observe bench: warming up");
       measure(echo, warmup, new Histogram());
       measure(listenedEcho, warmup, new Histogram());
-      measure(echo, samples, cold); // before any recording: JFR never initialised
+      measure(clientListenedEcho, warmup, new Histogram());
+      for (int r = 0; r < rounds; r++) { // before any recording: JFR never initialised
+        measure(echo, samples, cold);
+      }
       for (int r = 0; r < rounds; r++) {
         progress.println("observe bench: round " + (r + 1) + " of " + rounds);
         for (Mode m : Mode.values()) {
           switch (m) {
             case OFF -> measure(echo, samples, results.get(m));
             case LISTENER -> measure(listenedEcho, samples, results.get(m));
+            case LISTENER_CLIENT -> measure(clientListenedEcho, samples, results.get(m));
             case METADATA -> {
               try (Registration md = CallMetadata.with("traceparent",
                   "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")) {

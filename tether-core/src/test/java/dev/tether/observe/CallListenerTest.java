@@ -217,6 +217,38 @@ class CallListenerTest {
   }
 
   @Test
+  void aCallRefusedBeforeDispatchIsReportedAsBusyOffTheReader() throws Exception {
+    server = TetherServer.builder()
+        .export("echo", EchoService.class, new EchoServiceImpl())
+        .maxCallsPerConnection(1)
+        .callListener(serverSide)
+        .start();
+    client = Tether.connect(server.address());
+    EchoService echo = client.get(EchoService.class, "echo");
+    Thread first = Thread.ofPlatform().start(() -> { // holds the connection's one call slot
+      try (var r = Cancellation.enable()) {
+        echo.awaitCancel(60_000);
+      } catch (CallCancelledException expected) {
+        // cancelled at the end of the test
+      }
+    });
+    Await.until(() -> !serverSide.all.isEmpty(), "the first call to run");
+    assertThatThrownBy(() -> echo.echo(2)).isInstanceOf(dev.tether.TetherException.class)
+        .hasMessageContaining("maxCallsPerConnection");
+    Await.until(() -> serverSide.ends().stream().anyMatch(e -> e.outcome() == CallOutcome.BUSY),
+        "the refused call to be reported");
+    Seen busy = serverSide.ends().stream().filter(e -> e.outcome() == CallOutcome.BUSY)
+        .findFirst().orElseThrow();
+    assertThat(RecordingListener.order(serverSide.byCall.get(busy.call())))
+        .containsExactly("started", "ended");
+    assertThat(busy.call().methodName()).isEqualTo("echo");
+    assertThat(busy.failure()).isInstanceOf(dev.tether.TetherException.class);
+    assertThat(busy.thread()).isEqualTo("tether-call-listener");
+    Cancellation.cancel(first, Duration.ofSeconds(10));
+    first.join(30_000);
+  }
+
+  @Test
   void metadataCanOnlyBeAddedWhileStarting() throws Exception {
     EchoService echo = start(clientSide, serverSide);
     echo.echo(1);

@@ -15,6 +15,7 @@ import jdk.jfr.Threshold;
 @StackTrace(false)
 @Threshold("1 ms")
 public final class ServerCallEvent extends CallEvent {
+  /** Inline. */
   @Label("Inline")
   @Description("Ran on the connection's reader thread")
   public boolean inline;

@@ -92,8 +92,9 @@ final class CallRunner implements Runnable {
     CancelNode.Removal interrupter = call.method.interruptOnCancel()
         ? call.node.addListener(r -> call.interruptIfRunning()) : null;
     CancelNode previous = CallContext.enter(call.node);
-    CallMetadata previousMetadata = CallContext.setMetadata(
-        call.trace != null ? call.trace.metadata() : call.metadata); // nested calls carry it on
+    CallMetadata metadata = call.trace != null ? call.trace.metadata() : call.metadata;
+    boolean withMetadata = metadata != null && !metadata.isEmpty(); // else: no thread-local work
+    CallMetadata previousMetadata = withMetadata ? CallContext.setMetadata(metadata) : null;
     call.runningOn(Thread.currentThread());
     if (interrupter != null && call.node.isCancelled()) {
       Thread.currentThread().interrupt(); // cancelled between the check above and now
@@ -108,7 +109,9 @@ final class CallRunner implements Runnable {
     } finally {
       call.leftThread();
       CallContext.restore(previous);
-      CallContext.setMetadata(previousMetadata);
+      if (withMetadata) {
+        CallContext.setMetadata(previousMetadata); // the method's nested calls carried it on
+      }
       if (interrupter != null) {
         interrupter.remove();
       }

@@ -90,7 +90,7 @@ final class ServerCallTrace extends ObservedCall {
    * the error answered, or null for a result or a cancel acknowledgement.
    */
   void finished(CallOutcome how, ErrorCode code, String message, Throwable thrown) {
-    if (code != null && !dispatched && code != ErrorCode.PROTOCOL_ERROR) {
+    if (code != null && !dispatched && how != CallOutcome.FAILED) {
       how = code == ErrorCode.REJECTED ? CallOutcome.REJECTED : CallOutcome.BUSY;
     }
     outcome = how;

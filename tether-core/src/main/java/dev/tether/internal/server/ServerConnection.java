@@ -453,7 +453,8 @@ final class ServerConnection implements InlinePolicy.Reader {
 
   /** Ends a call without an answer (the connection is being closed). */
   void finished(ServerCall call) {
-    if (finish(call, CallOutcome.FAILED, ErrorCode.PROTOCOL_ERROR, null, null)) {
+    if (finish(call, CallOutcome.FAILED, ErrorCode.UNAVAILABLE,
+        "the connection closed before the call was answered", null)) {
       answered();
       observed(call);
     }
