@@ -35,7 +35,14 @@ public abstract class CallEvent extends Event {
   @Label("Metadata Entries")
   int metadataEntries;
 
-  /** Sets the fields known at the start. */
+  /**
+   * Sets the fields known at the start.
+   *
+   * @param iface the interface's name
+   * @param method the method's name
+   * @param peer the other process
+   * @param callId the call's id on its connection
+   */
   public final void describe(String iface, String method, String peer, int callId) {
     this.interfaceName = iface;
     this.method = method;
@@ -43,7 +50,14 @@ public abstract class CallEvent extends Event {
     this.callId = callId;
   }
 
-  /** Sets the fields known at the end and commits (the threshold decides whether it is kept). */
+  /**
+   * Sets the fields known at the end and commits (the threshold decides whether it is kept).
+   *
+   * @param outcome the outcome's tag
+   * @param sent bytes sent
+   * @param received bytes received
+   * @param metadataEntries entries of the call's metadata
+   */
   public final void finish(String outcome, long sent, long received, int metadataEntries) {
     this.outcome = outcome;
     this.bytesSent = sent;

@@ -35,8 +35,12 @@ public final class Jfr {
   /**
    * Records one worker step at once when worker events are recorded.
    *
+   * @param worker the worker's name
+   * @param step what happened (lower case: started, exited, killed, ...)
+   * @param pid the process id, or -1
    * @param exitCode the exit code, or -1
    * @param signal the signal's name, or null
+   * @param detail more, or null
    */
   public static void worker(String worker, String step, long pid, int exitCode, String signal,
       String detail) {

@@ -39,6 +39,12 @@ public abstract class ObservedCall implements CallInfo {
   /**
    * A call as seen by one side.
    *
+   * @param side which end of the call this is
+   * @param interfaceName the remote interface's fully qualified name
+   * @param methodName the method's name
+   * @param peer the other process, as the connection describes it
+   * @param callId the call's id on its connection
+   * @param metadata the call's metadata (null: none)
    * @param listener the user's listener, or null (then only JFR observes the call)
    * @param log where a failing listener is reported
    */
@@ -88,7 +94,11 @@ public abstract class ObservedCall implements CallInfo {
     return true;
   }
 
-  /** Runs the listener's {@code cancelled}. */
+  /**
+   * Runs the listener's {@code cancelled}.
+   *
+   * @param cancel the cancel and its effect
+   */
   protected final void fireCancelled(CallListener.Cancel cancel) {
     if (listener == null) {
       return;
@@ -100,7 +110,12 @@ public abstract class ObservedCall implements CallInfo {
     }
   }
 
-  /** Runs the listener's {@code ended}. */
+  /**
+   * Runs the listener's {@code ended}.
+   *
+   * @param outcome how the call ended
+   * @param failure what was thrown, or null
+   */
   protected final void fireEnded(CallOutcome outcome, Throwable failure) {
     if (listener == null) {
       return;
@@ -117,12 +132,20 @@ public abstract class ObservedCall implements CallInfo {
         + callback + " failed for " + interfaceName + "." + methodName + "; the call goes on", t);
   }
 
-  /** Counts bytes sent for this call. */
+  /**
+   * Counts bytes sent for this call.
+   *
+   * @param bytes whole frames, length prefix included
+   */
   public final void sent(long bytes) {
     bytesSent += bytes;
   }
 
-  /** Counts bytes received for this call. */
+  /**
+   * Counts bytes received for this call.
+   *
+   * @param bytes whole frames, length prefix included
+   */
   public final void received(long bytes) {
     bytesReceived += bytes;
   }
