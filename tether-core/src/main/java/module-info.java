@@ -6,5 +6,7 @@
  */
 module dev.tether {
   requires jdk.net;
+  requires jdk.jfr;
+
   exports dev.tether;
 }

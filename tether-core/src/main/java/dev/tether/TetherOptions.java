@@ -14,7 +14,7 @@ public final class TetherOptions {
 
   private static final TetherOptions DEFAULTS = new TetherOptions(FrameKind.DEFAULT_MAX_FRAME_BYTES,
       Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(3), DEFAULT_SPIN,
-      null, false);
+      null, false, null);
 
   private final int maxFrameBytes;
   private final Duration connectTimeout;
@@ -23,10 +23,11 @@ public final class TetherOptions {
   private final Duration spin;
   private final SharedSecret sharedSecret;
   private final boolean insecurePlaintextTcp;
+  private final CallListener callListener;
 
   private TetherOptions(int maxFrameBytes, Duration connectTimeout, Duration pingInterval,
       Duration pingTimeout, Duration spin, SharedSecret sharedSecret,
-      boolean insecurePlaintextTcp) {
+      boolean insecurePlaintextTcp, CallListener callListener) {
     this.maxFrameBytes = maxFrameBytes;
     this.connectTimeout = connectTimeout;
     this.pingInterval = pingInterval;
@@ -34,6 +35,7 @@ public final class TetherOptions {
     this.spin = spin;
     this.sharedSecret = sharedSecret;
     this.insecurePlaintextTcp = insecurePlaintextTcp;
+    this.callListener = callListener;
   }
 
   /**
@@ -53,13 +55,13 @@ public final class TetherOptions {
    */
   public TetherOptions withMaxFrameBytes(int bytes) {
     return new TetherOptions(checkMaxFrameBytes(bytes), connectTimeout, pingInterval, pingTimeout,
-        spin, sharedSecret, insecurePlaintextTcp);
+        spin, sharedSecret, insecurePlaintextTcp, callListener);
   }
 
   /** Bound on connecting, the handshake and resolving an object with {@link Tether#get}. */
   public TetherOptions withConnectTimeout(Duration timeout) {
     return new TetherOptions(maxFrameBytes, positive(timeout, "connectTimeout"), pingInterval,
-        pingTimeout, spin, sharedSecret, insecurePlaintextTcp);
+        pingTimeout, spin, sharedSecret, insecurePlaintextTcp, callListener);
   }
 
   /**
@@ -71,7 +73,7 @@ public final class TetherOptions {
    */
   public TetherOptions withLiveness(Duration interval, Duration timeout) {
     return new TetherOptions(maxFrameBytes, connectTimeout, positive(interval, "interval"),
-        positive(timeout, "timeout"), spin, sharedSecret, insecurePlaintextTcp);
+        positive(timeout, "timeout"), spin, sharedSecret, insecurePlaintextTcp, callListener);
   }
 
   /**
@@ -84,7 +86,7 @@ public final class TetherOptions {
    */
   public TetherOptions withSpin(Duration spin) {
     return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout,
-        checkSpin(spin), sharedSecret, insecurePlaintextTcp);
+        checkSpin(spin), sharedSecret, insecurePlaintextTcp, callListener);
   }
 
   /** The frame limit's rule, for clients and servers alike: at least 1 KiB. */
@@ -97,7 +99,7 @@ public final class TetherOptions {
    */
   public TetherOptions withSharedSecret(SharedSecret secret) {
     return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin,
-        Objects.requireNonNull(secret, "secret"), insecurePlaintextTcp);
+        Objects.requireNonNull(secret, "secret"), insecurePlaintextTcp, callListener);
   }
 
   /**
@@ -107,7 +109,7 @@ public final class TetherOptions {
    */
   public TetherOptions withInsecurePlaintextTcp() {
     return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin,
-        sharedSecret, true);
+        sharedSecret, true, callListener);
   }
 
   /** The shared secret for TCP connections, or null. */
@@ -118,6 +120,24 @@ public final class TetherOptions {
   /** True when plain TCP without TLS or a secret was allowed explicitly. */
   public boolean insecurePlaintextTcp() {
     return insecurePlaintextTcp;
+  }
+
+  // ---- observability (issue 13) ----
+
+  /**
+   * Observes every call made through this connection (and, for a launched worker, through each
+   * of its restarts): start, cancel, end with outcome, bytes and metadata; see
+   * {@link CallListener} for the threads it runs on. Null (the default) removes it; an
+   * unobserved call costs nothing extra.
+   */
+  public TetherOptions withCallListener(CallListener listener) {
+    return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin,
+        sharedSecret, insecurePlaintextTcp, listener);
+  }
+
+  /** The call listener, or null. */
+  public CallListener callListener() {
+    return callListener;
   }
 
   static int checkMaxFrameBytes(int bytes) {
@@ -174,6 +194,7 @@ public final class TetherOptions {
     return "TetherOptions[maxFrameBytes=" + maxFrameBytes + ", connectTimeout=" + connectTimeout
         + ", pingInterval=" + pingInterval + ", pingTimeout=" + pingTimeout + ", spin=" + spin
         + (sharedSecret == null ? "" : ", sharedSecret=" + sharedSecret)
-        + (insecurePlaintextTcp ? ", insecurePlaintextTcp" : "") + "]";
+        + (insecurePlaintextTcp ? ", insecurePlaintextTcp" : "")
+        + (callListener == null ? "" : ", callListener=" + callListener) + "]";
   }
 }

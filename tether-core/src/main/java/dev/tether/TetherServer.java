@@ -206,6 +206,7 @@ public final class TetherServer implements AutoCloseable {
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxCallsPerConnection = DEFAULT_MAX_CALLS_PER_CONNECTION;
     private Duration idleTimeout = Duration.ZERO;
+    private CallListener callListener;
 
     private Builder() {}
 
@@ -531,6 +532,21 @@ public final class TetherServer implements AutoCloseable {
       return new ServerSecurity(unixPeers, Map.copyOf(keys), insecurePlaintextTcp, adminObject);
     }
 
+
+    // ---- observability (issue 13) ----
+
+    /**
+     * Observes every call this server serves, except calls to the admin object: start (where a
+     * listener may add metadata the method and its nested calls see), cancel, end with outcome,
+     * bytes and metadata. Its callbacks run on call threads, never on a connection's reader, so
+     * with a listener the server no longer runs fast calls inline on the reader (a call costs a
+     * thread hand-off more); see {@link CallListener}. Null (the default) removes it.
+     */
+    public Builder callListener(CallListener listener) {
+      this.callListener = listener;
+      return this;
+    }
+
     /**
      * Binds every address and starts serving.
      *
@@ -562,7 +578,7 @@ public final class TetherServer implements AutoCloseable {
                 decodeMultiple, maxDecodedBytes > 0 ? maxDecodedBytes : Math.min(
                     DEFAULT_MAX_DECODED_BYTES, Runtime.getRuntime().maxMemory() / 8),
                 writeStallTimeout, maxConnections, maxCallsPerConnection, idleTimeout,
-                security));
+                security, callListener));
         TetherServer server = new TetherServer(core, privateSocket);
         admin.server = server;
         return server;

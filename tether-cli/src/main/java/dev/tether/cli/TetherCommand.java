@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** The {@code tether} command. */
 @Command(name = "tether", mixinStandardHelpOptions = true, versionProvider = TetherVersion.class,
     description = "Cancellable calls to Java objects in other processes.",
-    subcommands = {TetherCommand.DemoCommand.class, InspectCommand.class, BenchCommand.class})
+    subcommands = {TetherCommand.DemoCommand.class, InspectCommand.class, StatsCommand.class,
+        BenchCommand.class})
 public final class TetherCommand implements Callable<Integer> {
 
   /** Creates the command (picocli and {@link #main} do). */

@@ -43,6 +43,7 @@ class LayeringTest {
         .layer("transport").definedBy("dev.tether.internal.transport..")
         .layer("process").definedBy("dev.tether.internal.process..")
         .layer("time").definedBy("dev.tether.internal.time..")
+        .layer("event").definedBy("dev.tether.internal.event..")
         .whereLayer("supervise").mayNotBeAccessedByAnyLayer()
         .whereLayer("launch").mayOnlyBeAccessedByLayers("supervise")
         .whereLayer("pool").mayNotBeAccessedByAnyLayer()
@@ -56,7 +57,9 @@ class LayeringTest {
         .mayOnlyBeAccessedByLayers("supervise", "launch", "client", "server", "wire")
         .whereLayer("process").mayOnlyBeAccessedByLayers("supervise", "launch")
         .whereLayer("time").mayOnlyBeAccessedByLayers("supervise", "launch", "pool", "client",
-            "server", "cancel", "wire", "codec", "transport", "process")
+            "server", "cancel", "wire", "codec", "transport", "process", "event")
+        .whereLayer("event").mayOnlyBeAccessedByLayers("supervise", "launch", "pool", "client",
+            "server", "process")
         .check(classes);
   }
 
@@ -64,6 +67,19 @@ class LayeringTest {
   void timeIsTheBottomLayerAndUsesNothingOfTether() {
     noClasses().that().resideInAPackage("dev.tether.internal.time..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.tether", "dev.tether.internal.client..",
+            "dev.tether.internal.server..", "dev.tether.internal.cancel..",
+            "dev.tether.internal.wire..", "dev.tether.internal.codec..",
+            "dev.tether.internal.transport..", "dev.tether.internal.process..",
+            "dev.tether.internal.launch..", "dev.tether.internal.supervise..",
+            "dev.tether.internal.pool..", "dev.tether.internal.event..")
+        .check(classes);
+  }
+
+  /** JFR events and the shared listener plumbing use the API's value types and time, nothing else. */
+  @Test
+  void eventsUseOnlyTimeAndTheApi() {
+    noClasses().that().resideInAPackage("dev.tether.internal.event..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.tether.internal.client..",
             "dev.tether.internal.server..", "dev.tether.internal.cancel..",
             "dev.tether.internal.wire..", "dev.tether.internal.codec..",
             "dev.tether.internal.transport..", "dev.tether.internal.process..",

@@ -1,5 +1,7 @@
 package dev.tether.internal.cancel;
 
+import dev.tether.CallMetadata;
+
 /**
  * The cancellation context of the current thread: the innermost cancel scope it is in, or the
  * served call it is running. Outbound calls made on the thread are registered under it, so
@@ -7,6 +9,7 @@ package dev.tether.internal.cancel;
  */
 public final class CallContext {
   private static final ThreadLocal<CancelNode> CURRENT = new ThreadLocal<>();
+  private static final ThreadLocal<CallMetadata> METADATA = new ThreadLocal<>();
 
   private CallContext() {}
 
@@ -29,5 +32,21 @@ public final class CallContext {
     } else {
       CURRENT.set(previous);
     }
+  }
+
+  /** The metadata current on this thread, or null for none (see {@code CallMetadata}). */
+  public static CallMetadata metadata() {
+    return METADATA.get();
+  }
+
+  /** Makes {@code metadata} (null or empty: none) current; returns what it replaces (or null). */
+  public static CallMetadata setMetadata(CallMetadata metadata) {
+    CallMetadata previous = METADATA.get();
+    if (metadata == null || metadata.isEmpty()) {
+      METADATA.remove();
+    } else {
+      METADATA.set(metadata);
+    }
+    return previous;
   }
 }

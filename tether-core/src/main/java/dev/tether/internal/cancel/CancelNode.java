@@ -37,7 +37,7 @@ public final class CancelNode {
   }
 
   private static final Removal NOTHING = () -> {};
-  private static final System.Logger LOG = System.getLogger("dev.tether");
+  private static final System.Logger LOG = System.getLogger("dev.tether.cancel");
 
   private final Object lock = new Object();
   private final Deadline deadline;

@@ -13,12 +13,17 @@ import java.time.Duration;
 final class AsyncCall extends PendingCall {
   private final MethodCodec codec;
   private final RemoteFuture<Object> future;
+  private final ClientCallTrace trace; // null when nothing observes calls
   private volatile CancelNode.Removal scopeRegistration;
 
-  AsyncCall(ClientConnection connection, int id, MethodCodec codec) {
+  AsyncCall(ClientConnection connection, int id, MethodCodec codec, ClientCallTrace trace) {
     super(connection, id, codec, null);
     this.codec = codec;
+    this.trace = trace;
     this.future = new RemoteFuture<>(this);
+    if (trace != null) {
+      trace.call(this);
+    }
   }
 
   RemoteFuture<Object> future() {
@@ -38,7 +43,7 @@ final class AsyncCall extends PendingCall {
     if (r != null) {
       r.remove();
     }
-    if (future.isDone()) {
+    if (future.isDone() && trace == null) {
       return; // cancelled through the future itself
     }
     // Never run the caller's dependent stages on the completing thread: it may be reading a
@@ -59,13 +64,23 @@ final class AsyncCall extends PendingCall {
 
   private void completeFuture() {
     Outcome o = outcome();
-    if (o == null || future.isDone()) {
+    if (o == null || future.isDone() && trace == null) {
       return; // not visible yet: the completing thread completes it
     }
+    Object value = null;
+    Throwable thrown = null;
     try {
-      future.complete(Answers.unpack(o, codec, connection));
+      value = Answers.unpack(o, codec, connection);
     } catch (Throwable t) {
-      future.completeExceptionally(t);
+      thrown = t;
+    }
+    if (trace != null) {
+      trace.end(o, thrown); // once, before the future completes (a user's thread or a virtual one)
+    }
+    if (thrown == null) {
+      future.complete(value);
+    } else {
+      future.completeExceptionally(thrown);
     }
   }
 }

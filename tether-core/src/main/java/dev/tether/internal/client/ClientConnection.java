@@ -98,6 +98,7 @@ public final class ClientConnection implements AutoCloseable {
       throw new IOException("handshake with " + link.peer() + " failed: " + e.getMessage(), e);
     }
     c.start();
+    ClientCallTrace.LOG.log(System.Logger.Level.DEBUG, () -> "connected to " + c.peer);
     return c;
   }
 
@@ -111,6 +112,11 @@ public final class ClientConnection implements AutoCloseable {
   private void start() {
     replies = new ReplyReader(this, reader, link, new AnswerHandler(this), options.spin().toNanos());
     heartbeat = Timers.scheduleAtFixedRate(this::checkLiveness, liveness.tickNanos());
+  }
+
+  /** The options this connection was opened with. */
+  TetherOptions options() {
+    return options;
   }
 
   /** Who the peer is, for messages. */
@@ -264,7 +270,11 @@ public final class ClientConnection implements AutoCloseable {
   /** The connection is broken for protocol reasons: tell the peer, then fail. */
   void protocolError(String message, Throwable cause) {
     sendGoAway(ErrorCode.PROTOCOL_ERROR, message);
-    fail("protocol error from " + peer + ": " + message, cause);
+    if (failWith(() -> new ConnectionClosedException("protocol error from " + peer + ": "
+        + message, cause))) {
+      ClientCallTrace.LOG.log(System.Logger.Level.WARNING, () -> "protocol error from " + peer
+          + ": " + message + "; connection closed");
+    }
   }
 
   private void sendGoAway(ErrorCode code, String message) {
@@ -361,15 +371,19 @@ public final class ClientConnection implements AutoCloseable {
    * Marks the connection failed, closes it and fails every pending call with an exception from
    * {@code failure} (one per call; later calls get new ones too). Idempotent: the first failure
    * wins. Tells the observer.
+   *
+   * @return true when this call failed it (false: it had failed or closed already)
    */
-  public void failWith(Supplier<? extends TetherException> failure) {
+  public boolean failWith(Supplier<? extends TetherException> failure) {
     Failure f = new Failure(failure);
     synchronized (this) {
       if (this.failure != null) {
-        return;
+        return false;
       }
       this.failure = f;
     }
+    ClientCallTrace.LOG.log(System.Logger.Level.DEBUG, () -> "connection to " + peer
+        + " closed: " + f.exception().getMessage());
     if (heartbeat != null) {
       heartbeat.cancel(false);
     }
@@ -385,6 +399,7 @@ public final class ClientConnection implements AutoCloseable {
     if (idle != null) {
       idle.run();
     }
+    return true;
   }
 
   /**

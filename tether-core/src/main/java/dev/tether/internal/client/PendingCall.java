@@ -75,6 +75,7 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
   private volatile long releaseAt = Grace.FOREVER; // only ever lowered
   private volatile Waiter waiters;
   private volatile Clock.Timer releaseTimer;
+  private volatile long cancelRequestedNanos; // when the first cancel was asked for, 0 before
 
   PendingCall(ClientConnection connection, int id, Object what, Thread caller) {
     this.connection = connection;
@@ -219,6 +220,9 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
       return false;
     }
     long now = CLOCK.nanoTime();
+    if ((s & CANCEL_REQUESTED) == 0) {
+      cancelRequestedNanos = now; // for observers (ClientCallTrace)
+    }
     lowerReleaseAt(Grace.deadlineAfter(now, reason.graceNanos()));
     if ((s & SENT) != 0 && reason.graceNanos() > 0 && claim(CANCEL_SENT)) {
       sendCancel(false, cancelReason);
@@ -406,6 +410,16 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
       case Outcome.Error e -> CancelResult.ANSWERED;
       case Outcome.Resolved r -> CancelResult.ANSWERED;
     };
+  }
+
+  /** The first cancel's reason, or null. */
+  final CancelReason cancelReason() {
+    return cancelReason;
+  }
+
+  /** When the first cancel was asked for ({@link #CLOCK}); meaningful once {@link #isCancelled}. */
+  final long cancelRequestedNanos() {
+    return cancelRequestedNanos;
   }
 
   @Override

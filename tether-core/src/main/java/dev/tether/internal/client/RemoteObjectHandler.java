@@ -1,6 +1,7 @@
 package dev.tether.internal.client;
 
 import dev.tether.CallCancelledException;
+import dev.tether.CallMetadata;
 import dev.tether.ErrorCode;
 import dev.tether.TetherException;
 import dev.tether.internal.cancel.CallContext;
@@ -136,11 +137,37 @@ public final class RemoteObjectHandler implements InvocationHandler {
     CancelNode scope = CallContext.current();
     throwIfCancelledBeforeStart(scope);
     int id = connection.nextId();
+    CallMetadata metadata = CallContext.metadata();
+    ClientCallTrace trace = ClientCallTrace.start(connection, codec, id, metadata);
+    if (trace == null) { // the hot path: nothing observes calls
+      return Answers.unpack(exchange(b, id, index, codec, args, scope, metadata, null), codec,
+          connection);
+    }
+    Outcome outcome = null;
+    try {
+      outcome = exchange(b, id, index, codec, args, scope, trace.metadata(), trace);
+      Object value = Answers.unpack(outcome, codec, connection);
+      trace.end(outcome, null);
+      return value;
+    } catch (Throwable t) {
+      trace.end(outcome, t); // on the caller's thread, which no longer reads the connection
+      throw t;
+    }
+  }
+
+  /** Sends the CALL and waits for its outcome (the caller leads the reading meanwhile if free). */
+  private static Outcome exchange(Bound b, int id, int index, MethodCodec codec, Object[] args,
+      CancelNode scope, CallMetadata metadata, ClientCallTrace trace) {
+    ClientConnection connection = b.connection;
     ByteWriter frame = FrameBuffers.acquire();
     try {
-      encode(frame, b, id, index, codec, args, scope);
+      encode(frame, b, id, index, codec, args, scope, metadata);
       PendingCall call = connection.register(
           new PendingCall(connection, id, codec, Thread.currentThread()));
+      if (trace != null) {
+        trace.call(call);
+        trace.sent(frame.size());
+      }
       CancelNode.Removal inScope = scope == null ? null : scope.addListener(call);
       ThreadCancelState thread = ThreadCancelState.currentIfEnabled();
       if (thread != null) {
@@ -150,7 +177,7 @@ public final class RemoteObjectHandler implements InvocationHandler {
         connection.send(call, frame);
         FrameBuffers.release(frame);
         frame = null;
-        return Answers.unpack(call.await(), codec, connection);
+        return call.await();
       } finally {
         if (thread != null) {
           thread.pop(call);
@@ -189,10 +216,23 @@ public final class RemoteObjectHandler implements InvocationHandler {
               .toException());
     }
     int id = connection.nextId();
+    CallMetadata metadata = CallContext.metadata();
+    ClientCallTrace trace = ClientCallTrace.start(connection, codec, id, metadata);
     ByteWriter frame = FrameBuffers.acquire();
     try {
-      encode(frame, b, id, index, codec, args, scope);
-      AsyncCall call = connection.register(new AsyncCall(connection, id, codec));
+      try {
+        encode(frame, b, id, index, codec, args, scope,
+            trace == null ? metadata : trace.metadata());
+      } catch (RuntimeException e) {
+        if (trace != null) {
+          trace.end(null, e);
+        }
+        throw e;
+      }
+      AsyncCall call = connection.register(new AsyncCall(connection, id, codec, trace));
+      if (trace != null) {
+        trace.sent(frame.size());
+      }
       if (scope != null) {
         call.scopeRegistration(scope.addListener(call));
       }
@@ -216,11 +256,11 @@ public final class RemoteObjectHandler implements InvocationHandler {
    * fail here, before anything is sent, as {@link TetherException}s that name the method.
    */
   private static void encode(ByteWriter frame, Bound b, int id, int index, MethodCodec codec,
-      Object[] args, CancelNode scope) {
+      Object[] args, CancelNode scope, CallMetadata metadata) {
     Deadline deadline = scope == null ? null : scope.deadline();
     long remaining = deadline == null ? -1 : Math.max(0, deadline.remainingNanos());
     try {
-      Frames.beginCall(frame, id, b.binding, index, remaining);
+      Frames.beginCall(frame, id, b.binding, index, remaining, metadata);
       codec.encodeArgs(frame, args);
       Frames.end(frame, b.connection.peerMaxFrameBytes());
     } catch (FrameTooLargeException e) {

@@ -28,7 +28,7 @@ import java.util.function.LongSupplier;
  * lifecycle. Thread-safe.
  */
 public final class WorkerPool {
-  private static final System.Logger LOG = System.getLogger("dev.tether");
+  private static final System.Logger LOG = System.getLogger("dev.tether.pool");
 
   private final PoolCore core;
   private final WorkerFactory factory;

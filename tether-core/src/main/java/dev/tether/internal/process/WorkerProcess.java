@@ -28,6 +28,7 @@ public final class WorkerProcess implements AutoCloseable {
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final Thread stderrPump;
   private final String name;
+  private volatile boolean stopping; // Tether began stopping it
 
   private WorkerProcess(Process process, String token, boolean forward, String name) {
     this.process = process;
@@ -106,6 +107,7 @@ public final class WorkerProcess implements AutoCloseable {
       throw new IOException(name + " (pid " + p.pid() + ") " + exit
           + " during start-up; its stderr ended with:\n" + w.stderrTail());
     }
+    WorkerLifecycle.started(w, name, p);
     return w;
   }
 
@@ -157,6 +159,8 @@ public final class WorkerProcess implements AutoCloseable {
   }
 
   private void kill() {
+    stopping = true;
+    WorkerLifecycle.signalled(name, process.pid(), "SIGKILL");
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
     awaitExit(Duration.ofSeconds(5));
@@ -179,6 +183,7 @@ public final class WorkerProcess implements AutoCloseable {
    * 2 SIGKILL.
    */
   public int stop(Duration polite, Duration terminate) {
+    stopping = true;
     try {
       process.getOutputStream().close();
     } catch (IOException ignored) {
@@ -187,12 +192,18 @@ public final class WorkerProcess implements AutoCloseable {
     if (awaitExit(polite)) {
       return 0;
     }
+    WorkerLifecycle.signalled(name, process.pid(), "SIGTERM");
     process.destroy();
     if (awaitExit(terminate)) {
       return 1;
     }
     kill();
     return 2;
+  }
+
+  /** True once Tether began stopping it (so its exit was asked for). */
+  boolean wasStopped() {
+    return stopping;
   }
 
   /** The exit status, once it exited; null while it runs. */

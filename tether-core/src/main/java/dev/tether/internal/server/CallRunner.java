@@ -1,6 +1,7 @@
 package dev.tether.internal.server;
 
 import dev.tether.CallCancelledException;
+import dev.tether.CallMetadata;
 import dev.tether.ErrorCode;
 import dev.tether.internal.cancel.CallContext;
 import dev.tether.internal.cancel.CancelNode;
@@ -25,6 +26,8 @@ final class CallRunner implements Runnable {
   private final byte[] body;
   private final int argsOffset;
   private final ByteBudget budget;
+  /** Runs on the connection's reader (set by the reader before it runs it). */
+  boolean inline;
 
   CallRunner(ServerCall call, byte[] body, int argsOffset, ByteBudget budget) {
     this.call = call;
@@ -51,6 +54,9 @@ final class CallRunner implements Runnable {
   }
 
   private void serve() {
+    if (call.trace != null) {
+      call.trace.dispatched(inline); // the listener's started: on the call thread, never inline
+    }
     MethodCodec codec = call.method.codec();
     Object[] args;
     try {
@@ -90,6 +96,9 @@ final class CallRunner implements Runnable {
     CancelNode.Removal interrupter = call.method.interruptOnCancel()
         ? call.node.addListener(r -> call.interruptIfRunning()) : null;
     CancelNode previous = CallContext.enter(call.node);
+    CallMetadata metadata = call.trace != null ? call.trace.metadata() : call.metadata;
+    boolean withMetadata = metadata != null && !metadata.isEmpty(); // else: no thread-local work
+    CallMetadata previousMetadata = withMetadata ? CallContext.setMetadata(metadata) : null;
     call.runningOn(Thread.currentThread());
     if (interrupter != null && call.node.isCancelled()) {
       Thread.currentThread().interrupt(); // cancelled between the check above and now
@@ -104,6 +113,9 @@ final class CallRunner implements Runnable {
     } finally {
       call.leftThread();
       CallContext.restore(previous);
+      if (withMetadata) {
+        CallContext.setMetadata(previousMetadata); // the method's nested calls carried it on
+      }
       if (interrupter != null) {
         interrupter.remove();
       }

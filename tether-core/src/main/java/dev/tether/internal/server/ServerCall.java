@@ -1,5 +1,6 @@
 package dev.tether.internal.server;
 
+import dev.tether.CallMetadata;
 import dev.tether.internal.cancel.CancelNode;
 import dev.tether.internal.time.Clock;
 
@@ -20,6 +21,10 @@ final class ServerCall {
    * before the call can finish.
    */
   volatile long budgetBytes;
+  /** What the caller sent (null: none); current while the method runs. Set by the reader. */
+  CallMetadata metadata;
+  /** Set by the reader when something observes calls, else null. */
+  ServerCallTrace trace;
   // Guarded by "this".
   private Thread thread;
   private boolean finished;

@@ -1,5 +1,6 @@
 package dev.tether.internal.server;
 
+import dev.tether.CallOutcome;
 import dev.tether.ErrorCode;
 import dev.tether.internal.cancel.CancelNode;
 import dev.tether.internal.cancel.CancelReason;
@@ -18,6 +19,7 @@ import dev.tether.internal.wire.FrameKind;
 import dev.tether.internal.wire.FrameReader;
 import dev.tether.internal.wire.FrameTooLargeException;
 import dev.tether.internal.wire.FrameWriter;
+import dev.tether.internal.wire.MetadataPayload;
 import dev.tether.internal.wire.Frames;
 import dev.tether.internal.wire.ProtocolException;
 import java.io.IOException;
@@ -202,7 +204,9 @@ final class ServerConnection implements InlinePolicy.Reader {
       why = "protocol error from " + peer + ": " + e.getMessage();
       sendGoAway(e instanceof AuthenticationException ? ErrorCode.UNAUTHENTICATED
           : ErrorCode.PROTOCOL_ERROR, e.getMessage());
-      server.log(why);
+      if (!closed.get()) {
+        ConnectionLog.protocolError(peer, e.getMessage());
+      }
     } catch (IOException e) {
       if (!handler.helloSeen) {
         why = "no handshake from " + link.peer();
@@ -395,6 +399,7 @@ final class ServerConnection implements InlinePolicy.Reader {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    ConnectionLog.closed(peer, why);
     link.close();
     writer.discardQueued(); // answers nobody will read: free them now
     if (parked.get()) {
@@ -411,7 +416,9 @@ final class ServerConnection implements InlinePolicy.Reader {
   }
 
   void protocolError(String message, Throwable cause) {
-    server.log("protocol error from " + peer + ": " + message);
+    if (!closed.get()) {
+      ConnectionLog.protocolError(peer, message);
+    }
     sendGoAway(ErrorCode.PROTOCOL_ERROR, message);
     close("protocol error: " + message);
   }
@@ -419,7 +426,7 @@ final class ServerConnection implements InlinePolicy.Reader {
   // ---- answers, from serving threads ----
 
   void answerResult(ServerCall call, Object value) {
-    if (!finish(call)) {
+    if (!finish(call, CallOutcome.OK, null, null, null)) {
       return;
     }
     try {
@@ -428,6 +435,7 @@ final class ServerConnection implements InlinePolicy.Reader {
       sendBareError(call, t);
     } finally {
       answered();
+      observed(call);
     }
   }
 
@@ -448,6 +456,9 @@ final class ServerConnection implements InlinePolicy.Reader {
           : ErrorCode.REMOTE_EXCEPTION, why, new IllegalStateException(why, e), peerMaxFrameBytes);
     }
     try {
+      if (call.trace != null) {
+        call.trace.sent(w.size());
+      }
       write(w);
     } finally {
       FrameBuffers.release(w);
@@ -455,7 +466,7 @@ final class ServerConnection implements InlinePolicy.Reader {
   }
 
   void answerError(ServerCall call, ErrorCode code, String message, Throwable thrown) {
-    if (!finish(call)) {
+    if (!finish(call, CallOutcome.ERROR, code, message, thrown)) {
       return;
     }
     try {
@@ -464,19 +475,22 @@ final class ServerConnection implements InlinePolicy.Reader {
       sendBareError(call, t);
     } finally {
       answered();
+      observed(call);
     }
   }
 
   void answerCancelled(ServerCall call) {
-    if (!finish(call)) {
+    CancelReason r = call.node.reason();
+    if (!finish(call, r != null && r.deadline() ? CallOutcome.DEADLINE : CallOutcome.CANCELLED,
+        null, null, null)) {
       return;
     }
-    CancelReason r = call.node.reason();
     try {
       send(w -> Frames.cancelAck(w, call.id, r == null ? null : r.message(),
           r != null && r.deadline()));
     } finally {
       answered();
+      observed(call);
     }
   }
 
@@ -494,8 +508,10 @@ final class ServerConnection implements InlinePolicy.Reader {
 
   /** Ends a call without an answer (the connection is being closed). */
   void finished(ServerCall call) {
-    if (finish(call)) {
+    if (finish(call, CallOutcome.FAILED, ErrorCode.UNAVAILABLE,
+        "the connection closed before the call was answered", null)) {
       answered();
+      observed(call);
     }
   }
 
@@ -504,7 +520,8 @@ final class ServerConnection implements InlinePolicy.Reader {
    * {@link #answered()} once the answer is written: until then the call counts as running, so a
    * drain does not close the connection ahead of the answer.
    */
-  private boolean finish(ServerCall call) {
+  private boolean finish(ServerCall call, CallOutcome how, ErrorCode code, String message,
+      Throwable thrown) {
     if (!call.finish(server.orphans())) {
       return false;
     }
@@ -514,9 +531,24 @@ final class ServerConnection implements InlinePolicy.Reader {
     call.node.close();
     if (call.wasCallerReleased() || closed.get()) {
       answered(); // the caller gave up or is gone: drop the answer
+      if (call.trace != null) {
+        call.trace.finished(call.wasCallerReleased() ? CallOutcome.FORCED : CallOutcome.FAILED,
+            null, null, thrown);
+        call.trace.end();
+      }
       return false;
     }
+    if (call.trace != null) {
+      call.trace.finished(how, code, message, thrown);
+    }
     return true;
+  }
+
+  /** After an answer was written: the call's observers hear of its end. */
+  private static void observed(ServerCall call) {
+    if (call.trace != null) {
+      call.trace.end();
+    }
   }
 
   /** The answer of a finished call is written (or dropped). */
@@ -653,6 +685,13 @@ final class ServerConnection implements InlinePolicy.Reader {
       Deadline deadline = deadlineNanos < 0 ? null : Deadline.after(deadlineNanos, Clock.system());
       ServerCall call = new ServerCall(ServerConnection.this, callId, b.methods[methodIndex],
           CancelNode.create(connectionNode, deadline, 0));
+      if ((body[1] & FrameKind.FLAG_METADATA) != 0) { // rare: only calls that carry metadata
+        MetadataPayload.Read md = MetadataPayload.read(body, argsOffset);
+        call.metadata = md.metadata();
+        argsOffset = md.argsOffset();
+      }
+      call.trace = ServerCallTrace.start(ServerConnection.this, call.method, callId,
+          call.metadata, body.length, b.admin());
       if (calls.putIfAbsent(callId, call) != null) {
         throw new ProtocolException("call id " + callId + " is already in use");
       }
@@ -679,7 +718,9 @@ final class ServerConnection implements InlinePolicy.Reader {
         return;
       }
       CallRunner runner = new CallRunner(call, body, argsOffset, budget);
-      if (InlinePolicy.mayInline(call.method) || b.admin()) {
+      if (b.admin() || InlinePolicy.mayInline(call.method)
+          && server.options().callListener() == null) { // listeners never run on the reader
+        runner.inline = true;
         nextInline = runner;
       } else {
         server.dispatch(runner);
@@ -698,8 +739,12 @@ final class ServerConnection implements InlinePolicy.Reader {
         call.releaseCaller(); // before the cancel, so an answer it provokes is dropped
       }
       // The caller's deadline is this call's deadline too (it may arrive before our own timer).
-      call.node.cancel(deadline ? CancelReason.deadlineExceeded(graceNanos)
-          : CancelReason.of("cancelled by the caller", graceNanos));
+      CancelReason why = deadline ? CancelReason.deadlineExceeded(graceNanos)
+          : CancelReason.of("cancelled by the caller", graceNanos);
+      if (call.trace != null) {
+        call.trace.cancelArrived(why);
+      }
+      call.node.cancel(why);
       if (callerReleased) {
         call.orphanIfRunning(server.orphans()); // still running after hearing the cancel
       }

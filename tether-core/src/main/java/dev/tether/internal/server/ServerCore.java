@@ -138,6 +138,7 @@ public final class ServerCore implements AutoCloseable {
       return;
     }
     ServerConnection c = new ServerConnection(this, link, peer.peer());
+    ConnectionLog.opened(link.peer());
     connections.add(c);
     connectionsAccepted.incrementAndGet();
     try {

@@ -1,5 +1,6 @@
 package dev.tether.internal.server;
 
+import dev.tether.CallListener;
 import java.time.Duration;
 
 /**
@@ -32,4 +33,5 @@ public record ServerOptions(int maxFrameBytes, Duration handshakeTimeout, Durati
     String description, int maxCallThreads, long spinNanos, int maxOrphans,
     long connectionBufferBytes, long serverBufferBytes, int decodeMultiple,
     long maxDecodedBytes, Duration writeStallTimeout, int maxConnections,
-    int maxCallsPerConnection, Duration idleTimeout, ServerSecurity security) {}
+    int maxCallsPerConnection, Duration idleTimeout, ServerSecurity security,
+    CallListener callListener) {}

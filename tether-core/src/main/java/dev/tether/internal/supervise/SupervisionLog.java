@@ -3,7 +3,9 @@ package dev.tether.internal.supervise;
 import dev.tether.SupervisionStats;
 import dev.tether.SupervisionStats.Event;
 import dev.tether.SupervisionStats.Kind;
+import dev.tether.internal.event.Jfr;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +50,8 @@ final class SupervisionLog {
         events.removeFirst();
       }
     }
+    Jfr.worker(name, kind == Kind.STARTED && e.pid() > 0 && starts() > 1 ? "restarted"
+        : kind.name().toLowerCase(Locale.ROOT), pid, -1, null, detail);
     System.getLogger("dev.tether.supervision").log(kind == Kind.GAVE_UP
         ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG, name + ": " + e);
   }

@@ -38,6 +38,8 @@ public final class FrameKind {
 
   /** CALL flag: a deadline (remaining nanoseconds) follows the method index. */
   public static final int FLAG_DEADLINE = 1;
+  /** CALL flag: call metadata (varint n, n x (string key, string value)) follows the deadline. */
+  public static final int FLAG_METADATA = 2;
   /** CANCEL_ACK flag: the server stopped because the call's deadline passed. */
   public static final int FLAG_ACK_DEADLINE = 1;
   /** CANCEL flag: the caller has already been released and will discard the answer. */

@@ -1,5 +1,6 @@
 package dev.tether.internal.wire;
 
+import dev.tether.CallMetadata;
 import dev.tether.ErrorCode;
 import dev.tether.internal.codec.ByteWriter;
 import java.util.List;
@@ -98,11 +99,25 @@ public final class Frames {
    */
   public static void beginCall(ByteWriter w, int callId, int bindingId, int methodIndex,
       long deadlineNanos) {
-    begin(w, FrameKind.CALL, deadlineNanos >= 0 ? FrameKind.FLAG_DEADLINE : 0, callId);
+    beginCall(w, callId, bindingId, methodIndex, deadlineNanos, null);
+  }
+
+  /**
+   * Like {@link #beginCall(ByteWriter, int, int, int, long)}, with the call's metadata (null or
+   * empty: none, and the frame is exactly as without).
+   */
+  public static void beginCall(ByteWriter w, int callId, int bindingId, int methodIndex,
+      long deadlineNanos, CallMetadata metadata) {
+    boolean md = metadata != null && !metadata.isEmpty();
+    begin(w, FrameKind.CALL, (deadlineNanos >= 0 ? FrameKind.FLAG_DEADLINE : 0)
+        | (md ? FrameKind.FLAG_METADATA : 0), callId);
     w.writeVarInt(bindingId);
     w.writeVarInt(methodIndex);
     if (deadlineNanos >= 0) {
       w.writeVarLong(deadlineNanos);
+    }
+    if (md) {
+      MetadataPayload.write(w, metadata);
     }
   }
 

@@ -1,0 +1,185 @@
+package dev.tether.bench;
+
+import dev.tether.CallInfo;
+import dev.tether.CallListener;
+import dev.tether.CallMetadata;
+import dev.tether.Registration;
+import dev.tether.Tether;
+import dev.tether.TetherOptions;
+import dev.tether.TetherServer;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+
+/**
+ * What observing calls costs a synchronous round trip (issue 13): Tether's JFR events recorded
+ * (every call, and with the shipped {@code tether.jfc} thresholds), a no-op call listener on
+ * both sides, and one metadata entry per call, each against the plain round trip measured in
+ * the same run. Server and client share this JVM (over a Unix socket), so a recording pays for
+ * both sides' events. Modes alternate round by round, so the machine's drift hits all alike; the
+ * "cold" row is measured first (as many rounds, not interleaved), before any recording ever
+ * started, when JFR's classes are not even loaded.
+ *
+ * <p>Run: {@code java -cp tether-bench/target/tether-bench-all.jar dev.tether.bench.ObserveBench
+ * [--quick]}. Prints a markdown table and one {@code OBSERVE mode ratio} line per mode.
+ */
+public final class ObserveBench {
+  /** What is switched on. */
+  enum Mode {
+    OFF("plain (JFR loaded, nothing recorded)"),
+    JFR_ALL("JFR: every call recorded (threshold 0)"),
+    JFR_DEFAULT("JFR: tether.jfc (calls over 1 ms)"),
+    LISTENER_CLIENT("no-op CallListener, client only"),
+    LISTENER("no-op CallListener, client and server (the server stops inlining)"),
+    METADATA("one metadata entry (traceparent)");
+
+    final String label;
+
+    Mode(String label) {
+      this.label = label;
+    }
+  }
+
+  /** A no-op listener: the cost of the listener machinery itself. */
+  private static final CallListener NO_OP = new CallListener() {
+    @Override
+    public void started(CallInfo call) {}
+  };
+
+  private final int rounds;
+  private final int samples;
+  private final int warmup;
+  private final PrintStream progress;
+
+  ObserveBench(boolean quick, PrintStream progress) {
+    this.rounds = quick ? 2 : 10;
+    this.samples = quick ? 200 : 5_000;
+    this.warmup = quick ? 500 : 50_000;
+    this.progress = progress;
+  }
+
+  /** Entry point: {@code [--quick]}. */
+  public static void main(String[] args) throws Exception {
+    boolean quick = List.of(args).contains("--quick");
+    System.out.print(new ObserveBench(quick, System.err).run());
+    System.out.flush();
+    System.exit(0);
+  }
+
+  /** Runs every mode and returns the report. */
+  String run() throws Exception {
+    Map<Mode, Histogram> results = new EnumMap<>(Mode.class);
+    for (Mode m : Mode.values()) {
+      results.put(m, new Histogram());
+    }
+    Histogram cold = new Histogram();
+    try (TetherServer plain = TetherServer.builder().export("echo", Echo.class, x -> x).start();
+        TetherServer listened = TetherServer.builder().export("echo", Echo.class, x -> x)
+            .callListener(NO_OP).start();
+        Tether c1 = Tether.connect(plain.address());
+        Tether c2 = Tether.connect(listened.address(),
+            TetherOptions.defaults().withCallListener(NO_OP));
+        Tether c3 = Tether.connect(plain.address(),
+            TetherOptions.defaults().withCallListener(NO_OP))) {
+      Echo echo = c1.get(Echo.class, "echo");
+      Echo listenedEcho = c2.get(Echo.class, "echo");
+      Echo clientListenedEcho = c3.get(Echo.class, "echo");
+      progress.println("observe bench: warming up");
+      measure(echo, warmup, new Histogram());
+      measure(listenedEcho, warmup, new Histogram());
+      measure(clientListenedEcho, warmup, new Histogram());
+      for (int r = 0; r < rounds; r++) { // before any recording: JFR never initialised
+        measure(echo, samples, cold);
+      }
+      for (int r = 0; r < rounds; r++) {
+        progress.println("observe bench: round " + (r + 1) + " of " + rounds);
+        for (Mode m : Mode.values()) {
+          switch (m) {
+            case OFF -> measure(echo, samples, results.get(m));
+            case LISTENER -> measure(listenedEcho, samples, results.get(m));
+            case LISTENER_CLIENT -> measure(clientListenedEcho, samples, results.get(m));
+            case METADATA -> {
+              try (Registration md = CallMetadata.with("traceparent",
+                  "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")) {
+                measure(echo, samples, results.get(m));
+              }
+            }
+            case JFR_ALL, JFR_DEFAULT -> {
+              try (Recording rec = recording(m)) {
+                rec.start();
+                measure(echo, samples, results.get(m));
+                rec.stop();
+              }
+            }
+          }
+        }
+      }
+    }
+    return report(cold, results);
+  }
+
+  private static Recording recording(Mode m) throws Exception {
+    if (m == Mode.JFR_DEFAULT) {
+      try (Reader r = new InputStreamReader(ObserveBench.class.getResourceAsStream(
+          "/dev/tether/tether.jfc"), StandardCharsets.UTF_8)) {
+        return new Recording(Configuration.create(r));
+      }
+    }
+    Recording rec = new Recording();
+    for (String e : List.of("dev.tether.ClientCall", "dev.tether.ServerCall",
+        "dev.tether.Cancel", "dev.tether.Worker")) {
+      rec.enable(e).withThreshold(Duration.ZERO).withoutStackTrace();
+    }
+    return rec;
+  }
+
+  private static void measure(Echo echo, int n, Histogram into) {
+    for (int i = 0; i < n; i++) {
+      long t0 = System.nanoTime();
+      echo.echo(i);
+      into.add(System.nanoTime() - t0);
+    }
+  }
+
+  private String report(Histogram cold, Map<Mode, Histogram> results) {
+    double base = results.get(Mode.OFF).percentile(50);
+    StringBuilder sb = new StringBuilder();
+    sb.append("# Observability cost (").append(rounds).append(" rounds x ").append(samples)
+        .append(" round trips per mode)\n\n");
+    sb.append("| mode | p50 µs | p99 µs | p50 vs plain |\n|---|---|---|---|\n");
+    row(sb, "cold: plain, JFR never started", cold, base);
+    for (Mode m : Mode.values()) {
+      row(sb, m.label, results.get(m), base);
+    }
+    sb.append('\n');
+    List<String> lines = new ArrayList<>();
+    for (Mode m : Mode.values()) {
+      lines.add(String.format(Locale.ROOT, "OBSERVE %s ratio %.3f", m.name().toLowerCase(
+          Locale.ROOT), results.get(m).percentile(50) / base));
+    }
+    lines.add(String.format(Locale.ROOT, "OBSERVE cold ratio %.3f", cold.percentile(50) / base));
+    sb.append(String.join("\n", lines)).append('\n');
+    return sb.toString();
+  }
+
+  private static void row(StringBuilder sb, String label, Histogram h, double base) {
+    sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %+.1f %% |%n", label,
+        h.percentile(50) / 1000.0, h.percentile(99) / 1000.0,
+        (h.percentile(50) / base - 1) * 100));
+  }
+
+  /** The measured service. */
+  public interface Echo {
+    /** Returns {@code x}. */
+    int echo(int x);
+  }
+}

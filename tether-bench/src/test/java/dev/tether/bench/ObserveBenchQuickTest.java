@@ -1,0 +1,34 @@
+package dev.tether.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The observability bench's smoke version: structure only, no timing claims. */
+class ObserveBenchQuickTest {
+  private static final Pattern LINE = Pattern.compile("(?m)^OBSERVE ([a-z_]+) ratio ([0-9.]+)$");
+
+  @Test
+  @Timeout(180)
+  void quickRunReportsEveryModeAgainstThePlainRoundTrip() throws Exception {
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    String report = new ObserveBench(true,
+        new PrintStream(progress, true, StandardCharsets.UTF_8)).run();
+    System.out.println(report);
+    Matcher m = LINE.matcher(report);
+    int lines = 0;
+    while (m.find()) {
+      lines++;
+      assertThat(Double.parseDouble(m.group(2))).as(m.group(1)).isPositive();
+    }
+    assertThat(lines).isEqualTo(ObserveBench.Mode.values().length + 1);
+    assertThat(report).contains("| JFR: every call recorded (threshold 0) |")
+        .contains("| plain (JFR loaded, nothing recorded) |");
+  }
+}
