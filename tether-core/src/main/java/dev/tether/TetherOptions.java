@@ -13,21 +13,23 @@ public final class TetherOptions {
   public static final Duration DEFAULT_SPIN = Duration.ofNanos(50_000);
 
   private static final TetherOptions DEFAULTS = new TetherOptions(FrameKind.DEFAULT_MAX_FRAME_BYTES,
-      Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(3), DEFAULT_SPIN);
+      Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(3), DEFAULT_SPIN, ClientPolicies.NONE);
 
   private final int maxFrameBytes;
   private final Duration connectTimeout;
   private final Duration pingInterval;
   private final Duration pingTimeout;
   private final Duration spin;
+  private final ClientPolicies policies;
 
   private TetherOptions(int maxFrameBytes, Duration connectTimeout, Duration pingInterval,
-      Duration pingTimeout, Duration spin) {
+      Duration pingTimeout, Duration spin, ClientPolicies policies) {
     this.maxFrameBytes = maxFrameBytes;
     this.connectTimeout = connectTimeout;
     this.pingInterval = pingInterval;
     this.pingTimeout = pingTimeout;
     this.spin = spin;
+    this.policies = policies;
   }
 
   /**
@@ -47,13 +49,13 @@ public final class TetherOptions {
    */
   public TetherOptions withMaxFrameBytes(int bytes) {
     return new TetherOptions(checkMaxFrameBytes(bytes), connectTimeout, pingInterval, pingTimeout,
-        spin);
+        spin, policies);
   }
 
   /** Bound on connecting, the handshake and resolving an object with {@link Tether#get}. */
   public TetherOptions withConnectTimeout(Duration timeout) {
     return new TetherOptions(maxFrameBytes, positive(timeout, "connectTimeout"), pingInterval,
-        pingTimeout, spin);
+        pingTimeout, spin, policies);
   }
 
   /**
@@ -65,7 +67,7 @@ public final class TetherOptions {
    */
   public TetherOptions withLiveness(Duration interval, Duration timeout) {
     return new TetherOptions(maxFrameBytes, connectTimeout, positive(interval, "interval"),
-        positive(timeout, "timeout"), spin);
+        positive(timeout, "timeout"), spin, policies);
   }
 
   /**
@@ -78,7 +80,67 @@ public final class TetherOptions {
    */
   public TetherOptions withSpin(Duration spin) {
     return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout,
-        checkSpin(spin));
+        checkSpin(spin), policies);
+  }
+
+  // ---- message filters (issue 12) ----
+
+  /**
+   * The handle's {@link RetryPolicy}: what its calls do when the server answers "busy" (and, for
+   * {@link Idempotent} methods, when a dispatched attempt fails without an answer). Default
+   * {@link RetryPolicy#none()}: a busy answer fails the call at once with
+   * {@link ServerBusyException}.
+   */
+  public TetherOptions withRetryPolicy(RetryPolicy policy) {
+    return with(policies.withRetry(Objects.requireNonNull(policy, "policy")));
+  }
+
+  /**
+   * The {@link RetryPolicy} of the methods named {@code method} of {@code iface} (every overload),
+   * instead of the handle's.
+   *
+   * @throws IllegalArgumentException when {@code iface} has no method of that name
+   */
+  public TetherOptions withRetryPolicy(Class<?> iface, String method, RetryPolicy policy) {
+    Objects.requireNonNull(iface, "iface");
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(policy, "policy");
+    boolean found = false;
+    for (java.lang.reflect.Method m : iface.getMethods()) {
+      found |= m.getName().equals(method);
+    }
+    if (!found) {
+      throw new IllegalArgumentException(iface.getName() + " has no method " + method
+          + " (for a per-method retry policy)");
+    }
+    return with(policies.withMethod(iface, method, policy));
+  }
+
+  /**
+   * Watches every call of the handle that stays pending long ({@link PendingCallWatch}); null
+   * removes it. Default: none.
+   */
+  public TetherOptions withPendingCallWatch(PendingCallWatch watch) {
+    return with(policies.withWatch(watch));
+  }
+
+  private TetherOptions with(ClientPolicies p) {
+    return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin, p);
+  }
+
+  /** The handle's retry policy. */
+  public RetryPolicy retryPolicy() {
+    return policies.retry();
+  }
+
+  /** The retry policy of calls of {@code method}: its override, or the handle's. */
+  public RetryPolicy retryPolicy(java.lang.reflect.Method method) {
+    return policies.retryFor(Objects.requireNonNull(method, "method"));
+  }
+
+  /** The handle's pending-call watch, or null when there is none. */
+  public PendingCallWatch pendingCallWatch() {
+    return policies.watch();
   }
 
   /** The frame limit's rule, for clients and servers alike: at least 1 KiB. */

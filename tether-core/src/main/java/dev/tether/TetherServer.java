@@ -203,6 +203,8 @@ public final class TetherServer implements AutoCloseable {
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxCallsPerConnection = DEFAULT_MAX_CALLS_PER_CONNECTION;
     private Duration idleTimeout = Duration.ZERO;
+    private ConcurrencyLimit concurrencyLimit;
+    private IncomingCallFilter incomingCallFilter;
 
     private Builder() {}
 
@@ -447,6 +449,29 @@ public final class TetherServer implements AutoCloseable {
       return this;
     }
 
+    // ---- message filters (issue 12) ----
+
+    /**
+     * Sheds load: at most {@code limit}'s calls in flight at once ({@link ConcurrencyLimit#fixed}
+     * or {@link ConcurrencyLimit#adaptive()}); a call beyond it is refused at once as busy
+     * ({@link ErrorCode#SERVER_BUSY}; nothing of it runs; the caller's {@link RetryPolicy} may
+     * retry). Checked on the connection's reader before any thread is spent. Default: none (calls
+     * are bounded only by {@link #maxCallThreads} and {@link #maxCallsPerConnection}).
+     */
+    public Builder concurrencyLimit(ConcurrencyLimit limit) {
+      this.concurrencyLimit = Objects.requireNonNull(limit, "limit");
+      return this;
+    }
+
+    /**
+     * Lets {@code filter} accept, reject or answer "busy" to every call before its method runs
+     * (see {@link IncomingCallFilter} for the thread it runs on). Default: none.
+     */
+    public Builder incomingCallFilter(IncomingCallFilter filter) {
+      this.incomingCallFilter = Objects.requireNonNull(filter, "filter");
+      return this;
+    }
+
     /**
      * Binds every address and starts serving.
      *
@@ -471,7 +496,8 @@ public final class TetherServer implements AutoCloseable {
                 maxCallThreads, spin.toNanos(), maxOrphans, connectionBuffer(), serverBuffer(),
                 decodeMultiple, maxDecodedBytes > 0 ? maxDecodedBytes : Math.min(
                     DEFAULT_MAX_DECODED_BYTES, Runtime.getRuntime().maxMemory() / 8),
-                writeStallTimeout, maxConnections, maxCallsPerConnection, idleTimeout));
+                writeStallTimeout, maxConnections, maxCallsPerConnection, idleTimeout,
+                concurrencyLimit, incomingCallFilter));
         TetherServer server = new TetherServer(core, privateSocket);
         admin.server = server;
         return server;

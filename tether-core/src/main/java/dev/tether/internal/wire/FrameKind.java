@@ -43,6 +43,13 @@ public final class FrameKind {
    */
   public static final int FLAG_CANCEL_DEADLINE = 2;
 
+  /**
+   * ERROR flag: the server refused the call before dispatching it (busy, rejected, or out of
+   * capacity): the method never started. A varlong retry-after hint in nanoseconds (0: none)
+   * follows the error payload. Peers that ignore the flag still read a plain error.
+   */
+  public static final int FLAG_REFUSED = 1;
+
   /** Bytes of the length field. */
   public static final int LENGTH_BYTES = 4;
   /** Bytes of kind, flags and call id that follow the length field. */
