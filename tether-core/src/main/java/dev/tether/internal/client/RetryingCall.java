@@ -54,6 +54,8 @@ final class RetryingCall implements CallCanceller, PendingCallInfo, CancelNode.L
   private PendingCall current; // guarded by lock
   private CancelReason cancelled; // guarded by lock; the first request's
   private boolean ended; // guarded by lock
+  private boolean endedNotSent; // guarded by lock: ended by a cancel between attempts
+  private boolean waiting; // guarded by lock: in the wait before a retry
   private volatile int attempts;
 
   private RetryingCall(MethodCodec codec, RetryPolicy policy, boolean idempotent,
@@ -90,6 +92,7 @@ final class RetryingCall implements CallCanceller, PendingCallInfo, CancelNode.L
     } finally {
       synchronized (call.lock) {
         call.ended = true;
+        call.lock.notifyAll();
       }
       if (watcher != null) {
         watcher.stop(); // before the caller sees the outcome: no listener starts after it
@@ -170,6 +173,10 @@ final class RetryingCall implements CallCanceller, PendingCallInfo, CancelNode.L
       thread.push(this);
     }
     boolean interrupted = false;
+    synchronized (lock) {
+      waiting = true;
+      lock.notifyAll();
+    }
     try {
       CancelReason why;
       while ((why = cancelReason()) == null) {
@@ -185,6 +192,9 @@ final class RetryingCall implements CallCanceller, PendingCallInfo, CancelNode.L
       }
       throw notSent(why);
     } finally {
+      synchronized (lock) {
+        waiting = false;
+      }
       if (thread != null) {
         thread.pop(this);
       }
@@ -198,6 +208,9 @@ final class RetryingCall implements CallCanceller, PendingCallInfo, CancelNode.L
   }
 
   private CallCancelledException notSent(CancelReason why) {
+    synchronized (lock) {
+      endedNotSent = true;
+    }
     return new Outcome.Cancelled(CallCancelledException.Outcome.NOT_SENT, why).toException();
   }
 
@@ -260,9 +273,38 @@ final class RetryingCall implements CallCanceller, PendingCallInfo, CancelNode.L
     PendingCall cur = requestCancel(CancelReason.of("cancelled by "
         + Thread.currentThread().getName(), Grace.toNanos(grace)));
     if (cur != null) {
-      return cur.cancel(grace);
+      CancelResult r = cur.cancel(grace);
+      return r == CancelResult.ALREADY_COMPLETE ? settled(Grace.toNanos(grace)) : r;
     }
     return cancelReason() == null ? CancelResult.ALREADY_COMPLETE : CancelResult.NOT_SENT;
+  }
+
+  /**
+   * The attempt in flight had just ended when the cancel reached it: waits (at most
+   * {@code nanos}) until the caller either ends with that attempt's answer or, retrying, waits
+   * or stops, and says which.
+   */
+  private CancelResult settled(long nanos) {
+    long end = CLOCK.nanoTime() + Math.min(nanos, java.util.concurrent.TimeUnit.SECONDS.toNanos(10));
+    boolean interrupted = false;
+    try {
+      synchronized (lock) {
+        long left;
+        while (!ended && !waiting && (left = end - CLOCK.nanoTime()) > 0) {
+          try {
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(lock, left);
+          } catch (InterruptedException e) {
+            interrupted = true;
+            break;
+          }
+        }
+        return ended && !endedNotSent ? CancelResult.ANSWERED : CancelResult.NOT_SENT;
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   @Override

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  * {@code minSamples} samples); at the end of each window:
  *
  * <pre>
- *   noLoad   = avg when avg is lower, else noLoad + (avg - noLoad) * FORGET  (a stale minimum fades)
+ *   noLoad   = min(avg, noLoad * (1 + FORGET))        (a stale minimum fades, 1 % a window)
  *   gradient = clamp(TOLERANCE * noLoad / avg, 0.5, 1)
  *   target   = limit * gradient + sqrt(limit)      (not above limit while under half of it is used)
  *   limit    = clamp(limit * (1 - SMOOTHING) + target * SMOOTHING, min, max)
@@ -27,7 +27,7 @@ final class AdaptiveLimiter extends Limiter {
   static final int MIN_SAMPLES = 10;
   static final double TOLERANCE = 2.0;
   static final double SMOOTHING = 0.2;
-  static final double FORGET = 0.02;
+  static final double FORGET = 0.01;
 
   private final Clock clock;
   private final int min;
@@ -88,11 +88,7 @@ final class AdaptiveLimiter extends Limiter {
   }
 
   private void update(double avg, int used) {
-    if (noLoadNanos == 0 || avg < noLoadNanos) {
-      noLoadNanos = avg;
-    } else {
-      noLoadNanos += (avg - noLoadNanos) * FORGET;
-    }
+    noLoadNanos = noLoadNanos == 0 ? avg : Math.min(avg, noLoadNanos * (1 + FORGET));
     double gradient = Math.max(0.5, Math.min(1.0, TOLERANCE * noLoadNanos / avg));
     double target = estimate * gradient + Math.sqrt(estimate);
     if (used < estimate / 2) {
