@@ -82,8 +82,10 @@ final class FilterScene {
       burst(server, RetryPolicy.none(), "no retries");
       RetryPolicy retries = RetryPolicy.defaults().withMaxAttempts(10)
           .withBackoff(Duration.ofMillis(10), Duration.ofMillis(200), 2);
-      burst(server, retries, "retry policy");
-      burst(server, retries.withBudget(1.0, 100), "more budget");
+      burst(server, retries, "retries");
+      out.println("   (the default budget, 10 % of calls + 10 a second, lets a burst like this"
+          + " retry only a little: it keeps retries from amplifying an overload)");
+      burst(server, retries.withMaxAttempts(20).withBudget(1.0, 100), "more budget");
     } finally {
       server.close();
     }
@@ -119,7 +121,7 @@ final class FilterScene {
         threads.shutdownNow();
       }
     }
-    out.printf("   %-12s: %2d served, %2d refused as busy%s in %d ms%n", label, served.get(),
+    out.printf("   %-11s: %2d served, %2d refused as busy%s in %d ms%n", label, served.get(),
         busy.get(), why.get() == null ? "" : " (ServerBusyException: " + why.get()
             + "; those never ran)", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
   }
