@@ -29,5 +29,11 @@ public enum CancelResult {
    * call yet. Nothing is remembered for a later call: use a {@link CancelScope} to cancel calls
    * that have not started.
    */
-  NO_PENDING_CALL
+  NO_PENDING_CALL,
+  /**
+   * The call was not on the wire: it was waiting to be sent again after the server refused it as
+   * busy ({@link RetryPolicy}). It ended at once with a {@link CallCancelledException} whose
+   * outcome is {@link CallCancelledException.Outcome#NOT_SENT}; the server never ran it.
+   */
+  NOT_SENT
 }

@@ -215,6 +215,11 @@ public final class CancelScope implements AutoCloseable {
     node.close();
   }
 
+  /** The scope's node, for registrations that attach to it. */
+  dev.tether.internal.cancel.CancelNode node() {
+    return node;
+  }
+
   @Override
   public String toString() {
     return "CancelScope[" + (isCancelled() ? "cancelled: " + cancellationReason().orElse("") : "active")

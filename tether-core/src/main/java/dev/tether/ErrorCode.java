@@ -24,8 +24,9 @@ public enum ErrorCode {
   /** The two sides disagree on an interface: a method, record or enum differs. */
   INCOMPATIBLE(7),
   /**
-   * Reserved for incoming-call filters (a later version): the server refused the call. This
-   * version never produces it.
+   * The server's incoming-call filter rejected the call ({@code CallVerdict.reject}): nothing of
+   * it ran, and asking again will not help. Thrown as a {@link CallRefusedException}; never
+   * retried.
    */
   REJECTED(8),
   /**
@@ -90,7 +91,14 @@ public enum ErrorCode {
    * No worker of a {@link TetherPool} became free within the pool's maximum wait, too many callers
    * were already waiting, or no worker could be started. The call was never sent.
    */
-  POOL_EXHAUSTED(22);
+  POOL_EXHAUSTED(22),
+  /**
+   * The server is busy and refused the call before running it (its concurrency limit or its
+   * incoming-call filter said "busy, retry later", perhaps with a retry-after hint). Nothing of
+   * the call ran, so it is safe to try again: the client's {@link RetryPolicy} does, and
+   * {@link ServerBusyException} says why it stopped.
+   */
+  SERVER_BUSY(24);
 
   private static final ErrorCode[] BY_WIRE = new ErrorCode[64];
 

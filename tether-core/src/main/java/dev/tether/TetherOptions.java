@@ -14,7 +14,7 @@ public final class TetherOptions {
 
   private static final TetherOptions DEFAULTS = new TetherOptions(FrameKind.DEFAULT_MAX_FRAME_BYTES,
       Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(3), DEFAULT_SPIN,
-      null, false, null);
+      null, false, null, ClientPolicies.NONE);
 
   private final int maxFrameBytes;
   private final Duration connectTimeout;
@@ -24,10 +24,11 @@ public final class TetherOptions {
   private final SharedSecret sharedSecret;
   private final boolean insecurePlaintextTcp;
   private final CallListener callListener;
+  private final ClientPolicies policies;
 
   private TetherOptions(int maxFrameBytes, Duration connectTimeout, Duration pingInterval,
       Duration pingTimeout, Duration spin, SharedSecret sharedSecret,
-      boolean insecurePlaintextTcp, CallListener callListener) {
+      boolean insecurePlaintextTcp, CallListener callListener, ClientPolicies policies) {
     this.maxFrameBytes = maxFrameBytes;
     this.connectTimeout = connectTimeout;
     this.pingInterval = pingInterval;
@@ -36,6 +37,7 @@ public final class TetherOptions {
     this.sharedSecret = sharedSecret;
     this.insecurePlaintextTcp = insecurePlaintextTcp;
     this.callListener = callListener;
+    this.policies = policies;
   }
 
   /**
@@ -55,13 +57,13 @@ public final class TetherOptions {
    */
   public TetherOptions withMaxFrameBytes(int bytes) {
     return new TetherOptions(checkMaxFrameBytes(bytes), connectTimeout, pingInterval, pingTimeout,
-        spin, sharedSecret, insecurePlaintextTcp, callListener);
+        spin, sharedSecret, insecurePlaintextTcp, callListener, policies);
   }
 
   /** Bound on connecting, the handshake and resolving an object with {@link Tether#get}. */
   public TetherOptions withConnectTimeout(Duration timeout) {
     return new TetherOptions(maxFrameBytes, positive(timeout, "connectTimeout"), pingInterval,
-        pingTimeout, spin, sharedSecret, insecurePlaintextTcp, callListener);
+        pingTimeout, spin, sharedSecret, insecurePlaintextTcp, callListener, policies);
   }
 
   /**
@@ -73,7 +75,7 @@ public final class TetherOptions {
    */
   public TetherOptions withLiveness(Duration interval, Duration timeout) {
     return new TetherOptions(maxFrameBytes, connectTimeout, positive(interval, "interval"),
-        positive(timeout, "timeout"), spin, sharedSecret, insecurePlaintextTcp, callListener);
+        positive(timeout, "timeout"), spin, sharedSecret, insecurePlaintextTcp, callListener, policies);
   }
 
   /**
@@ -86,10 +88,9 @@ public final class TetherOptions {
    */
   public TetherOptions withSpin(Duration spin) {
     return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout,
-        checkSpin(spin), sharedSecret, insecurePlaintextTcp, callListener);
+        checkSpin(spin), sharedSecret, insecurePlaintextTcp, callListener, policies);
   }
 
-  /** The frame limit's rule, for clients and servers alike: at least 1 KiB. */
   // ---- security (issue 11) ----
 
   /**
@@ -99,7 +100,7 @@ public final class TetherOptions {
    */
   public TetherOptions withSharedSecret(SharedSecret secret) {
     return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin,
-        Objects.requireNonNull(secret, "secret"), insecurePlaintextTcp, callListener);
+        Objects.requireNonNull(secret, "secret"), insecurePlaintextTcp, callListener, policies);
   }
 
   /**
@@ -109,7 +110,7 @@ public final class TetherOptions {
    */
   public TetherOptions withInsecurePlaintextTcp() {
     return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin,
-        sharedSecret, true, callListener);
+        sharedSecret, true, callListener, policies);
   }
 
   /** The shared secret for TCP connections, or null. */
@@ -132,7 +133,7 @@ public final class TetherOptions {
    */
   public TetherOptions withCallListener(CallListener listener) {
     return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin,
-        sharedSecret, insecurePlaintextTcp, listener);
+        sharedSecret, insecurePlaintextTcp, listener, policies);
   }
 
   /** The call listener, or null. */
@@ -140,6 +141,68 @@ public final class TetherOptions {
     return callListener;
   }
 
+  // ---- message filters (issue 12) ----
+
+  /**
+   * The handle's {@link RetryPolicy}: what its calls do when the server answers "busy" (and, for
+   * {@link Idempotent} methods, when a dispatched attempt fails without an answer). Default
+   * {@link RetryPolicy#none()}: a busy answer fails the call at once with
+   * {@link ServerBusyException}.
+   */
+  public TetherOptions withRetryPolicy(RetryPolicy policy) {
+    return with(policies.withRetry(Objects.requireNonNull(policy, "policy")));
+  }
+
+  /**
+   * The {@link RetryPolicy} of the methods named {@code method} of {@code iface} (every overload),
+   * instead of the handle's.
+   *
+   * @throws IllegalArgumentException when {@code iface} has no method of that name
+   */
+  public TetherOptions withRetryPolicy(Class<?> iface, String method, RetryPolicy policy) {
+    Objects.requireNonNull(iface, "iface");
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(policy, "policy");
+    boolean found = false;
+    for (java.lang.reflect.Method m : iface.getMethods()) {
+      found |= m.getName().equals(method);
+    }
+    if (!found) {
+      throw new IllegalArgumentException(iface.getName() + " has no method " + method
+          + " (for a per-method retry policy)");
+    }
+    return with(policies.withMethod(iface, method, policy));
+  }
+
+  /**
+   * Watches every call of the handle that stays pending long ({@link PendingCallWatch}); null
+   * removes it. Default: none.
+   */
+  public TetherOptions withPendingCallWatch(PendingCallWatch watch) {
+    return with(policies.withWatch(watch));
+  }
+
+  private TetherOptions with(ClientPolicies p) {
+    return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin,
+        sharedSecret, insecurePlaintextTcp, callListener, p);
+  }
+
+  /** The handle's retry policy. */
+  public RetryPolicy retryPolicy() {
+    return policies.retry();
+  }
+
+  /** The retry policy of calls of {@code method}: its override, or the handle's. */
+  public RetryPolicy retryPolicy(java.lang.reflect.Method method) {
+    return policies.retryFor(Objects.requireNonNull(method, "method"));
+  }
+
+  /** The handle's pending-call watch, or null when there is none. */
+  public PendingCallWatch pendingCallWatch() {
+    return policies.watch();
+  }
+
+  /** The frame limit's rule, for clients and servers alike: at least 1 KiB. */
   static int checkMaxFrameBytes(int bytes) {
     if (bytes < 1024) {
       throw new IllegalArgumentException("maxFrameBytes must be at least 1024: " + bytes);

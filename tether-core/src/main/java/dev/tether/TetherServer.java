@@ -207,6 +207,8 @@ public final class TetherServer implements AutoCloseable {
     private int maxCallsPerConnection = DEFAULT_MAX_CALLS_PER_CONNECTION;
     private Duration idleTimeout = Duration.ZERO;
     private CallListener callListener;
+    private ConcurrencyLimit concurrencyLimit;
+    private IncomingCallFilter incomingCallFilter;
 
     private Builder() {}
 
@@ -547,6 +549,29 @@ public final class TetherServer implements AutoCloseable {
       return this;
     }
 
+    // ---- message filters (issue 12) ----
+
+    /**
+     * Sheds load: at most {@code limit}'s calls in flight at once ({@link ConcurrencyLimit#fixed}
+     * or {@link ConcurrencyLimit#adaptive()}); a call beyond it is refused at once as busy
+     * ({@link ErrorCode#SERVER_BUSY}; nothing of it runs; the caller's {@link RetryPolicy} may
+     * retry). Checked on the connection's reader before any thread is spent. Default: none (calls
+     * are bounded only by {@link #maxCallThreads} and {@link #maxCallsPerConnection}).
+     */
+    public Builder concurrencyLimit(ConcurrencyLimit limit) {
+      this.concurrencyLimit = Objects.requireNonNull(limit, "limit");
+      return this;
+    }
+
+    /**
+     * Lets {@code filter} accept, reject or answer "busy" to every call before its method runs
+     * (see {@link IncomingCallFilter} for the thread it runs on). Default: none.
+     */
+    public Builder incomingCallFilter(IncomingCallFilter filter) {
+      this.incomingCallFilter = Objects.requireNonNull(filter, "filter");
+      return this;
+    }
+
     /**
      * Binds every address and starts serving.
      *
@@ -578,7 +603,7 @@ public final class TetherServer implements AutoCloseable {
                 decodeMultiple, maxDecodedBytes > 0 ? maxDecodedBytes : Math.min(
                     DEFAULT_MAX_DECODED_BYTES, Runtime.getRuntime().maxMemory() / 8),
                 writeStallTimeout, maxConnections, maxCallsPerConnection, idleTimeout,
-                security, callListener));
+                security, callListener, concurrencyLimit, incomingCallFilter));
         TetherServer server = new TetherServer(core, privateSocket);
         admin.server = server;
         return server;

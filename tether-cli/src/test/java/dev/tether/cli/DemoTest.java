@@ -29,6 +29,11 @@ class DemoTest {
         .contains("Cancellation.cancel(future, grace 2 s) -> ACKNOWLEDGED")
         .contains("DeadlineExceededException (acknowledged)")
         .contains("has exited")
+        .containsPattern("DemoService.cooperativeWork still pending after \\d+ ms - cancel\\? yes")
+        .contains("cooperativeWork(10 s) -> CallCancelledException (acknowledged)")
+        .contains("the listener's cancel -> ACKNOWLEDGED")
+        .containsPattern("no retries : +\\d+ served, +[1-9]\\d* refused as busy")
+        .contains("more budget: 32 served,  0 refused as busy")
         .contains("every one answered")
         .containsPattern("[1-9]\\d* recycled");
   }

@@ -62,6 +62,7 @@ public final class Demo {
           Units.duration(System.nanoTime() - t0));
     }
     out.println();
+    new FilterScene(out).run();
     new PoolScene(out).run();
   }
 

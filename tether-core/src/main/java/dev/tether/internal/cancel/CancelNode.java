@@ -42,6 +42,8 @@ public final class CancelNode {
   private final Object lock = new Object();
   private final Deadline deadline;
   private final long deadlineGraceNanos;
+  /** The node this one was created under, or null: for registrations that nested scopes inherit. */
+  private final CancelNode parent;
   private volatile CancelReason reason;
   // Everything below is guarded by lock.
   private Map<Listener, Boolean> listeners = new IdentityHashMap<>(4); // null once cancelled
@@ -54,7 +56,8 @@ public final class CancelNode {
   /** Inherited from the parent at creation; set on a root before it has children. */
   private Object attachment;
 
-  private CancelNode(Deadline deadline, long deadlineGraceNanos) {
+  private CancelNode(CancelNode parent, Deadline deadline, long deadlineGraceNanos) {
+    this.parent = parent;
     this.deadline = deadline;
     this.deadlineGraceNanos = deadlineGraceNanos;
   }
@@ -67,7 +70,7 @@ public final class CancelNode {
    */
   public static CancelNode create(CancelNode parent, Deadline deadline, long deadlineGraceNanos) {
     Deadline effective = Deadline.earlierOf(deadline, parent == null ? null : parent.deadline);
-    CancelNode node = new CancelNode(effective, deadlineGraceNanos);
+    CancelNode node = new CancelNode(parent, effective, deadlineGraceNanos);
     if (parent != null) {
       node.attachment = parent.attachment;
       Removal r = parent.addListener(node::cancel);
@@ -110,6 +113,11 @@ public final class CancelNode {
       }
     }
     timer.cancel();
+  }
+
+  /** The node this one was created under, or null. */
+  public CancelNode parent() {
+    return parent;
   }
 
   /** The effective deadline, or null when there is none. */

@@ -54,6 +54,9 @@ public final class ClientConnection implements AutoCloseable {
   private volatile Runnable onIdle;
   private ReplyReader replies;
   private ScheduledFuture<?> heartbeat;
+  /** Retry budgets of this connection's calls, one per retry policy ({@link RetryingCall}). */
+  private final ConcurrentHashMap<dev.tether.RetryPolicy, RetryBudget> retryBudgets =
+      new ConcurrentHashMap<>();
 
   /** Why the connection is unusable; every caller gets its own exception built from it. */
   private record Failure(Supplier<? extends TetherException> factory) {
@@ -117,6 +120,12 @@ public final class ClientConnection implements AutoCloseable {
   /** The options this connection was opened with. */
   TetherOptions options() {
     return options;
+  }
+
+  /** The retry budget of calls under {@code policy} on this connection. */
+  RetryBudget retryBudget(dev.tether.RetryPolicy policy) {
+    return retryBudgets.computeIfAbsent(policy, p -> new RetryBudget(p.budgetRatio(),
+        p.minRetriesPerSecond(), Clock.system()));
   }
 
   /** Who the peer is, for messages. */

@@ -1,12 +1,15 @@
 package dev.tether.internal.client;
 
+import dev.tether.CallRefusedException;
 import dev.tether.ErrorCode;
+import dev.tether.ServerBusyException;
 import dev.tether.RemoteException;
 import dev.tether.RemoteStackTrace;
 import dev.tether.TetherException;
 import dev.tether.internal.wire.RemoteError;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -20,6 +23,9 @@ final class RemoteErrors {
 
   /** The exception for an error answering a call of {@code method}. */
   static Throwable forCall(RemoteError error, Method method) {
+    if (error.refused()) {
+      return refusal(error);
+    }
     RemoteStackTrace server = stackOf(error.chain());
     if (error.code() != ErrorCode.REMOTE_EXCEPTION || error.chain().isEmpty()) {
       return new TetherException(error.code(), error.message(), server);
@@ -27,6 +33,20 @@ final class RemoteErrors {
     RemoteError.ThrowableInfo top = error.chain().get(0);
     Throwable declared = declaredChecked(top, method, server);
     return declared != null ? declared : new RemoteException(top.type(), top.message(), server);
+  }
+
+  /**
+   * A call refused before dispatch: a {@link ServerBusyException} after one attempt for a busy
+   * answer (the retry loop replaces it with the real count), else a {@link CallRefusedException}.
+   */
+  static CallRefusedException refusal(RemoteError error) {
+    Duration after = error.retryAfterNanos() > 0 ? Duration.ofNanos(error.retryAfterNanos()) : null;
+    ErrorCode c = error.code();
+    boolean busy = c == ErrorCode.SERVER_BUSY || c == ErrorCode.SERVER_EXHAUSTED
+        || c == ErrorCode.RESOURCE_EXHAUSTED;
+    return busy ? new ServerBusyException(c, error.message(), after, 1,
+        ServerBusyException.StopReason.NO_RETRIES)
+        : new CallRefusedException(c, error.message(), after);
   }
 
   /** The exception for an error that is not about a method (resolving, the connection). */

@@ -6,6 +6,7 @@ import dev.tether.ErrorCode;
 import dev.tether.TetherException;
 import dev.tether.internal.cancel.CallContext;
 import dev.tether.internal.cancel.CancelNode;
+import dev.tether.internal.cancel.PendingWatches;
 import dev.tether.internal.cancel.ThreadCancelState;
 import dev.tether.internal.codec.ByteWriter;
 import dev.tether.internal.codec.InterfaceSchema;
@@ -39,6 +40,8 @@ public final class RemoteObjectHandler implements InvocationHandler {
   private final InterfaceSchema schema;
   private final String name;
   private volatile Bound bound;
+  /** Per method index: retries and watches beyond one attempt, or null (see {@link MethodPlan}). */
+  private final MethodPlan[] plans;
 
   /** The server's id for the object on one connection. */
   private record Bound(ClientConnection connection, int binding) {}
@@ -49,6 +52,10 @@ public final class RemoteObjectHandler implements InvocationHandler {
     this.schema = schema;
     this.name = name;
     this.bound = bound;
+    this.plans = new MethodPlan[schema.size()];
+    for (int i = 0; i < plans.length; i++) {
+      plans[i] = MethodPlan.of(schema.method(i).method(), bound.connection.options());
+    }
   }
 
   /**
@@ -128,6 +135,17 @@ public final class RemoteObjectHandler implements InvocationHandler {
   }
 
   private Object callSync(int index, MethodCodec codec, Object[] args) throws Throwable {
+    MethodPlan plan = plans[index];
+    if (plan == null && !PendingWatches.any()) {
+      return attempt(index, codec, args, null);
+    }
+    return RetryingCall.run(plan, codec, call -> attempt(index, codec, args, call),
+        () -> bound().connection);
+  }
+
+  /** One attempt of a synchronous call; reports its pending call to {@code retrying} if given. */
+  private Object attempt(int index, MethodCodec codec, Object[] args, RetryingCall retrying)
+      throws Throwable {
     Bound b = bound();
     ClientConnection connection = b.connection;
     TetherException unusable = connection.unusable();
@@ -173,12 +191,18 @@ public final class RemoteObjectHandler implements InvocationHandler {
       if (thread != null) {
         thread.push(call);
       }
+      if (retrying != null) {
+        retrying.started(call);
+      }
       try {
         connection.send(call, frame);
         FrameBuffers.release(frame);
         frame = null;
         return call.await();
       } finally {
+        if (retrying != null) {
+          retrying.attemptEnded();
+        }
         if (thread != null) {
           thread.pop(call);
         }

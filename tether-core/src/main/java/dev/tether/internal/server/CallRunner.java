@@ -54,6 +54,13 @@ final class CallRunner implements Runnable {
   }
 
   private void serve() {
+    if (call.filtered) { // the user's incoming-call filter: on this call thread, never the reader
+      Refusal r = call.connection.gate().filter(call, call.connection.callsInFlight());
+      if (r != null) {
+        call.connection.answerRefused(call, r);
+        return;
+      }
+    }
     if (call.trace != null) {
       call.trace.dispatched(inline); // the listener's started: on the call thread, never inline
     }

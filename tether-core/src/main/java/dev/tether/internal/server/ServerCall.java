@@ -25,6 +25,14 @@ final class ServerCall {
   CallMetadata metadata;
   /** Set by the reader when something observes calls, else null. */
   ServerCallTrace trace;
+  /** Set by the reader when the call took a concurrency-limit permit ({@link CallGate}). */
+  boolean holdsPermit;
+  /** When it took the permit. */
+  long permitNanos;
+  /** Whether the user's incoming-call filter must see it on the call thread. */
+  boolean filtered;
+  /** Set before finishing when the call was refused before dispatch. */
+  volatile boolean refused;
   // Guarded by "this".
   private Thread thread;
   private boolean finished;

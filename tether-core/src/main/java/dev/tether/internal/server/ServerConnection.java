@@ -479,6 +479,36 @@ final class ServerConnection implements InlinePolicy.Reader {
     }
   }
 
+  /**
+   * Refuses {@code call} before dispatch: an ERROR flagged refused, so its caller knows the method
+   * never started and may retry (see {@link CallGate}).
+   */
+  void answerRefused(ServerCall call, Refusal r) {
+    call.refused = true;
+    if (!finish(call, r.code() == ErrorCode.REJECTED ? CallOutcome.REJECTED : CallOutcome.BUSY,
+        r.code(), r.message(), null)) {
+      return;
+    }
+    try {
+      send(w -> Frames.refusal(w, call.id, r.code(), r.message(), r.retryAfterNanos(),
+          peerMaxFrameBytes));
+    } catch (Throwable t) { // the frame failed (out of memory, say): a bare error
+      sendBareError(call, t);
+    } finally {
+      answered();
+      observed(call);
+    }
+  }
+
+  /** Calls on this connection now, for an incoming-call filter's view of the load. */
+  int callsInFlight() {
+    return calls.size();
+  }
+
+  CallGate gate() {
+    return server.gate();
+  }
+
   void answerCancelled(ServerCall call) {
     CancelReason r = call.node.reason();
     if (!finish(call, r != null && r.deadline() ? CallOutcome.DEADLINE : CallOutcome.CANCELLED,
@@ -525,6 +555,7 @@ final class ServerConnection implements InlinePolicy.Reader {
     if (!call.finish(server.orphans())) {
       return false;
     }
+    server.gate().finished(call, call.refused);
     answering.incrementAndGet();
     calls.remove(call.id, call);
     budget.release(call.budgetBytes);
@@ -702,24 +733,27 @@ final class ServerConnection implements InlinePolicy.Reader {
         return;
       }
       if (draining) {
-        answerError(call, ErrorCode.UNAVAILABLE, drainReason, null);
+        answerRefused(call, Refusal.of(ErrorCode.UNAVAILABLE, drainReason));
         return;
       }
       int max = server.options().maxCallsPerConnection();
       if (!b.admin() && calls.size() > max) {
-        answerError(call, ErrorCode.RESOURCE_EXHAUSTED, "this connection has " + max
+        answerRefused(call, Refusal.of(ErrorCode.RESOURCE_EXHAUSTED, "this connection has " + max
             + " calls running, its maximum (maxCallsPerConnection " + max + "); "
-            + call.methodName() + " did not run", null);
+            + call.methodName() + " did not run"));
         return;
       }
-      String refused = b.admin() ? null : server.refusal();
+      String exhausted = b.admin() ? null : server.refusal();
+      Refusal refused = exhausted != null ? Refusal.of(ErrorCode.SERVER_EXHAUSTED, exhausted)
+          : b.admin() ? null : server.gate().admit(call);
       if (refused != null) {
-        answerError(call, ErrorCode.SERVER_EXHAUSTED, refused, null);
+        answerRefused(call, refused);
         return;
       }
+      call.filtered = !b.admin() && server.gate().hasFilter();
       CallRunner runner = new CallRunner(call, body, argsOffset, budget);
-      if (b.admin() || InlinePolicy.mayInline(call.method)
-          && server.options().callListener() == null) { // listeners never run on the reader
+      if (b.admin() || InlinePolicy.mayInline(call.method) && !call.filtered
+          && server.options().callListener() == null) { // user code never runs on the reader
         runner.inline = true;
         nextInline = runner;
       } else {

@@ -45,6 +45,7 @@ public final class ServerCore implements AutoCloseable {
   private final CallExecutor executor;
   private final InlinePolicy inline;
   private final CallAdmission admission;
+  private final CallGate gate;
   private final ExportedObject admin;
   private final UnixPeerGate unixPeers;
   private final AuthFailures authFailures = new AuthFailures(Clock.system());
@@ -71,6 +72,8 @@ public final class ServerCore implements AutoCloseable {
     this.inline = new InlinePolicy(connections, closed::get);
     this.admission = new CallAdmission(options.maxCallThreads(), options.maxOrphans());
     this.admin = this.exports.get(dev.tether.TetherAdmin.NAME);
+    this.gate = new CallGate(options.concurrencyLimit(), options.incomingCallFilter(),
+        Clock.system(), () -> (int) callsRunning.get());
     this.budget = dev.tether.internal.wire.ByteBudget.root(options.serverBufferBytes());
     this.penalty = new RefusalPenalty(options.maxFrameBytes(), options.maxFrameBytes(),
         Clock.system());
@@ -221,9 +224,9 @@ public final class ServerCore implements AutoCloseable {
     } catch (java.util.concurrent.RejectedExecutionException e) {
       ServerCall call = runner.call();
       boolean down = isShutdown();
-      call.connection.answerError(call, down ? dev.tether.ErrorCode.UNAVAILABLE
+      call.connection.answerRefused(call, Refusal.of(down ? dev.tether.ErrorCode.UNAVAILABLE
           : dev.tether.ErrorCode.SERVER_EXHAUSTED, down ? "server shutting down"
-          : "server exhausted: " + e.getMessage(), null);
+          : "server exhausted: " + e.getMessage()));
     }
   }
 
@@ -237,6 +240,11 @@ public final class ServerCore implements AutoCloseable {
 
   ConnectionParker parker() {
     return parker;
+  }
+
+  /** The concurrency limit and the incoming-call filter. */
+  CallGate gate() {
+    return gate;
   }
 
   InlinePolicy inline() {

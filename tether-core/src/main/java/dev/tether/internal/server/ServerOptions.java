@@ -28,10 +28,13 @@ import java.time.Duration;
  * @param idleTimeout a connection without calls and without frames for this long is told to go
  *     away and closed; zero: never
  * @param security who may connect and how they authenticate (see {@link ServerSecurity})
+ * @param concurrencyLimit the built-in load shedding, or null for none
+ * @param incomingCallFilter the user's filter of incoming calls, or null for none
  */
 public record ServerOptions(int maxFrameBytes, Duration handshakeTimeout, Duration drainTimeout,
     String description, int maxCallThreads, long spinNanos, int maxOrphans,
     long connectionBufferBytes, long serverBufferBytes, int decodeMultiple,
     long maxDecodedBytes, Duration writeStallTimeout, int maxConnections,
     int maxCallsPerConnection, Duration idleTimeout, ServerSecurity security,
-    CallListener callListener) {}
+    CallListener callListener, dev.tether.ConcurrencyLimit concurrencyLimit,
+    dev.tether.IncomingCallFilter incomingCallFilter) {}

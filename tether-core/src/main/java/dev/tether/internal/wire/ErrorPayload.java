@@ -54,6 +54,14 @@ public final class ErrorPayload {
 
   /** Reads what {@link #write} wrote. Throws {@code DecodeException} for malformed bytes. */
   public static RemoteError read(ByteReader r) {
+    return read(r, false);
+  }
+
+  /**
+   * Reads an ERROR payload; {@code refused} (the frame's {@link FrameKind#FLAG_REFUSED}) means a
+   * retry-after hint follows it.
+   */
+  public static RemoteError read(ByteReader r, boolean refused) {
     ErrorCode code = ErrorCode.fromWire(r.readVarInt());
     String message = readNullable(r);
     int n = Math.min(r.readCount(), MAX_CHAIN);
@@ -72,7 +80,14 @@ public final class ErrorPayload {
       }
       chain.add(new RemoteError.ThrowableInfo(type, msg, stack));
     }
-    return new RemoteError(code, message, List.copyOf(chain));
+    if (!refused) {
+      return new RemoteError(code, message, List.copyOf(chain));
+    }
+    long retryAfter = r.readVarLong();
+    if (retryAfter < 0) {
+      throw new dev.tether.internal.codec.DecodeException("negative retry-after hint");
+    }
+    return new RemoteError(code, message, List.copyOf(chain), true, retryAfter);
   }
 
   static void writeNullable(ByteWriter w, String s) {

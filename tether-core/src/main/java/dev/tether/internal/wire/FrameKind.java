@@ -63,6 +63,12 @@ public final class FrameKind {
   public static final int AUTH_CLIENT_PROOF = 3;
   /** AUTH step 4: the server's proof; the handshake is complete. */
   public static final int AUTH_SERVER_PROOF = 4;
+  /**
+   * ERROR flag: the server refused the call before dispatching it (busy, rejected, or out of
+   * capacity): the method never started. A varlong retry-after hint in nanoseconds (0: none)
+   * follows the error payload. Peers that ignore the flag still read a plain error.
+   */
+  public static final int FLAG_REFUSED = 1;
 
   /** Bytes of the length field. */
   public static final int LENGTH_BYTES = 4;

@@ -281,7 +281,8 @@ public final class FrameReader {
           h.call(callId, binding, method, deadline, body, r.position());
         }
         case FrameKind.RESULT -> h.result(callId, body, FrameKind.HEADER_BYTES);
-        case FrameKind.ERROR -> h.error(callId, ErrorPayload.read(r));
+        case FrameKind.ERROR -> h.error(callId, ErrorPayload.read(r,
+            (flags & FrameKind.FLAG_REFUSED) != 0));
         case FrameKind.CANCEL ->
             h.cancel(callId, (flags & FrameKind.FLAG_CALLER_RELEASED) != 0,
                 (flags & FrameKind.FLAG_CANCEL_DEADLINE) != 0, r.readVarLong());

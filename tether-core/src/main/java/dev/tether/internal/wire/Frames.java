@@ -139,6 +139,18 @@ public final class Frames {
   }
 
   /**
+   * ERROR with {@link FrameKind#FLAG_REFUSED}: the call was refused before it was dispatched,
+   * with a retry-after hint in nanoseconds (0 for none).
+   */
+  public static void refusal(ByteWriter w, int callId, ErrorCode code, String message,
+      long retryAfterNanos, int maxFrameBytes) {
+    begin(w, FrameKind.ERROR, FrameKind.FLAG_REFUSED, callId);
+    ErrorPayload.write(w, code, message, null);
+    w.writeVarLong(Math.max(0, retryAfterNanos));
+    end(w, maxFrameBytes);
+  }
+
+  /**
    * CANCEL with the caller's grace ({@code Long.MAX_VALUE} for unbounded); {@code deadline} when
    * the caller's deadline is the reason.
    */
