@@ -25,4 +25,12 @@ public interface IncomingCall {
    * {@link Integer#MAX_VALUE} when it has none.
    */
   int concurrencyLimit();
+
+  /**
+   * Who is calling, as the connection authenticated it (see {@link CallerIdentity}); empty when
+   * the connection has not said (a test double, say).
+   */
+  default java.util.Optional<CallerIdentity> caller() {
+    return java.util.Optional.empty();
+  }
 }

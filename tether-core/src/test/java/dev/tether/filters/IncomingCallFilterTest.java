@@ -165,6 +165,19 @@ class IncomingCallFilterTest {
   }
 
   @Test
+  void theFilterSeesWhoIsCalling() {
+    List<String> callers = new CopyOnWriteArrayList<>();
+    start(call -> {
+      callers.add(call.caller().map(c -> c.kind() + " " + c.user()).orElse("none"));
+      return CallVerdict.accept();
+    });
+    try (Tether client = Tether.connect(server.address())) { // a Unix socket: the kernel says
+      assertThat(client.get(GateService.class, "gate").work(0)).isZero();
+    }
+    assertThat(callers).containsExactly("UNIX_PEER " + System.getProperty("user.name"));
+  }
+
+  @Test
   void aFilterThatThrowsRejectsTheCallAndTheServerGoesOn() {
     AtomicInteger n = new AtomicInteger();
     start(call -> {

@@ -158,12 +158,12 @@ public final class RemoteObjectHandler implements InvocationHandler {
     CallMetadata metadata = CallContext.metadata();
     ClientCallTrace trace = ClientCallTrace.start(connection, codec, id, metadata);
     if (trace == null) { // the hot path: nothing observes calls
-      return Answers.unpack(exchange(b, id, index, codec, args, scope, metadata, null), codec,
-          connection);
+      return Answers.unpack(exchange(b, id, index, codec, args, scope, metadata, null, retrying),
+          codec, connection);
     }
     Outcome outcome = null;
     try {
-      outcome = exchange(b, id, index, codec, args, scope, trace.metadata(), trace);
+      outcome = exchange(b, id, index, codec, args, scope, trace.metadata(), trace, retrying);
       Object value = Answers.unpack(outcome, codec, connection);
       trace.end(outcome, null);
       return value;
@@ -173,9 +173,12 @@ public final class RemoteObjectHandler implements InvocationHandler {
     }
   }
 
-  /** Sends the CALL and waits for its outcome (the caller leads the reading meanwhile if free). */
+  /**
+   * Sends the CALL and waits for its outcome (the caller leads the reading meanwhile if free);
+   * reports the pending call to {@code retrying} if given.
+   */
   private static Outcome exchange(Bound b, int id, int index, MethodCodec codec, Object[] args,
-      CancelNode scope, CallMetadata metadata, ClientCallTrace trace) {
+      CancelNode scope, CallMetadata metadata, ClientCallTrace trace, RetryingCall retrying) {
     ClientConnection connection = b.connection;
     ByteWriter frame = FrameBuffers.acquire();
     try {

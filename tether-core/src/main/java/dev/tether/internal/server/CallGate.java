@@ -134,6 +134,12 @@ final class CallGate {
     }
 
     @Override
+    public java.util.Optional<dev.tether.CallerIdentity> caller() {
+      return call.node.attachment() instanceof dev.tether.CallerIdentity id
+          ? java.util.Optional.of(id) : java.util.Optional.empty();
+    }
+
+    @Override
     public String toString() {
       return "incoming call of " + call.methodName();
     }
