@@ -29,8 +29,9 @@ public enum ErrorCode {
    */
   REJECTED(8),
   /**
-   * Reserved for authenticated transports (a later version): the peer could not be
-   * authenticated. This version never produces it.
+   * The peer could not be authenticated, or did not accept this side: over TLS, the server's
+   * certificate is not trusted or names another host, or the server requires a client
+   * certificate this client does not have or it does not trust. The message says which.
    */
   UNAUTHENTICATED(9),
   /**
@@ -86,7 +87,13 @@ public enum ErrorCode {
    * No worker of a {@link TetherPool} became free within the pool's maximum wait, too many callers
    * were already waiting, or no worker could be started. The call was never sent.
    */
-  POOL_EXHAUSTED(22);
+  POOL_EXHAUSTED(22),
+  /**
+   * Settings that refer to things outside the program cannot be used: a key store, certificate
+   * or private key that cannot be read or parsed, or a password that does not open a key (see
+   * {@link TlsSettings}). Fix the settings; retrying does not help.
+   */
+  INVALID_CONFIGURATION(21);
 
   private static final ErrorCode[] BY_WIRE = new ErrorCode[64];
 

@@ -16,7 +16,10 @@ package dev.tether;
  *     process was out of descriptors); the server retries with pauses
  * @param listenersBroken listeners closed because they were broken for good (their addresses
  *     accept nothing any more); 0 in a healthy server
+ * @param authFailures connections refused since start because the peer could not be
+ *     authenticated: a failed TLS handshake (untrusted or missing client certificate, a peer that
+ *     does not speak TLS, or one silent past the handshake timeout); each is also logged
  */
 public record ServerStats(int connections, long connectionsAccepted, long callsStarted,
     long callsRunning, int orphansRunning, long orphansTotal, long orphansFinished,
-    long connectionsRefused, long acceptFailures, int listenersBroken) {}
+    long connectionsRefused, long acceptFailures, int listenersBroken, long authFailures) {}

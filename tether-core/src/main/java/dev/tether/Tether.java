@@ -7,6 +7,8 @@ import dev.tether.internal.supervise.ServerHandle;
 import dev.tether.internal.supervise.Supervisor;
 import dev.tether.internal.transport.Endpoint;
 import dev.tether.internal.transport.Link;
+import dev.tether.internal.transport.TlsConfig;
+import dev.tether.internal.transport.TlsException;
 import dev.tether.internal.transport.Transports;
 import java.io.IOException;
 import java.time.Duration;
@@ -76,19 +78,36 @@ public final class Tether implements AutoCloseable {
   /**
    * Connects to a server at {@code address} with {@code options}.
    *
-   * @throws IllegalArgumentException for a malformed address
+   * @throws IllegalArgumentException for a malformed address, or TLS options with an address
+   *     that is not {@code tcp:}
    * @throws ConnectionClosedException when the server cannot be reached or the handshake fails
+   * @throws TetherException with {@link ErrorCode#UNAUTHENTICATED} when TLS fails: the server's
+   *     certificate is not trusted or does not match the host, or the server requires a client
+   *     certificate (see {@link TetherOptions#withTls})
    */
   public static Tether connect(String address, TetherOptions options) {
     Endpoint endpoint = Endpoint.parse(address);
     Objects.requireNonNull(options, "options");
     try {
-      Link link = Transports.connect(endpoint, options.connectTimeout());
+      Link link = Transports.connect(endpoint, options.connectTimeout(),
+          options.tls().map(Tether::tlsConfig).orElse(null));
       ClientConnection c = ClientConnection.open(link, options);
       return new Tether(new ServerHandle(c, endpoint.toString()));
+    } catch (TlsException e) {
+      throw new TetherException(ErrorCode.UNAUTHENTICATED, "cannot connect to " + address + ": "
+          + e.getMessage(), e);
     } catch (IOException e) {
+      if (e.getCause() instanceof TlsException tls) { // e.g. the handshake's timeout wrapped it
+        throw new TetherException(ErrorCode.UNAUTHENTICATED, "cannot connect to " + address
+            + ": " + tls.getMessage(), e);
+      }
       throw new ConnectionClosedException("cannot connect to " + address + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The transport's view of the TLS settings (shared with {@link TetherServer}). */
+  static TlsConfig tlsConfig(TlsSettings tls) {
+    return new TlsConfig(tls.sslContext(), tls.clientCertificateRequired(), tls.verifiesHostname());
   }
 
   /**

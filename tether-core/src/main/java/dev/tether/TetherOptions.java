@@ -13,21 +13,23 @@ public final class TetherOptions {
   public static final Duration DEFAULT_SPIN = Duration.ofNanos(50_000);
 
   private static final TetherOptions DEFAULTS = new TetherOptions(FrameKind.DEFAULT_MAX_FRAME_BYTES,
-      Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(3), DEFAULT_SPIN);
+      Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(3), DEFAULT_SPIN, null);
 
   private final int maxFrameBytes;
   private final Duration connectTimeout;
   private final Duration pingInterval;
   private final Duration pingTimeout;
   private final Duration spin;
+  private final TlsSettings tls; // null: plain
 
   private TetherOptions(int maxFrameBytes, Duration connectTimeout, Duration pingInterval,
-      Duration pingTimeout, Duration spin) {
+      Duration pingTimeout, Duration spin, TlsSettings tls) {
     this.maxFrameBytes = maxFrameBytes;
     this.connectTimeout = connectTimeout;
     this.pingInterval = pingInterval;
     this.pingTimeout = pingTimeout;
     this.spin = spin;
+    this.tls = tls;
   }
 
   /**
@@ -47,13 +49,13 @@ public final class TetherOptions {
    */
   public TetherOptions withMaxFrameBytes(int bytes) {
     return new TetherOptions(checkMaxFrameBytes(bytes), connectTimeout, pingInterval, pingTimeout,
-        spin);
+        spin, tls);
   }
 
   /** Bound on connecting, the handshake and resolving an object with {@link Tether#get}. */
   public TetherOptions withConnectTimeout(Duration timeout) {
     return new TetherOptions(maxFrameBytes, positive(timeout, "connectTimeout"), pingInterval,
-        pingTimeout, spin);
+        pingTimeout, spin, tls);
   }
 
   /**
@@ -65,7 +67,7 @@ public final class TetherOptions {
    */
   public TetherOptions withLiveness(Duration interval, Duration timeout) {
     return new TetherOptions(maxFrameBytes, connectTimeout, positive(interval, "interval"),
-        positive(timeout, "timeout"), spin);
+        positive(timeout, "timeout"), spin, tls);
   }
 
   /**
@@ -78,7 +80,20 @@ public final class TetherOptions {
    */
   public TetherOptions withSpin(Duration spin) {
     return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout,
-        checkSpin(spin));
+        checkSpin(spin), tls);
+  }
+
+  /**
+   * Connects over TLS 1.3 with {@code tls} (a {@code tcp:} address only): the server must present
+   * a certificate these settings trust that names the address's host, and the client presents
+   * its own identity, if the settings have one, to a server that requires it. The handshake is
+   * part of connecting, bounded by {@link #withConnectTimeout}. When the server cannot be
+   * authenticated (or refuses this client), {@code Tether.connect} fails with
+   * {@link ErrorCode#UNAUTHENTICATED}. Default: none (plain TCP).
+   */
+  public TetherOptions withTls(TlsSettings tls) {
+    return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin,
+        Objects.requireNonNull(tls, "tls"));
   }
 
   /** The frame limit's rule, for clients and servers alike: at least 1 KiB. */
@@ -129,6 +144,11 @@ public final class TetherOptions {
   /** How long a waiting thread polls before it blocks. */
   public Duration spin() {
     return spin;
+  }
+
+  /** The TLS settings of {@link #withTls}, if any. */
+  public java.util.Optional<TlsSettings> tls() {
+    return java.util.Optional.ofNullable(tls);
   }
 
   @Override

@@ -203,6 +203,7 @@ public final class TetherServer implements AutoCloseable {
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxCallsPerConnection = DEFAULT_MAX_CALLS_PER_CONNECTION;
     private Duration idleTimeout = Duration.ZERO;
+    private TlsSettings tls; // null: plain TCP
 
     private Builder() {}
 
@@ -448,6 +449,27 @@ public final class TetherServer implements AutoCloseable {
     }
 
     /**
+     * Serves TCP addresses over TLS 1.3 with {@code tls}, which must hold the server's identity
+     * (its certificate and key); with {@link TlsSettings#requireClientCertificate()} every client
+     * must present a certificate the settings trust (mutual TLS). The handshake runs on each
+     * connection's own reader thread, never the accepting one, bounded by
+     * {@link #handshakeTimeout}; a peer that fails it is closed before anything it sent is read as
+     * a call, counted in {@link ServerStats#authFailures()} and logged. Unix-domain and in-memory
+     * addresses are not affected. Default: none (plain TCP).
+     *
+     * @throws IllegalArgumentException when the settings have no identity
+     */
+    public Builder tls(TlsSettings tls) {
+      Objects.requireNonNull(tls, "tls");
+      if (!tls.hasIdentity()) {
+        throw new IllegalArgumentException("a TLS server needs its certificate and key: "
+            + "TlsSettings.create().identity(...) or .identityFromPem(...)");
+      }
+      this.tls = tls;
+      return this;
+    }
+
+    /**
      * Binds every address and starts serving.
      *
      * @throws TetherException with {@link ErrorCode#UNAVAILABLE} when an address cannot be bound
@@ -471,7 +493,8 @@ public final class TetherServer implements AutoCloseable {
                 maxCallThreads, spin.toNanos(), maxOrphans, connectionBuffer(), serverBuffer(),
                 decodeMultiple, maxDecodedBytes > 0 ? maxDecodedBytes : Math.min(
                     DEFAULT_MAX_DECODED_BYTES, Runtime.getRuntime().maxMemory() / 8),
-                writeStallTimeout, maxConnections, maxCallsPerConnection, idleTimeout));
+                writeStallTimeout, maxConnections, maxCallsPerConnection, idleTimeout,
+                tls == null ? null : Tether.tlsConfig(tls)));
         TetherServer server = new TetherServer(core, privateSocket);
         admin.server = server;
         return server;

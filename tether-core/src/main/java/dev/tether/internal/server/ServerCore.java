@@ -39,6 +39,7 @@ public final class ServerCore implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicInteger();
   private final IdleSweeper idleSweeper;
   private final ConnectionParker parker = new ConnectionParker();
+  private final HandshakeFailures handshakeFailures = new HandshakeFailures(LOG);
   private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
   private final OrphanTracker orphans = new OrphanTracker();
   private final CallExecutor executor;
@@ -110,6 +111,18 @@ public final class ServerCore implements AutoCloseable {
   /** A new connection: served, or refused when the server has its maximum already. */
   private void accepted(Link link) {
     int max = options.maxConnections();
+    if (connections.size() >= max && options.tls() != null) {
+      connectionsRefused.incrementAndGet();
+      link.close(); // a GOAWAY would need a TLS handshake, on this (accepting) thread: no
+      return;
+    }
+    if (options.tls() != null) {
+      link = Transports.secureAccepted(link, options.tls(), (peer, why) -> {
+        if (!closed.get()) { // a handshake cut short by shutdown is no failure
+          handshakeFailures.failed(peer, why);
+        }
+      });
+    }
     if (connections.size() >= max) {
       connectionsRefused.incrementAndGet();
       refuser.refuse(link, dev.tether.ErrorCode.SERVER_EXHAUSTED, "server has " + max
@@ -144,7 +157,8 @@ public final class ServerCore implements AutoCloseable {
   public ServerStats stats() {
     return new ServerStats(connections.size(), connectionsAccepted.get(), callsStarted.get(),
         callsRunning.get(), orphans.runningCount(), orphans.totalCount(), orphans.finishedCount(),
-        connectionsRefused.get(), acceptFailures.get(), listenersBroken.get());
+        connectionsRefused.get(), acceptFailures.get(), listenersBroken.get(),
+        handshakeFailures.count());
   }
 
   /** Bytes buffered for all connections: frames being read, arguments of running calls. */

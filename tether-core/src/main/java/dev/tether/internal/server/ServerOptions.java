@@ -26,9 +26,11 @@ import java.time.Duration;
  *     waiting for a returned future included); beyond it a call is refused
  * @param idleTimeout a connection without calls and without frames for this long is told to go
  *     away and closed; zero: never
+ * @param tls TLS for TCP listeners, or null for plain TCP
  */
 public record ServerOptions(int maxFrameBytes, Duration handshakeTimeout, Duration drainTimeout,
     String description, int maxCallThreads, long spinNanos, int maxOrphans,
     long connectionBufferBytes, long serverBufferBytes, int decodeMultiple,
     long maxDecodedBytes, Duration writeStallTimeout, int maxConnections,
-    int maxCallsPerConnection, Duration idleTimeout) {}
+    int maxCallsPerConnection, Duration idleTimeout,
+    dev.tether.internal.transport.TlsConfig tls) {}

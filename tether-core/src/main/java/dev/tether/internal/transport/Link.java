@@ -46,6 +46,14 @@ public interface Link extends Closeable {
    */
   default void writeStallNanos(long nanos) {}
 
+  /**
+   * The subject of the certificate the peer presented and this side verified (mutual TLS), such
+   * as {@code CN=client,O=Example}; null when the link is not TLS or the peer presented none.
+   */
+  default String tlsPeerPrincipal() {
+    return null;
+  }
+
   /** Who is at the other end, for messages. */
   String peer();
 
