@@ -29,11 +29,12 @@ final class TlsErrors {
       why = verifyHostname ? "the server's certificate does not match host " + host
           : "the server's certificate was rejected: " + rootMessage(e);
     } else if (text.contains("certificate_required")) {
-      why = "the server requires a client certificate";
+      why = "the server requires a client certificate (this client has none, or none signed by "
+          + "an authority the server trusts)";
     } else if (text.contains("bad_certificate") || text.contains("certificate_unknown")
         || text.contains("unknown_ca") || text.contains("certificate_expired")) {
       why = "the server did not accept this client's certificate (" + text + ")";
-    } else if (text.contains("Unsupported or unrecognized SSL message")) {
+    } else if (notTls(text)) {
       why = "the server does not speak TLS (is it a plain TCP server?)";
     } else {
       why = "TLS failed: " + text;
@@ -50,10 +51,15 @@ final class TlsErrors {
     if (text.contains("Empty client certificate chain")) {
       return "the client sent no certificate, and one is required";
     }
-    if (text.contains("Unsupported or unrecognized SSL message")) {
+    if (notTls(text)) {
       return "the client does not speak TLS (a plain TCP client, or garbage)";
     }
     return text;
+  }
+
+  /** The JDK's words for bytes that are not TLS records (they vary between versions). */
+  private static boolean notTls(String text) {
+    return text.contains("nrecognized SSL message") || text.contains("plaintext connection");
   }
 
   private static boolean has(Throwable e, Class<? extends Throwable> type) {
