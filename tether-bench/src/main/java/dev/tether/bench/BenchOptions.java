@@ -22,7 +22,7 @@ public record BenchOptions(boolean quick, int samples, List<String> only, Path m
     boolean attacks) {
   /** Every system, in table order. */
   public static final List<String> SYSTEMS =
-      List.of("tether-uds", "tether-tcp", "rmi", "grpc", "lsp4j", "raw-uds", "raw-tcp");
+      List.of("tether-uds", "tether-tcp", "tether-tls", "rmi", "grpc", "lsp4j", "raw-uds", "raw-tcp");
 
   /** The usage text. */
   public static final String USAGE = "usage: BenchMain [--quick] [--samples N] [--only "

@@ -13,12 +13,14 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Tether itself: over its default Unix-domain socket to a worker started with
- * {@link Tether#launch}, or over loopback TCP to a {@code TetherServer} in a {@link ServerProcess}.
+ * {@link Tether#launch}, or over loopback TCP (plain, or with TLS 1.3) to a {@code TetherServer}
+ * in a {@link ServerProcess}.
  */
 public final class TetherBench extends SystemBench {
   private static final Duration OBSERVE_GRACE = Duration.ofSeconds(10);
 
   private final boolean tcp;
+  private final boolean tls;
   private ServerProcess server;
   private Tether tether;
   private BenchService svc;
@@ -35,13 +37,23 @@ public final class TetherBench extends SystemBench {
 
   /** Tether over Unix-domain sockets ({@code tcp == false}) or loopback TCP. */
   public TetherBench(boolean tcp, BenchPlan plan) {
-    super(tcp ? Table.TETHER_TCP : Table.TETHER, plan);
-    this.tcp = tcp;
+    this(tcp, false, plan);
+  }
+
+  /** Tether over loopback TCP with TLS 1.3 when {@code tls}. */
+  public TetherBench(boolean tcp, boolean tls, BenchPlan plan) {
+    super(tls ? Table.TETHER_TLS : tcp ? Table.TETHER_TCP : Table.TETHER, plan);
+    this.tcp = tcp || tls;
+    this.tls = tls;
   }
 
   @Override
   protected void start() throws Exception {
-    if (tcp) {
+    if (tls) {
+      java.nio.file.Path store = BenchTls.makeKeyStore();
+      server = startServer("tether-tls", "-D" + BenchTls.KEYSTORE_PROPERTY + "=" + store);
+      tether = Tether.connect(server.address(), options().withTls(BenchTls.client(store)));
+    } else if (tcp) {
       server = startServer("tether-tcp");
       tether = Tether.connect(server.address(), options());
     } else {
@@ -61,6 +73,10 @@ public final class TetherBench extends SystemBench {
   @Override
   protected List<Row> measure(Metric m) throws Exception {
     Payload payload = Payload.sample();
+    if (tls && m != Metric.RTT && m != Metric.RTT_RECORD && m != Metric.THROUGHPUT_16) {
+      return one(Row.notApplicable(name, m, "TLS rows measure the round trip and throughput; "
+          + "cancellation is the same machinery as tether-tcp"));
+    }
     return switch (m) {
       case RTT -> one(latencyRow(m, Measure.latency(plan, () -> svc.echo(7)), ""));
       case RTT_RECORD -> one(latencyRow(m, Measure.latency(plan, () -> svc.echoPayload(payload)),
@@ -179,6 +195,12 @@ public final class TetherBench extends SystemBench {
 
   @Override
   public List<String> notes() {
+    if (tls) {
+      return List.of("tether-tls: tether-tcp with TLS 1.3 (the JDK's SSLEngine; "
+          + "TLS_AES_128_GCM_SHA256 or what the JDK negotiates; a self-signed P-256 certificate "
+          + "for ip:127.0.0.1, trusted by the client, hostname verification on; the handshake is "
+          + "done before the first sample). RATIO_TLS compares it with tether-tcp in this run.");
+    }
     return tcp ? List.of() : List.of("tether-uds: worker JVM started by Tether.launch, "
         + "Unix-domain socket; idle strategy: " + options().spin().toNanos() / 1000
         + " us of polling (yielding) before a waiting thread blocks; methods that have been "
