@@ -328,18 +328,22 @@ final class TlsLink implements Link {
         if (direct) {
           put += r.bytesProduced();
         }
-        if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+        SSLEngineResult.HandshakeStatus hs = r.getHandshakeStatus();
+        if (hs == SSLEngineResult.HandshakeStatus.NEED_TASK) {
           runTasks();
+          hs = engine.getHandshakeStatus();
         }
-        if (engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
+        if (hs == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
           answerOwed = true; // a post-handshake answer (key update): see answerIfFree
         }
         if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
           inboundDone = true;
           break;
         }
-        if (r.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
-          break; // a record still arriving
+        if (r.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW
+            || (r.bytesConsumed() == 0 && r.bytesProduced() == 0
+                && r.getStatus() == SSLEngineResult.Status.OK)) {
+          break; // a record still arriving (or nothing the engine can take now)
         }
         if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
           if (direct) {
