@@ -83,6 +83,7 @@ public final class TlsSettings {
    * hardware token, or rotation): it must support TLS 1.3. {@link #requireClientCertificate()} and
    * the hostname choice still apply; identity and trust methods cannot be combined with it.
    *
+   * @param context a TLS context, initialized with key and trust managers
    * @throws IllegalArgumentException when the context does not support TLS 1.3
    */
   public static TlsSettings fromSslContext(SSLContext context) {
@@ -99,6 +100,8 @@ public final class TlsSettings {
    * keys open with {@code password}. On a server, the certificate clients check; on a client, the
    * one it presents to a server that requires client certificates.
    *
+   * @param keyStore a loaded key store with a private key and its certificate chain
+   * @param password the key's password (used now, not kept)
    * @throws TetherException with {@link ErrorCode#INVALID_CONFIGURATION} when the password does
    *     not open a key or the store holds none
    */
@@ -126,6 +129,8 @@ public final class TlsSettings {
    * blocks); {@code privateKey} holds its unencrypted PKCS#8 key ({@code -----BEGIN PRIVATE
    * KEY-----}; convert others with {@code openssl pkcs8 -topk8 -nocrypt}). RSA, EC and EdDSA keys.
    *
+   * @param certificateChain PEM file: this side's certificate, then intermediates
+   * @param privateKey PEM file: its unencrypted PKCS#8 private key
    * @throws TetherException with {@link ErrorCode#INVALID_CONFIGURATION} when a file cannot be
    *     read or parsed, or the key does not belong to the certificate's algorithm
    */
@@ -152,6 +157,7 @@ public final class TlsSettings {
    * that may sign the server's certificate; on a server that requires client certificates, those
    * that may sign clients'. Replaces the JDK's default trust store.
    *
+   * @param trustStore a loaded key store of trusted certificates
    * @throws TetherException with {@link ErrorCode#INVALID_CONFIGURATION} when the store cannot be
    *     used
    */
@@ -173,6 +179,7 @@ public final class TlsSettings {
    * Like {@link #trust(KeyStore)}, with the certificates of a PEM file (one or more
    * {@code -----BEGIN CERTIFICATE-----} blocks, typically your CA).
    *
+   * @param caCertificates PEM file of the certificates to trust
    * @throws TetherException with {@link ErrorCode#INVALID_CONFIGURATION} when the file cannot be
    *     read or holds no certificate
    */
