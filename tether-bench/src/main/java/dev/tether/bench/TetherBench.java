@@ -247,8 +247,8 @@ public final class TetherBench extends SystemBench {
   @Override
   public List<String> notes() {
     if (tls) {
-      return List.of("tether-tls: tether-tcp with TLS 1.3 (the JDK's SSLEngine; "
-          + "TLS_AES_128_GCM_SHA256 or what the JDK negotiates; a self-signed P-256 certificate "
+      return List.of("tether-tls: tether-tcp with TLS 1.3 (the JDK's SSLEngine and its default "
+          + "suites, TLS_AES_256_GCM_SHA384 first; a self-signed P-256 certificate "
           + "for ip:127.0.0.1, trusted by the client, hostname verification on; the handshake is "
           + "done before the first sample). RATIO_TLS compares it with tether-tcp in this run.");
     }
