@@ -35,7 +35,9 @@ public enum ErrorCode {
    * {@link SharedSecret}), the client refused the server (it could not prove it knows the secret),
    * a TCP address was used without TLS, a shared secret or the explicitly insecure option (on
    * either side, before anything is sent or bound), or the admin object was asked for over a
-   * connection nobody authenticated. See docs/SECURITY.md.
+   * connection nobody authenticated; over TLS, the server's certificate is not trusted or names
+   * another host, or the server requires a client certificate this client does not have or it
+   * does not trust. The message says which. See docs/SECURITY.md.
    */
   UNAUTHENTICATED(9),
   /**
@@ -98,7 +100,13 @@ public enum ErrorCode {
    * the call ran, so it is safe to try again: the client's {@link RetryPolicy} does, and
    * {@link ServerBusyException} says why it stopped.
    */
-  SERVER_BUSY(24);
+  SERVER_BUSY(24),
+  /**
+   * Settings that refer to things outside the program cannot be used: a key store, certificate
+   * or private key that cannot be read or parsed, or a password that does not open a key (see
+   * {@link TlsSettings}). Fix the settings; retrying does not help.
+   */
+  INVALID_CONFIGURATION(21);
 
   private static final ErrorCode[] BY_WIRE = new ErrorCode[64];
 

@@ -18,7 +18,9 @@ package dev.tether;
  *     accept nothing any more); 0 in a healthy server
  * @param authFailures peers refused since start because they could not be authenticated: a Unix
  *     peer the {@link UnixPeerPolicy} does not admit, a wrong or missing shared secret (each was
- *     told why in a GOAWAY, and nothing it sent was served)
+ *     told why in a GOAWAY, and nothing it sent was served), or a failed TLS handshake (untrusted or missing client
+ *     certificate, a peer that does not speak TLS, or one silent past the handshake timeout)
+
  */
 public record ServerStats(int connections, long connectionsAccepted, long callsStarted,
     long callsRunning, int orphansRunning, long orphansTotal, long orphansFinished,

@@ -8,6 +8,8 @@ import dev.tether.internal.supervise.Supervisor;
 import dev.tether.internal.transport.Endpoint;
 import dev.tether.internal.transport.Link;
 import dev.tether.internal.transport.TcpProtection;
+import dev.tether.internal.transport.TlsConfig;
+import dev.tether.internal.transport.TlsException;
 import dev.tether.internal.transport.Transports;
 import dev.tether.internal.wire.AuthenticationException;
 import java.io.IOException;
@@ -78,18 +80,22 @@ public final class Tether implements AutoCloseable {
   /**
    * Connects to a server at {@code address} with {@code options}.
    *
-   * @throws IllegalArgumentException for a malformed address
+   * @throws IllegalArgumentException for a malformed address, or TLS options with an address
+   *     that is not {@code tcp:}
    * @throws ConnectionClosedException when the server cannot be reached or the handshake fails
    * @throws TetherException with {@link ErrorCode#UNAUTHENTICATED} when a TCP address is given
    *     without TLS, a shared secret or {@link TetherOptions#withInsecurePlaintextTcp()} (nothing
    *     is sent), when the server refuses this client (its Unix user, its shared secret), or when
-   *     the server cannot prove it knows the shared secret
+   *     the server cannot prove it knows the shared secret, or when TLS fails: the server's
+   *     certificate is not trusted or does not match the host, or the server requires a client
+   *     certificate (see {@link TetherOptions#withTls})
    */
   public static Tether connect(String address, TetherOptions options) {
     Endpoint endpoint = Endpoint.parse(address);
     Objects.requireNonNull(options, "options");
     if (endpoint.scheme().equals("tcp")) {
-      String refused = TcpProtection.refusal(false, options.sharedSecret() != null,
+      String refused = TcpProtection.refusal(options.tls().isPresent(),
+          options.sharedSecret() != null,
           options.insecurePlaintextTcp(), "client", "TetherOptions.withTls(...), "
           + ".withSharedSecret(...) or .withInsecurePlaintextTcp()");
       if (refused != null) {
@@ -98,10 +104,18 @@ public final class Tether implements AutoCloseable {
       }
     }
     try {
-      Link link = Transports.connect(endpoint, options.connectTimeout());
+      Link link = Transports.connect(endpoint, options.connectTimeout(),
+          options.tls().map(Tether::tlsConfig).orElse(null));
       ClientConnection c = ClientConnection.open(link, options);
       return new Tether(new ServerHandle(c, endpoint.toString()));
+    } catch (TlsException e) {
+      throw new TetherException(ErrorCode.UNAUTHENTICATED, "cannot connect to " + address + ": "
+          + e.getMessage(), e);
     } catch (IOException e) {
+      if (e.getCause() instanceof TlsException tls) { // e.g. the handshake's timeout wrapped it
+        throw new TetherException(ErrorCode.UNAUTHENTICATED, "cannot connect to " + address
+            + ": " + tls.getMessage(), e);
+      }
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof AuthenticationException a) {
           throw new TetherException(ErrorCode.UNAUTHENTICATED, "cannot connect to " + address
@@ -110,6 +124,11 @@ public final class Tether implements AutoCloseable {
       }
       throw new ConnectionClosedException("cannot connect to " + address + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The transport's view of the TLS settings (shared with {@link TetherServer}). */
+  static TlsConfig tlsConfig(TlsSettings tls) {
+    return new TlsConfig(tls.sslContext(), tls.clientCertificateRequired(), tls.verifiesHostname());
   }
 
   /**

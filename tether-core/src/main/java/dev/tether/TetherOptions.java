@@ -14,7 +14,7 @@ public final class TetherOptions {
 
   private static final TetherOptions DEFAULTS = new TetherOptions(FrameKind.DEFAULT_MAX_FRAME_BYTES,
       Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(3), DEFAULT_SPIN,
-      null, false, null, ClientPolicies.NONE);
+      null, false, null, ClientPolicies.NONE, null);
 
   private final int maxFrameBytes;
   private final Duration connectTimeout;
@@ -25,10 +25,12 @@ public final class TetherOptions {
   private final boolean insecurePlaintextTcp;
   private final CallListener callListener;
   private final ClientPolicies policies;
+  private final TlsSettings tls; // null: plain
 
   private TetherOptions(int maxFrameBytes, Duration connectTimeout, Duration pingInterval,
       Duration pingTimeout, Duration spin, SharedSecret sharedSecret,
-      boolean insecurePlaintextTcp, CallListener callListener, ClientPolicies policies) {
+      boolean insecurePlaintextTcp, CallListener callListener, ClientPolicies policies,
+      TlsSettings tls) {
     this.maxFrameBytes = maxFrameBytes;
     this.connectTimeout = connectTimeout;
     this.pingInterval = pingInterval;
@@ -38,6 +40,7 @@ public final class TetherOptions {
     this.insecurePlaintextTcp = insecurePlaintextTcp;
     this.callListener = callListener;
     this.policies = policies;
+    this.tls = tls;
   }
 
   /**
@@ -57,13 +60,13 @@ public final class TetherOptions {
    */
   public TetherOptions withMaxFrameBytes(int bytes) {
     return new TetherOptions(checkMaxFrameBytes(bytes), connectTimeout, pingInterval, pingTimeout,
-        spin, sharedSecret, insecurePlaintextTcp, callListener, policies);
+        spin, sharedSecret, insecurePlaintextTcp, callListener, policies, tls);
   }
 
   /** Bound on connecting, the handshake and resolving an object with {@link Tether#get}. */
   public TetherOptions withConnectTimeout(Duration timeout) {
     return new TetherOptions(maxFrameBytes, positive(timeout, "connectTimeout"), pingInterval,
-        pingTimeout, spin, sharedSecret, insecurePlaintextTcp, callListener, policies);
+        pingTimeout, spin, sharedSecret, insecurePlaintextTcp, callListener, policies, tls);
   }
 
   /**
@@ -75,7 +78,7 @@ public final class TetherOptions {
    */
   public TetherOptions withLiveness(Duration interval, Duration timeout) {
     return new TetherOptions(maxFrameBytes, connectTimeout, positive(interval, "interval"),
-        positive(timeout, "timeout"), spin, sharedSecret, insecurePlaintextTcp, callListener, policies);
+        positive(timeout, "timeout"), spin, sharedSecret, insecurePlaintextTcp, callListener, policies, tls);
   }
 
   /**
@@ -88,7 +91,21 @@ public final class TetherOptions {
    */
   public TetherOptions withSpin(Duration spin) {
     return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout,
-        checkSpin(spin), sharedSecret, insecurePlaintextTcp, callListener, policies);
+        checkSpin(spin), sharedSecret, insecurePlaintextTcp, callListener, policies, tls);
+  }
+
+  /**
+   * Connects over TLS 1.3 with {@code tls} (a {@code tcp:} address only): the server must present
+   * a certificate these settings trust that names the address's host, and the client presents
+   * its own identity, if the settings have one, to a server that requires it. The handshake is
+   * part of connecting, bounded by {@link #withConnectTimeout}. When the server cannot be
+   * authenticated (or refuses this client), {@code Tether.connect} fails with
+   * {@link ErrorCode#UNAUTHENTICATED}. Default: none (plain TCP).
+   */
+  public TetherOptions withTls(TlsSettings tls) {
+    return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin,
+        sharedSecret, insecurePlaintextTcp, callListener, policies,
+        Objects.requireNonNull(tls, "tls"));
   }
 
   // ---- security (issue 11) ----
@@ -100,7 +117,7 @@ public final class TetherOptions {
    */
   public TetherOptions withSharedSecret(SharedSecret secret) {
     return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin,
-        Objects.requireNonNull(secret, "secret"), insecurePlaintextTcp, callListener, policies);
+        Objects.requireNonNull(secret, "secret"), insecurePlaintextTcp, callListener, policies, tls);
   }
 
   /**
@@ -110,7 +127,7 @@ public final class TetherOptions {
    */
   public TetherOptions withInsecurePlaintextTcp() {
     return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin,
-        sharedSecret, true, callListener, policies);
+        sharedSecret, true, callListener, policies, tls);
   }
 
   /** The shared secret for TCP connections, or null. */
@@ -133,7 +150,7 @@ public final class TetherOptions {
    */
   public TetherOptions withCallListener(CallListener listener) {
     return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin,
-        sharedSecret, insecurePlaintextTcp, listener, policies);
+        sharedSecret, insecurePlaintextTcp, listener, policies, tls);
   }
 
   /** The call listener, or null. */
@@ -184,7 +201,7 @@ public final class TetherOptions {
 
   private TetherOptions with(ClientPolicies p) {
     return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin,
-        sharedSecret, insecurePlaintextTcp, callListener, p);
+        sharedSecret, insecurePlaintextTcp, callListener, p, tls);
   }
 
   /** The handle's retry policy. */
@@ -250,6 +267,11 @@ public final class TetherOptions {
   /** How long a waiting thread polls before it blocks. */
   public Duration spin() {
     return spin;
+  }
+
+  /** The TLS settings of {@link #withTls}, if any. */
+  public java.util.Optional<TlsSettings> tls() {
+    return java.util.Optional.ofNullable(tls);
   }
 
   @Override

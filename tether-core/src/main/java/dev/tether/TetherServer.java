@@ -209,6 +209,7 @@ public final class TetherServer implements AutoCloseable {
     private CallListener callListener;
     private ConcurrencyLimit concurrencyLimit;
     private IncomingCallFilter incomingCallFilter;
+    private TlsSettings tls; // null: plain TCP
 
     private Builder() {}
 
@@ -520,7 +521,7 @@ public final class TetherServer implements AutoCloseable {
 
     private ServerSecurity security(List<Endpoint> where) {
       if (where.stream().anyMatch(e -> e.scheme().equals("tcp"))) {
-        String refused = TcpProtection.refusal(false, !secrets.isEmpty(), insecurePlaintextTcp,
+        String refused = TcpProtection.refusal(tls != null, !secrets.isEmpty(), insecurePlaintextTcp,
             "server", "TetherServer.Builder.tls(...), .sharedSecrets(...) or"
             + " .insecurePlaintextTcp()");
         if (refused != null) {
@@ -573,6 +574,27 @@ public final class TetherServer implements AutoCloseable {
     }
 
     /**
+     * Serves TCP addresses over TLS 1.3 with {@code tls}, which must hold the server's identity
+     * (its certificate and key); with {@link TlsSettings#requireClientCertificate()} every client
+     * must present a certificate the settings trust (mutual TLS). The handshake runs on each
+     * connection's own reader thread, never the accepting one, bounded by
+     * {@link #handshakeTimeout}; a peer that fails it is closed before anything it sent is read as
+     * a call, counted in {@link ServerStats#authFailures()} and logged. Unix-domain and in-memory
+     * addresses are not affected. Default: none (plain TCP).
+     *
+     * @throws IllegalArgumentException when the settings have no identity
+     */
+    public Builder tls(TlsSettings tls) {
+      Objects.requireNonNull(tls, "tls");
+      if (!tls.hasIdentity()) {
+        throw new IllegalArgumentException("a TLS server needs its certificate and key: "
+            + "TlsSettings.create().identity(...) or .identityFromPem(...)");
+      }
+      this.tls = tls;
+      return this;
+    }
+
+    /**
      * Binds every address and starts serving.
      *
      * @throws TetherException with {@link ErrorCode#UNAVAILABLE} when an address cannot be bound
@@ -603,7 +625,8 @@ public final class TetherServer implements AutoCloseable {
                 decodeMultiple, maxDecodedBytes > 0 ? maxDecodedBytes : Math.min(
                     DEFAULT_MAX_DECODED_BYTES, Runtime.getRuntime().maxMemory() / 8),
                 writeStallTimeout, maxConnections, maxCallsPerConnection, idleTimeout,
-                security, callListener, concurrencyLimit, incomingCallFilter));
+                security, callListener, concurrencyLimit, incomingCallFilter,
+                tls == null ? null : Tether.tlsConfig(tls)));
         TetherServer server = new TetherServer(core, privateSocket);
         admin.server = server;
         return server;

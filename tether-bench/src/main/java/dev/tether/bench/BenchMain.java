@@ -101,6 +101,7 @@ public final class BenchMain implements BenchRunner {
     return switch (system) {
       case "tether-uds" -> new TetherBench(false, plan);
       case "tether-tcp" -> new TetherBench(true, plan);
+      case "tether-tls" -> new TetherBench(true, true, plan);
       case "rmi" -> new RmiBench(plan);
       case "grpc" -> new GrpcBench(plan);
       case "lsp4j" -> new Lsp4jBench(plan);
@@ -133,7 +134,8 @@ public final class BenchMain implements BenchRunner {
         + "), started by this one; every client runs in this JVM, one system after the other.");
     n.add("RATIO <metric> <peer> <tether/peer> compares tether-uds with each peer; RATIO_TCP "
         + "compares tether-tcp with the TCP peers. Below 1 means Tether is faster or smaller, "
-        + "except for throughput_16, where above 1 means Tether does more calls per second.");
+        + "except for throughput_16, where above 1 means Tether does more calls per second. "
+        + "RATIO_TLS compares tether-tls with tether-tcp (the cost of TLS).");
     n.add("cancel_observe subtracts a System.nanoTime() read in this JVM (just before the cancel) "
         + "from one read in the server JVM (when the server method saw it). Both are "
         + "CLOCK_MONOTONIC on Linux, a single machine-wide clock, so the two compare directly.");

@@ -12,10 +12,10 @@ import java.io.InputStream;
 public final class ServerMain {
   private ServerMain() {}
 
-  /** {@code ServerMain tether-tcp|tether-attack|rmi|grpc|lsp4j|raw-uds|raw-tcp}. */
+  /** {@code ServerMain tether-tcp|tether-tls|tether-attack|rmi|grpc|lsp4j|raw-uds|raw-tcp}. */
   public static void main(String[] args) throws Exception {
     if (args.length != 1) {
-      System.err.println("usage: ServerMain tether-tcp|tether-attack|rmi|grpc|lsp4j|raw-uds|raw-tcp");
+      System.err.println("usage: ServerMain tether-tcp|tether-tls|tether-attack|rmi|grpc|lsp4j|raw-uds|raw-tcp");
       System.exit(2);
     }
     AutoCloseable server;
@@ -26,6 +26,17 @@ public final class ServerMain {
             .export("svc", BenchService.class, new BenchServiceImpl())
             .listen("tcp:127.0.0.1:0").insecurePlaintextTcp()
             .spin(TetherBench.options().spin())
+            .start();
+        server = s;
+        address = s.address();
+      }
+      case "tether-tls" -> {
+        TetherServer s = TetherServer.builder()
+            .export("svc", BenchService.class, new BenchServiceImpl())
+            .listen("tcp:127.0.0.1:0")
+            .spin(TetherBench.options().spin())
+            .tls(BenchTls.server(java.nio.file.Path.of(
+                System.getProperty(BenchTls.KEYSTORE_PROPERTY))))
             .start();
         server = s;
         address = s.address();

@@ -140,8 +140,9 @@ public abstract class SystemBench implements AutoCloseable {
   }
 
   /** Starts this system's server JVM, handing it the start signal. */
-  protected ServerProcess startServer(String kind) throws java.io.IOException {
+  protected ServerProcess startServer(String kind, String... jvmArgs) throws java.io.IOException {
     List<String> args = new java.util.ArrayList<>(List.of(signal.jvmArg()));
+    args.addAll(List.of(jvmArgs));
     String spin = System.getProperty(TetherBench.SPIN_PROPERTY);
     if (spin != null) {
       args.add("-D" + TetherBench.SPIN_PROPERTY + "=" + spin);

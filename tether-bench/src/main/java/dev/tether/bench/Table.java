@@ -9,13 +9,16 @@ import java.util.Locale;
 /**
  * Prints the results: a markdown table with one row per system and metric, then the RATIO lines
  * ({@code RATIO <metric> <peer> <tether/peer>} for Tether over its Unix-domain default, and
- * {@code RATIO_TCP ...} for Tether over TCP against the TCP peers), then the notes.
+ * {@code RATIO_TCP ...} for Tether over TCP against the TCP peers, {@code RATIO_TLS ...} for
+ * Tether over TLS against Tether over plain TCP), then the notes.
  */
 public final class Table {
   /** Tether over its default transport, compared with every peer. */
   public static final String TETHER = "tether-uds";
   /** Tether over TCP, compared with the TCP peers. */
   public static final String TETHER_TCP = "tether-tcp";
+  /** Tether over TCP with TLS 1.3, compared with {@link #TETHER_TCP}. */
+  public static final String TETHER_TLS = "tether-tls";
   /** Peers in RATIO order. */
   public static final List<String> PEERS = List.of("rmi", "grpc", "lsp4j", "raw-uds", "raw-tcp");
   /** Peers that run over TCP. */
@@ -47,6 +50,7 @@ public final class Table {
     List<String> out = new ArrayList<>();
     addRatios(out, "RATIO", TETHER, PEERS, rows);
     addRatios(out, "RATIO_TCP", TETHER_TCP, TCP_PEERS, rows);
+    addRatios(out, "RATIO_TLS", TETHER_TLS, List.of(TETHER_TCP), rows);
     return out;
   }
 

@@ -13,15 +13,21 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Tether itself: over its default Unix-domain socket to a worker started with
- * {@link Tether#launch}, or over loopback TCP to a {@code TetherServer} in a {@link ServerProcess}.
+ * {@link Tether#launch}, or over loopback TCP (plain, or with TLS 1.3) to a {@code TetherServer}
+ * in a {@link ServerProcess}.
  */
 public final class TetherBench extends SystemBench {
   private static final Duration OBSERVE_GRACE = Duration.ofSeconds(10);
 
   private final boolean tcp;
+  private final boolean tls;
   private ServerProcess server;
   private Tether tether;
   private BenchService svc;
+  /** TLS rows only: a plain TCP server in its own JVM, measured in blocks between TLS blocks. */
+  private ServerProcess plainServer;
+  private Tether plainTether;
+  private BenchService plainSvc;
 
   /** System property with Tether's idle strategy (spin nanoseconds) for client and server. */
   public static final String SPIN_PROPERTY = "tether.bench.spinNanos";
@@ -38,13 +44,26 @@ public final class TetherBench extends SystemBench {
 
   /** Tether over Unix-domain sockets ({@code tcp == false}) or loopback TCP. */
   public TetherBench(boolean tcp, BenchPlan plan) {
-    super(tcp ? Table.TETHER_TCP : Table.TETHER, plan);
-    this.tcp = tcp;
+    this(tcp, false, plan);
+  }
+
+  /** Tether over loopback TCP with TLS 1.3 when {@code tls}. */
+  public TetherBench(boolean tcp, boolean tls, BenchPlan plan) {
+    super(tls ? Table.TETHER_TLS : tcp ? Table.TETHER_TCP : Table.TETHER, plan);
+    this.tcp = tcp || tls;
+    this.tls = tls;
   }
 
   @Override
   protected void start() throws Exception {
-    if (tcp) {
+    if (tls) {
+      java.nio.file.Path store = BenchTls.makeKeyStore();
+      server = startServer("tether-tls", "-D" + BenchTls.KEYSTORE_PROPERTY + "=" + store);
+      tether = Tether.connect(server.address(), options().withTls(BenchTls.client(store)));
+      plainServer = startServer("tether-tcp");
+      plainTether = Tether.connect(plainServer.address(), options());
+      plainSvc = plainTether.get(BenchService.class, "svc");
+    } else if (tcp) {
       server = startServer("tether-tcp");
       tether = Tether.connect(server.address(), options());
     } else {
@@ -64,11 +83,17 @@ public final class TetherBench extends SystemBench {
   @Override
   protected List<Row> measure(Metric m) throws Exception {
     Payload payload = Payload.sample();
+    if (tls && m != Metric.RTT && m != Metric.RTT_RECORD && m != Metric.THROUGHPUT_16) {
+      return one(Row.notApplicable(name, m, "TLS rows measure the round trip and throughput; "
+          + "cancellation is the same machinery as tether-tcp"));
+    }
     return switch (m) {
-      case RTT -> one(latencyRow(m, Measure.latency(plan, () -> svc.echo(7)), ""));
+      case RTT -> one(tls ? interleaved() : latencyRow(m, Measure.latency(plan, () -> svc.echo(7)),
+          ""));
       case RTT_RECORD -> one(latencyRow(m, Measure.latency(plan, () -> svc.echoPayload(payload)),
           ""));
-      case THROUGHPUT_16 -> one(throughputRow(() -> svc.echo(7), "16 threads, one connection"));
+      case THROUGHPUT_16 -> one(tls ? throughputBeside()
+          : throughputRow(() -> svc.echo(7), "16 threads, one connection"));
       case CANCEL_RELEASE -> one(cancelRow(m, new ReleaseProbe(),
           "Cancellation.cancel(thread, ZERO) until the caller catches CallCancelledException"));
       case CANCEL_OBSERVE -> one(cancelRow(m, new ObserveProbe(),
@@ -113,6 +138,48 @@ public final class TetherBench extends SystemBench {
         String.format(java.util.Locale.ROOT,
             "rtt p50 enabled %.2f us vs disabled %.2f us; alternating blocks of %d calls",
             on.percentile(50) / 1e3, off.percentile(50) / 1e3, block));
+  }
+
+  /**
+   * The TLS round trip, measured in blocks of 500 calls alternating with blocks over plain TCP to
+   * a second server JVM, so that both see the same load (the machine's load moves between the
+   * tether-tcp rows and these by more than TLS costs).
+   */
+  private Row interleaved() throws Exception {
+    Histogram secure = new Histogram();
+    Histogram plain = new Histogram();
+    int block = 500;
+    for (int i = 0; i < plan.warmup(); i++) {
+      svc.echo(i);
+      plainSvc.echo(i);
+    }
+    for (int done = 0; done < plan.samples(); done += block) {
+      int n = Math.min(block, plan.samples() - done);
+      for (int i = 0; i < n; i++) {
+        long t0 = System.nanoTime();
+        svc.echo(i);
+        secure.add(System.nanoTime() - t0);
+      }
+      for (int i = 0; i < n; i++) {
+        long t0 = System.nanoTime();
+        plainSvc.echo(i);
+        plain.add(System.nanoTime() - t0);
+      }
+    }
+    return latencyRow(Metric.RTT, secure, String.format(java.util.Locale.ROOT,
+        "interleaved with plain TCP in blocks of %d: plain p50 %.2f us, p99 %.2f us; "
+            + "TLS/plain p50 %.2f, p99 %.2f", block, plain.percentile(50) / 1e3,
+        plain.percentile(99) / 1e3, (double) secure.percentile(50) / plain.percentile(50),
+        (double) secure.percentile(99) / plain.percentile(99)));
+  }
+
+  /** TLS throughput, then plain TCP's right after it (to a second server JVM), for the ratio. */
+  private Row throughputBeside() throws Exception {
+    double[] secure = Measure.throughput(plan, 16, () -> svc.echo(7));
+    double[] plain = Measure.throughput(plan, 16, () -> plainSvc.echo(7));
+    return Row.value(name, Metric.THROUGHPUT_16, secure[0], (long) secure[1],
+        String.format(java.util.Locale.ROOT, "16 threads, one connection; plain TCP right after: "
+            + "%.0f ops/s, TLS/plain %.2f", plain[0], secure[0] / plain[0]));
   }
 
   private static double percent(double on, double off) {
@@ -182,6 +249,12 @@ public final class TetherBench extends SystemBench {
 
   @Override
   public List<String> notes() {
+    if (tls) {
+      return List.of("tether-tls: tether-tcp with TLS 1.3 (the JDK's SSLEngine and its default "
+          + "suites, TLS_AES_256_GCM_SHA384 first; a self-signed P-256 certificate "
+          + "for ip:127.0.0.1, trusted by the client, hostname verification on; the handshake is "
+          + "done before the first sample). RATIO_TLS compares it with tether-tcp in this run.");
+    }
     return tcp ? List.of("tether-tcp: loopback TCP in explicitly insecure plain text "
         + "(insecurePlaintextTcp: no TLS, no shared secret), like the other TCP peers.")
         : List.of("tether-uds: worker JVM started by Tether.launch, "
@@ -197,9 +270,15 @@ public final class TetherBench extends SystemBench {
       if (tether != null) {
         tether.close();
       }
+      if (plainTether != null) {
+        plainTether.close();
+      }
     } finally {
       if (server != null) {
         server.close();
+      }
+      if (plainServer != null) {
+        plainServer.close();
       }
     }
   }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchQuickTest {
   private static final Pattern RATIO =
-      Pattern.compile("^(RATIO|RATIO_TCP) ([a-z0-9_]+) ([a-z0-9-]+) ([0-9.]+)$");
+      Pattern.compile("^(RATIO|RATIO_TCP|RATIO_TLS) ([a-z0-9_]+) ([a-z0-9-]+) ([0-9.]+)$");
 
   @Test
   @Timeout(180)
@@ -79,6 +79,10 @@ class BenchQuickTest {
             .doesNotStartWith("n/a");
       }
     }
+    for (Metric m : List.of(Metric.RTT, Metric.RTT_RECORD, Metric.THROUGHPUT_16)) {
+      assertThat(rows.get("tether-tls/" + m.id())[2]).as("tether-tls %s", m.id())
+          .doesNotStartWith("n/a");
+    }
     assertThat(rows.get("tether-uds/cancel_overhead")[2]).doesNotStartWith("n/a");
     assertThat(rows.get("rmi/rtt")[2]).doesNotStartWith("n/a");
     assertThat(rows.get("rmi/cancel_release")[2]).startsWith("n/a");
@@ -91,6 +95,7 @@ class BenchQuickTest {
     for (String peer : Table.TCP_PEERS) {
       assertThat(ratios).contains("RATIO_TCP rtt_p50 " + peer);
     }
+    assertThat(ratios).contains("RATIO_TLS rtt_p50 tether-tcp", "RATIO_TLS throughput_16 tether-tcp");
     assertThat(ratios).contains("RATIO cancel_release_p50 grpc", "RATIO cancel_observe_p99 lsp4j",
         "RATIO throughput_16 rmi", "RATIO mem_per_pending grpc");
     assertThat(report).contains("CLOCK_MONOTONIC");

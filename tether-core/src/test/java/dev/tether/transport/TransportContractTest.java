@@ -32,9 +32,19 @@ abstract class TransportContractTest {
   /** An address to listen on. */
   abstract String listenAddress() throws Exception;
 
+  /** Adds what the transport needs to the server (TLS, say); nothing by default. */
+  TetherServer.Builder configure(TetherServer.Builder server) {
+    return server;
+  }
+
+  /** Connects to the server as this transport's clients do. */
+  Tether connect() {
+    return Tether.connect(server.address());
+  }
+
   @BeforeEach
   void startServer() throws Exception {
-    server = TetherServer.builder()
+    server = configure(TetherServer.builder())
         .export("echo", EchoService.class, new EchoServiceImpl() {
           @Override
           public int awaitCancel(long maxMillis) {
@@ -58,7 +68,7 @@ abstract class TransportContractTest {
 
   @Test
   void callsRoundTrip() {
-    try (Tether t = Tether.connect(server.address(), PlainTcp.OPTIONS)) {
+    try (Tether t = connect()) {
       EchoService echo = t.get(EchoService.class, "echo");
       assertThat(echo.echo(7)).isEqualTo(7);
       assertThat(echo.echoString("héllo")).isEqualTo("héllo");
@@ -67,7 +77,7 @@ abstract class TransportContractTest {
 
   @Test
   void concurrentCallsAreMultiplexedOnOneConnection() throws Exception {
-    try (Tether t = Tether.connect(server.address(), PlainTcp.OPTIONS)) {
+    try (Tether t = connect()) {
       EchoService echo = t.get(EchoService.class, "echo");
       List<CompletableFuture<Boolean>> all = new ArrayList<>();
       for (int th = 0; th < 8; th++) {
@@ -90,7 +100,7 @@ abstract class TransportContractTest {
 
   @Test
   void serverCloseDuringACallFailsItWithConnectionClosed() throws Exception {
-    Tether t = Tether.connect(server.address(), PlainTcp.OPTIONS);
+    Tether t = connect();
     try {
       EchoService echo = t.get(EchoService.class, "echo");
       CompletableFuture<Throwable> outcome =
@@ -106,7 +116,7 @@ abstract class TransportContractTest {
 
   @Test
   void clientCloseDuringACallCancelsItOnTheServer() throws Exception {
-    Tether t = Tether.connect(server.address(), PlainTcp.OPTIONS);
+    Tether t = connect();
     EchoService echo = t.get(EchoService.class, "echo");
     CompletableFuture<Throwable> outcome =
           Async.thrownBy(() -> echo.awaitCancel(TimeUnit.MINUTES.toMillis(5)));
@@ -119,7 +129,7 @@ abstract class TransportContractTest {
   @Test
   void aCallCancelledByTheServerIsReportedAsCancelled() throws Exception {
     // awaitCancel lets CallCancelledException escape once cancelled: the answer is an ack.
-    try (Tether t = Tether.connect(server.address(), PlainTcp.OPTIONS)) {
+    try (Tether t = connect()) {
       EchoService echo = t.get(EchoService.class, "echo");
       Thread caller = Thread.currentThread();
       CompletableFuture<?> canceller = Async.run(() -> {

@@ -40,6 +40,7 @@ public final class ServerCore implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicInteger();
   private final IdleSweeper idleSweeper;
   private final ConnectionParker parker = new ConnectionParker();
+  private final HandshakeFailures handshakeFailures = new HandshakeFailures(LOG);
   private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
   private final OrphanTracker orphans = new OrphanTracker(Clock.system());
   private final CallExecutor executor;
@@ -134,6 +135,18 @@ public final class ServerCore implements AutoCloseable {
       return;
     }
     int max = options.maxConnections();
+    if (connections.size() >= max && options.tls() != null) {
+      connectionsRefused.incrementAndGet();
+      link.close(); // a GOAWAY would need a TLS handshake, on this (accepting) thread: no
+      return;
+    }
+    if (options.tls() != null) {
+      link = Transports.secureAccepted(link, options.tls(), (who, why) -> {
+        if (!closed.get()) { // a handshake cut short by shutdown is no failure
+          handshakeFailures.failed(who, why);
+        }
+      });
+    }
     if (connections.size() >= max) {
       connectionsRefused.incrementAndGet();
       refuser.refuse(link, dev.tether.ErrorCode.SERVER_EXHAUSTED, "server has " + max
@@ -172,7 +185,7 @@ public final class ServerCore implements AutoCloseable {
     return new ServerStats(connections.size(), connectionsAccepted.get(), callsStarted.get(),
         callsRunning.get(), orphans.runningCount(), orphans.totalCount(), orphans.finishedCount(),
         connectionsRefused.get(), acceptFailures.get(), listenersBroken.get(),
-        authFailures.count());
+        authFailures.count() + handshakeFailures.count());
   }
 
   /** Bytes buffered for all connections: frames being read, arguments of running calls. */

@@ -30,6 +30,7 @@ import java.time.Duration;
  * @param security who may connect and how they authenticate (see {@link ServerSecurity})
  * @param concurrencyLimit the built-in load shedding, or null for none
  * @param incomingCallFilter the user's filter of incoming calls, or null for none
+ * @param tls TLS for TCP listeners, or null for plain TCP
  */
 public record ServerOptions(int maxFrameBytes, Duration handshakeTimeout, Duration drainTimeout,
     String description, int maxCallThreads, long spinNanos, int maxOrphans,
@@ -37,4 +38,5 @@ public record ServerOptions(int maxFrameBytes, Duration handshakeTimeout, Durati
     long maxDecodedBytes, Duration writeStallTimeout, int maxConnections,
     int maxCallsPerConnection, Duration idleTimeout, ServerSecurity security,
     CallListener callListener, dev.tether.ConcurrencyLimit concurrencyLimit,
-    dev.tether.IncomingCallFilter incomingCallFilter) {}
+    dev.tether.IncomingCallFilter incomingCallFilter,
+    dev.tether.internal.transport.TlsConfig tls) {}

@@ -55,6 +55,14 @@ public interface Link extends Closeable {
    */
   default void writeStallNanos(long nanos) {}
 
+  /**
+   * The subject of the certificate the peer presented and this side verified (mutual TLS), such
+   * as {@code CN=client,O=Example}; null when the link is not TLS or the peer presented none.
+   */
+  default String tlsPeerPrincipal() {
+    return null;
+  }
+
   /** Who is at the other end, for messages. */
   String peer();
 
@@ -75,11 +83,6 @@ public interface Link extends Closeable {
    */
   default boolean isNetwork() {
     return true;
-  }
-
-  /** The principal the peer's TLS certificate names, or null (no TLS, or no client certificate). */
-  default String tlsPeerPrincipal() {
-    return null;
   }
 
   /** Closes the stream; idempotent; never throws. */

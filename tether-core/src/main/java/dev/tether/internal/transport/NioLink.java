@@ -64,6 +64,11 @@ final class NioLink implements Link {
     return s;
   }
 
+  /** The channel read from (for a socket, the socket itself). */
+  SelectableChannel channel() {
+    return (SelectableChannel) in;
+  }
+
   @Override
   public SelectableChannel park() {
     Selector s = readSelector;

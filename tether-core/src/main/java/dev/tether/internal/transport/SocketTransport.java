@@ -42,6 +42,16 @@ final class SocketTransport {
     }
   }
 
+  /** TCP, then TLS: the handshake shares the timeout with the connect. */
+  static Link connectTls(String host, int port, Duration timeout, TlsConfig tls)
+      throws IOException {
+    long start = dev.tether.internal.time.Clock.system().nanoTime();
+    Link plain = connectTcp(host, port, timeout);
+    long left = timeout.toNanos() - (dev.tether.internal.time.Clock.system().nanoTime() - start);
+    return TlsLink.connect(plain, ((NioLink) plain).channel() instanceof SocketChannel ch ? ch
+        : null, tls, host, port, Math.max(1, left));
+  }
+
   static Listener listenUnix(Path path, boolean othersAdmitted) throws IOException {
     PrivateDirs.requirePrivateParent(path, othersAdmitted);
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);

@@ -8,9 +8,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * insecure. Without any of the three, a server refuses to start and a client refuses to connect.
  * The insecure choice is logged once per process, as a warning.
  *
- * <p>On this branch nothing configures TLS yet: callers pass {@code tlsConfigured = false} until
- * the TLS transport is merged, which then passes its own flag here.
- *
  * <p>Thread-safe; stateless apart from the once-per-process warning.
  */
 public final class TcpProtection {
