@@ -103,7 +103,7 @@ class IdleConnectionsFootprintTest {
         "handshakeTimeoutMillis=5000")) {
       Endpoint e = Endpoint.parse(server.address);
       InetSocketAddress where = new InetSocketAddress(e.host(), e.port());
-      try (Tether warmUp = Tether.connect(server.address)) {
+      try (Tether warmUp = Tether.connect(server.address, PlainTcp.OPTIONS)) {
         warmUp.get(EchoService.class, "echo").echo(1);
       }
       int threads0 = Integer.parseInt(server.procStatus("Threads"));
