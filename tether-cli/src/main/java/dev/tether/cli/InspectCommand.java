@@ -2,22 +2,17 @@ package dev.tether.cli;
 
 import dev.tether.OrphanedCall;
 import dev.tether.ServerStats;
-import dev.tether.SharedSecret;
 import dev.tether.Tether;
 import dev.tether.TetherAdmin;
 import dev.tether.TetherException;
-import dev.tether.TetherOptions;
 import dev.tether.WorkerHistory;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
@@ -31,12 +26,8 @@ final class InspectCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "server address, e.g. unix:/path/to/sock or tcp:host:port")
   String address;
 
-  @Option(names = "--key-id", description = "key id of the shared secret for a tcp: server")
-  String keyId;
-
-  @Option(names = "--secret-file", description = "file holding the shared secret, base64"
-      + " (as from openssl rand -base64 32); needs --key-id")
-  Path secretFile;
+  @Mixin
+  SecretOptions secret = new SecretOptions();
 
   @Option(names = "--watch", description = "refresh until Ctrl-C (or --count refreshes)")
   boolean watch;
@@ -51,20 +42,7 @@ final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    TetherOptions options = TetherOptions.defaults();
-    if (keyId != null || secretFile != null) {
-      if (keyId == null || secretFile == null) {
-        throw new IllegalArgumentException("--key-id and --secret-file go together");
-      }
-      byte[] secret;
-      try {
-        secret = Base64.getMimeDecoder().decode(Files.readString(secretFile).strip());
-      } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read --secret-file " + secretFile + ": " + e);
-      }
-      options = options.withSharedSecret(SharedSecret.of(keyId, secret));
-    }
-    try (Tether t = Tether.connect(address, options)) {
+    try (Tether t = Tether.connect(address, secret.options())) {
       TetherAdmin admin = t.get(TetherAdmin.class, TetherAdmin.NAME);
       if (!watch) {
         printOnce(t, admin);

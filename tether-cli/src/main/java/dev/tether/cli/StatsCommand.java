@@ -8,6 +8,7 @@ import java.lang.reflect.RecordComponent;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,9 +23,12 @@ final class StatsCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object instead of text")
   boolean json;
 
+  @Mixin
+  SecretOptions secret = new SecretOptions();
+
   @Override
   public Integer call() {
-    try (Tether t = Tether.connect(address)) {
+    try (Tether t = Tether.connect(address, secret.options())) {
       TetherAdmin admin = t.get(TetherAdmin.class, TetherAdmin.NAME);
       ServerStats s = admin.stats();
       List<OrphanedCall> orphans = admin.orphans();
