@@ -221,7 +221,7 @@ class TlsTest {
   void aTlsClientOfAPlainServerIsToldItDoesNotSpeakTls() {
     try (TetherServer plain = TetherServer.builder()
         .export("echo", EchoService.class, new EchoServiceImpl()).listen("tcp:127.0.0.1:0")
-        .start()) {
+        .insecurePlaintextTcp().start()) {
       TetherException e = catchThrowableOfType(TetherException.class, () -> Tether.connect(
           plain.address(), TetherOptions.defaults().withTls(certs.client())).close());
       assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHENTICATED);

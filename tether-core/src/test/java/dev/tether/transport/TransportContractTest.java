@@ -39,7 +39,7 @@ abstract class TransportContractTest {
 
   /** Connects to the server as this transport's clients do. */
   Tether connect() {
-    return Tether.connect(server.address());
+    return Tether.connect(server.address(), PlainTcp.OPTIONS);
   }
 
   @BeforeEach
