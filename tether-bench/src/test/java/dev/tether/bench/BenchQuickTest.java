@@ -50,7 +50,7 @@ class BenchQuickTest {
     assertThat(page).contains("<h3>rtt</h3>", "<h3>cancel_release</h3>", "<svg")
         .doesNotContain("<script");
     assertThat(progress.toString(StandardCharsets.UTF_8))
-        .containsPattern("\\[bench 7/7 systems, [0-9.]+ (s|ms)\\] raw-tcp: rtt [0-9.]+ (s|ms)")
+        .containsPattern("\\[bench 8/8 systems, [0-9.]+ (s|ms)\\] raw-tcp: rtt [0-9.]+ (s|ms)")
         .contains("HTML report: " + html.toAbsolutePath());
     Map<String, String[]> rows = tableRows(report);
     for (String system : BenchSettings.SYSTEMS) {
