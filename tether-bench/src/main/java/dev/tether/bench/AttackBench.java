@@ -2,7 +2,6 @@ package dev.tether.bench;
 
 import dev.tether.CancelScope;
 import dev.tether.Tether;
-import dev.tether.TetherAdmin;
 import dev.tether.TetherOptions;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -125,15 +124,15 @@ public final class AttackBench {
     try (Tether fresh = Tether.connect(server.address(),
             TetherOptions.defaults().withInsecurePlaintextTcp());
         CancelScope scope = CancelScope.withTimeout(Duration.ofSeconds(10))) {
-      fresh.get(AttackService.class, "attack").echo(1);
+      AttackService svc = fresh.get(AttackService.class, "attack");
+      svc.echo(1);
       // The attackers' connections are closed: only the healthy client and this one should be
       // left once the server noticed (bounded by the scope).
-      TetherAdmin admin = fresh.get(TetherAdmin.class, TetherAdmin.NAME);
-      int open = admin.stats().connections();
+      int open = svc.connections();
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (open > 2 && System.nanoTime() < end) {
         Thread.sleep(50); // the server closes them on its own threads; poll, bounded
-        open = admin.stats().connections();
+        open = svc.connections();
       }
       return open > 2 ? "ok but " + (open - 2) + " attacker connections still open after 5 s"
           : "ok";

@@ -12,4 +12,10 @@ public interface AttackService {
 
   /** Returns {@code size} bytes: results a client that never reads lets pile up. */
   byte[] blob(int size);
+
+  /**
+   * Connections the server has open now, for the health check after an attack (the admin object,
+   * which would say, is not served over the insecure plain TCP this server uses).
+   */
+  int connections();
 }

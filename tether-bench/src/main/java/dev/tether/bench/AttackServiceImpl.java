@@ -4,8 +4,20 @@ import java.util.List;
 
 /** The server side of {@link AttackService}: cheap, so only the attacks cost anything. */
 public final class AttackServiceImpl implements AttackService {
+  private volatile java.util.function.IntSupplier connections = () -> -1;
+
   /** Created by {@link ServerMain}. */
   public AttackServiceImpl() {}
+
+  /** Where {@link #connections()} reads from: the server, once started. */
+  void countConnectionsOf(dev.tether.TetherServer server) {
+    connections = () -> server.stats().connections();
+  }
+
+  @Override
+  public int connections() {
+    return connections.getAsInt();
+  }
 
   @Override
   public int echo(int v) {

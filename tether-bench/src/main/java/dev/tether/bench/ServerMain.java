@@ -42,10 +42,12 @@ public final class ServerMain {
         address = s.address();
       }
       case "tether-attack" -> { // the server under attack: Tether's defaults, no tuning
+        AttackServiceImpl attack = new AttackServiceImpl();
         TetherServer s = TetherServer.builder()
-            .export("attack", AttackService.class, new AttackServiceImpl())
+            .export("attack", AttackService.class, attack)
             .listen("tcp:127.0.0.1:0").insecurePlaintextTcp()
             .start();
+        attack.countConnectionsOf(s);
         server = s;
         address = s.address();
       }
