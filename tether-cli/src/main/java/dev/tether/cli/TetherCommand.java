@@ -41,8 +41,17 @@ public final class TetherCommand implements Callable<Integer> {
       description = "Launch a worker JVM, call it, cancel calls (a timeline for each), shut it"
           + " down.")
   static final class DemoCommand implements Callable<Integer> {
+    /**
+     * Tether's own loggers, held so the level set below stays (JUL keeps loggers weakly). The
+     * demo starts and stops a dozen workers; their INFO lines ("worker started", "exited") would
+     * interleave with the demo's story on the terminal, so it shows warnings and errors only.
+     */
+    private static final java.util.logging.Logger TETHER_LOGS =
+        java.util.logging.Logger.getLogger("dev.tether");
+
     @Override
     public Integer call() throws Exception {
+      TETHER_LOGS.setLevel(java.util.logging.Level.WARNING);
       new Demo(System.out).run();
       return 0;
     }
