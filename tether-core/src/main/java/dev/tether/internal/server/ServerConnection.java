@@ -141,15 +141,7 @@ final class ServerConnection implements InlinePolicy.Reader {
     if (channel == null) {
       return false;
     }
-    parked.set(true);
-    if (!server.parker().park(this, channel)) {
-      parked.set(false);
-      return false;
-    }
-    if (closed.get()) {
-      server.parker().wakeup(); // closed while parking: let the descriptor go now
-    }
-    return true;
+    return handToParker(channel);
   }
 
   /**
@@ -287,7 +279,16 @@ final class ServerConnection implements InlinePolicy.Reader {
       return false;
     }
     writer.trim();
-    parked.set(true); // publishes this thread's state to the thread that resumes
+    return handToParker(channel);
+  }
+
+  /**
+   * Marks the connection parked (publishing the reading thread's state to the thread that
+   * resumes) and registers {@code channel} with the server's parker; false, and not parked, when
+   * the parker cannot take it.
+   */
+  private boolean handToParker(java.nio.channels.SelectableChannel channel) {
+    parked.set(true);
     if (!server.parker().park(this, channel)) {
       parked.set(false);
       return false;
