@@ -7,9 +7,11 @@ package dev.tether;
  * @param connectionsAccepted connections accepted since start
  * @param callsStarted calls received since start
  * @param callsRunning calls being served now (orphans included)
- * @param orphansRunning calls running now whose caller gave up
- * @param orphansTotal calls ever orphaned
- * @param orphansFinished orphans that have since finished (their answers were dropped)
+ * @param orphansRunning calls running now whose caller gave up (released before the answer)
+ * @param orphansTotal calls ever orphaned: running when their caller was released, however soon
+ *     they stopped after
+ * @param orphansFinished orphans that have since finished (their answers were dropped); every
+ *     released call is either here or answered late (see {@link Tether#discardedAnswers()})
  * @param connectionsRefused connections turned away since start because the server had
  *     {@code maxConnections} open (each was told why in a GOAWAY, then closed)
  * @param acceptFailures failed attempts to accept a connection since start (for example the
@@ -18,9 +20,9 @@ package dev.tether;
  *     accept nothing any more); 0 in a healthy server
  * @param authFailures peers refused since start because they could not be authenticated: a Unix
  *     peer the {@link UnixPeerPolicy} does not admit, a wrong or missing shared secret (each was
- *     told why in a GOAWAY, and nothing it sent was served), or a failed TLS handshake (untrusted or missing client
- *     certificate, a peer that does not speak TLS, or one silent past the handshake timeout)
-
+ *     told why in a GOAWAY, and nothing it sent was served), or a failed TLS handshake
+ *     (untrusted or missing client certificate, a peer that does not speak TLS, or one silent
+ *     past the handshake timeout)
  */
 public record ServerStats(int connections, long connectionsAccepted, long callsStarted,
     long callsRunning, int orphansRunning, long orphansTotal, long orphansFinished,

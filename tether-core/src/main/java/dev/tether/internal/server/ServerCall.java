@@ -37,7 +37,6 @@ final class ServerCall {
   private Thread thread;
   private boolean finished;
   private boolean callerReleased;
-  private boolean orphaned;
   private long releasedNanos;
 
   ServerCall(ServerConnection connection, int id, ServedMethod method, CancelNode node) {
@@ -79,29 +78,27 @@ final class ServerCall {
     }
     finished = true;
     thread = null;
-    if (orphaned) {
+    if (callerReleased) { // an orphan
       orphans.finished(this);
     }
     return true;
   }
 
-  /** Records that the caller gave up: whatever the call answers from now on is dropped. */
-  synchronized void releaseCaller() {
-    if (!callerReleased) {
-      callerReleased = true;
-      releasedNanos = Clock.system().nanoTime();
-    }
-  }
-
   /**
-   * If the caller gave up and the call still runs, makes it an orphan (once) in {@code orphans}.
-   * Done under this call's lock, so it cannot race with {@link #finish}.
+   * Records that the caller gave up: the call becomes an orphan in {@code orphans} and its answer
+   * is dropped. No effect once the call has finished, so {@link #wasCallerReleased} is fixed when
+   * {@link #finish} returns. Called before anyone tells the call to stop, so a call that stops at
+   * once is still an orphan that finished: every released call ends up either answered late (the
+   * client discards the answer) or counted in {@link OrphanTracker#finishedCount}, which pools
+   * use to give its slot back.
    */
-  synchronized void orphanIfRunning(OrphanTracker orphans) {
-    if (callerReleased && !finished && !orphaned) {
-      orphaned = true;
-      orphans.add(this);
+  synchronized void releaseCaller(OrphanTracker orphans) {
+    if (callerReleased || finished) {
+      return; // a finished call's answer is being sent: the client discards it as late
     }
+    callerReleased = true;
+    releasedNanos = Clock.system().nanoTime();
+    orphans.add(this);
   }
 
   synchronized boolean wasCallerReleased() {

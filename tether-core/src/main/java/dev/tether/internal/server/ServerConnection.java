@@ -112,14 +112,17 @@ final class ServerConnection implements InlinePolicy.Reader {
 
   /**
    * Calls whose caller still waits for the answer: running, or finished with the answer not yet
-   * written. Orphans do not count (their answers are dropped anyway).
+   * written. Orphans do not count (their answers are dropped anyway). Reads {@link #calls} before
+   * {@link #answering}: a finishing call enters {@code answering} before it leaves {@code calls},
+   * so it is seen in one or the other (the other order could miss it and close the connection
+   * ahead of its answer).
    */
   int callsAwaitingAnswers() {
-    int n = answering.get();
+    int n = 0;
     for (ServerCall c : calls.values()) {
       n += c.wasCallerReleased() ? 0 : 1;
     }
-    return n;
+    return n + answering.get();
   }
 
   /** Reads until the client goes away. Runs on the connection's first reader thread. */
@@ -407,12 +410,9 @@ final class ServerConnection implements InlinePolicy.Reader {
       server.parker().wakeup(); // its selector lets the closed channel's descriptor go
     }
     for (ServerCall c : calls.values()) {
-      c.releaseCaller(); // nobody is left to answer
+      c.releaseCaller(server.orphans()); // nobody is left to answer
     }
     connectionNode.cancel(CancelReason.of(why, 0));
-    for (ServerCall c : calls.values()) {
-      c.orphanIfRunning(server.orphans()); // still running after hearing the cancel
-    }
     server.connectionClosed(this);
   }
 
@@ -771,7 +771,7 @@ final class ServerConnection implements InlinePolicy.Reader {
         return; // already answered
       }
       if (callerReleased) {
-        call.releaseCaller(); // before the cancel, so an answer it provokes is dropped
+        call.releaseCaller(server.orphans()); // before the cancel: its answer is dropped
       }
       // The caller's deadline is this call's deadline too (it may arrive before our own timer).
       CancelReason why = deadline ? CancelReason.deadlineExceeded(graceNanos)
@@ -780,9 +780,6 @@ final class ServerConnection implements InlinePolicy.Reader {
         call.trace.cancelArrived(why);
       }
       call.node.cancel(why);
-      if (callerReleased) {
-        call.orphanIfRunning(server.orphans()); // still running after hearing the cancel
-      }
     }
 
     @Override
