@@ -187,6 +187,9 @@ public final class TetherServer implements AutoCloseable {
   /** Default of {@link Builder#maxCallsPerConnection}. */
   public static final int DEFAULT_MAX_CALLS_PER_CONNECTION = 16_384;
 
+  /** Default of {@link Builder#failedConnectionRate}. */
+  public static final int DEFAULT_FAILED_CONNECTION_RATE = 50;
+
   /** Describes a server: what it exports, where it listens, its limits. */
   public static final class Builder {
     private final Map<String, ExportedObject> exports = new LinkedHashMap<>();
@@ -206,6 +209,7 @@ public final class TetherServer implements AutoCloseable {
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxCallsPerConnection = DEFAULT_MAX_CALLS_PER_CONNECTION;
     private Duration idleTimeout = Duration.ZERO;
+    private int failedConnectionRate = DEFAULT_FAILED_CONNECTION_RATE;
     private CallListener callListener;
     private ConcurrencyLimit concurrencyLimit;
     private IncomingCallFilter incomingCallFilter;
@@ -455,6 +459,29 @@ public final class TetherServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How many failed connections a second the server takes before it slows down accepting new
+     * ones. A connection fails when its peer breaks the protocol (garbage, a frame before HELLO),
+     * fails to authenticate (peer credentials, TLS, shared secret) or does not complete the
+     * handshake within {@link #handshakeTimeout}. Each failure adds to a server-wide debt that
+     * drains at this rate; while it is more than one second's worth, the server accepts one new
+     * connection per {@code 1 / perSecond} and the rest wait in the kernel's backlog (their
+     * {@code Tether.connect} waits, or times out). A peer that opens connections only to send
+     * garbage then costs the server {@code perSecond} connections a second, not both cores, and
+     * clients already connected are not affected at all. A pause never lasts more than 4 s
+     * after failures stop. Default 50.
+     *
+     * @throws IllegalArgumentException if {@code perSecond} is below 1
+     */
+    public Builder failedConnectionRate(int perSecond) {
+      if (perSecond < 1) {
+        throw new IllegalArgumentException("failedConnectionRate must be at least 1 a second: "
+            + perSecond);
+      }
+      this.failedConnectionRate = perSecond;
+      return this;
+    }
+
     // ---- security (issue 11) ----
 
     private UnixPeerPolicy unixPeers = UnixPeerPolicy.sameUser();
@@ -626,7 +653,7 @@ public final class TetherServer implements AutoCloseable {
                     DEFAULT_MAX_DECODED_BYTES, Runtime.getRuntime().maxMemory() / 8),
                 writeStallTimeout, maxConnections, maxCallsPerConnection, idleTimeout,
                 security, callListener, concurrencyLimit, incomingCallFilter,
-                tls == null ? null : Tether.tlsConfig(tls)));
+                tls == null ? null : Tether.tlsConfig(tls), failedConnectionRate));
         TetherServer server = new TetherServer(core, privateSocket);
         admin.server = server;
         return server;

@@ -27,6 +27,7 @@ public final class LimitsServerMain {
         case "idleTimeoutMillis" -> b.idleTimeout(Duration.ofMillis(Long.parseLong(kv[1])));
         case "handshakeTimeoutMillis" ->
             b.handshakeTimeout(Duration.ofMillis(Long.parseLong(kv[1])));
+        case "failedConnectionRate" -> b.failedConnectionRate(Integer.parseInt(kv[1]));
         default -> throw new IllegalArgumentException(a);
       }
     }

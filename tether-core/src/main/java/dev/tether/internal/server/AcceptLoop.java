@@ -18,6 +18,10 @@ import java.util.function.Consumer;
  * was closed under the server, or fails in a way no retry can mend) is closed, counted in the
  * server's statistics and logged as an error, so a port is never left bound and deaf.
  *
+ * <p>While peers keep failing their connections, the loop holds off before each accept for as
+ * long as the server's {@link FailedConnectionPacing} says (logged once per episode), so such
+ * peers wait in the kernel's backlog instead of costing threads and cores.
+ *
  * <p>Thread safety: runs on its own thread; {@link #wake()} may be called from any thread.
  */
 final class AcceptLoop implements Runnable {
@@ -33,6 +37,9 @@ final class AcceptLoop implements Runnable {
 
     /** An accept failed and will be retried. */
     void acceptFailed();
+
+    /** How long to wait before the next accept because connections keep failing; 0: none. */
+    long acceptHoldNanos();
 
     /** The listener is broken for good and was closed. */
     void listenerBroken(Listener listener, Throwable why);
@@ -59,7 +66,23 @@ final class AcceptLoop implements Runnable {
     long episodeStart = 0;
     boolean warned = false;
     long lastRecovery = Clock.system().nanoTime() - QUIET_NANOS;
+    boolean holding = false;
+    long lastHoldWarning = Clock.system().nanoTime() - QUIET_NANOS;
     while (!stopped.getAsBoolean()) {
+      long hold = sink.acceptHoldNanos();
+      if (hold > 0) {
+        long now = Clock.system().nanoTime();
+        if (!holding && now - lastHoldWarning >= QUIET_NANOS) {
+          lastHoldWarning = now;
+          sink.log(System.Logger.Level.WARNING, "slowing down accepting on " + listener.endpoint()
+              + ": many connections failed (protocol errors, failed authentication or "
+              + "handshakes; see failedConnectionRate); new connections wait their turn");
+        }
+        holding = true;
+        sleep(Math.min(hold, MAX_PAUSE_NANOS));
+        continue;
+      }
+      holding = false;
       Link link;
       try {
         link = listener.accept();

@@ -153,6 +153,7 @@ final class ServerConnection implements InlinePolicy.Reader {
    * link is closed first, so nothing below can wait on it.
    */
   private void handshakeTimedOut() {
+    server.connectionFailed();
     link.close();
     if (parked.get()) {
       close("no handshake from " + peer + " within "
@@ -201,6 +202,7 @@ final class ServerConnection implements InlinePolicy.Reader {
           : ErrorCode.PROTOCOL_ERROR, e.getMessage());
       if (!closed.get()) {
         ConnectionLog.protocolError(peer, e.getMessage());
+        server.connectionFailed();
       }
     } catch (IOException e) {
       if (!handler.helloSeen) {
@@ -419,6 +421,7 @@ final class ServerConnection implements InlinePolicy.Reader {
   void protocolError(String message, Throwable cause) {
     if (!closed.get()) {
       ConnectionLog.protocolError(peer, message);
+      server.connectionFailed();
     }
     sendGoAway(ErrorCode.PROTOCOL_ERROR, message);
     close("protocol error: " + message);

@@ -53,6 +53,7 @@ public final class ServerCore implements AutoCloseable {
   private final dev.tether.internal.wire.ByteBudget budget;
   /** Slows the reading of large frames while calls are refused for their size (see there). */
   private final RefusalPenalty penalty;
+  private final FailedConnectionPacing failedConnections;
   private final AtomicLong callsStarted = new AtomicLong();
   private final AtomicLong callsRunning = new AtomicLong();
   private final AtomicLong connectionsAccepted = new AtomicLong();
@@ -78,6 +79,8 @@ public final class ServerCore implements AutoCloseable {
     this.budget = dev.tether.internal.wire.ByteBudget.root(options.serverBufferBytes());
     this.penalty = new RefusalPenalty(options.maxFrameBytes(), options.maxFrameBytes(),
         Clock.system());
+    this.failedConnections = new FailedConnectionPacing(options.failedConnectionRate(),
+        Clock.system());
     this.unixPeers = new UnixPeerGate(options.security().unixPeers(),
         dev.tether.internal.transport.PrivateDirs.currentUserName());
     for (Endpoint e : endpoints) {
@@ -98,6 +101,11 @@ public final class ServerCore implements AutoCloseable {
       @Override
       public void acceptFailed() {
         acceptFailures.incrementAndGet();
+      }
+
+      @Override
+      public long acceptHoldNanos() {
+        return failedConnections.holdNanos();
       }
 
       @Override
@@ -131,6 +139,7 @@ public final class ServerCore implements AutoCloseable {
     UnixPeerGate.Verdict peer = unixPeers.check(link); // reads nothing: refused before a byte
     if (peer.refusal() != null) {
       authFailures.refused("peer " + link.peer() + ": " + peer.refusal());
+      failedConnections.failed();
       refuser.refuse(link, dev.tether.ErrorCode.UNAUTHENTICATED, peer.refusal());
       return;
     }
@@ -144,6 +153,7 @@ public final class ServerCore implements AutoCloseable {
       link = Transports.secureAccepted(link, options.tls(), (who, why) -> {
         if (!closed.get()) { // a handshake cut short by shutdown is no failure
           handshakeFailures.failed(who, why);
+          failedConnections.failed();
         }
       });
     }
@@ -195,6 +205,14 @@ public final class ServerCore implements AutoCloseable {
 
   RefusalPenalty penalty() {
     return penalty;
+  }
+
+  /**
+   * A connection failed: its peer broke the protocol, failed to authenticate or did not finish
+   * the handshake in time. Accepting slows down while this keeps happening.
+   */
+  void connectionFailed() {
+    failedConnections.failed();
   }
 
   ServerOptions options() {

@@ -31,6 +31,8 @@ import java.time.Duration;
  * @param concurrencyLimit the built-in load shedding, or null for none
  * @param incomingCallFilter the user's filter of incoming calls, or null for none
  * @param tls TLS for TCP listeners, or null for plain TCP
+ * @param failedConnectionRate failed connections a second the server absorbs before it paces
+ *     accepting (see {@link FailedConnectionPacing})
  */
 public record ServerOptions(int maxFrameBytes, Duration handshakeTimeout, Duration drainTimeout,
     String description, int maxCallThreads, long spinNanos, int maxOrphans,
@@ -39,4 +41,4 @@ public record ServerOptions(int maxFrameBytes, Duration handshakeTimeout, Durati
     int maxCallsPerConnection, Duration idleTimeout, ServerSecurity security,
     CallListener callListener, dev.tether.ConcurrencyLimit concurrencyLimit,
     dev.tether.IncomingCallFilter incomingCallFilter,
-    dev.tether.internal.transport.TlsConfig tls) {}
+    dev.tether.internal.transport.TlsConfig tls, int failedConnectionRate) {}

@@ -1,7 +1,7 @@
 package dev.tether.internal.wire;
 
 import dev.tether.internal.time.Clock;
-import java.util.concurrent.atomic.AtomicLong;
+import dev.tether.internal.time.DrainingDebt;
 
 /**
  * Makes work that a server refuses cost the peers that cause it, not everybody. A call refused for
@@ -16,18 +16,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * reconnecting; legitimate large calls of other clients wait too, for at most the cap divided by
  * the rate, and only while refusals keep coming.
  *
- * <p>The debt is kept as the time at which it will have drained, so checks write nothing and
- * no rounding accumulates however often readers look.
+ * <p>The bookkeeping is a {@link DrainingDebt}.
  *
  * <p>Thread safety: safe for use by many threads; lock-free.
  */
 public final class RefusalPenalty {
-  private static final long SECOND = 1_000_000_000L;
-  private final Clock clock;
-  private final long allowanceNanos;
-  private final long capNanos;
-  private final long drainPerSecond;
-  private final AtomicLong clearAt; // when the debt will be zero, by the clock
+  private static final long MAX_HOLD_NANOS = 4_000_000_000L;
+  private final DrainingDebt debt;
 
   /**
    * A penalty that lets large frames through while the debt is at most {@code allowance} bytes,
@@ -36,32 +31,21 @@ public final class RefusalPenalty {
    * most 4 GiB.
    */
   public RefusalPenalty(long allowance, long drainPerSecond, Clock clock) {
-    if (allowance < 0 || allowance > 1L << 32 || drainPerSecond < 1
-        || drainPerSecond > 1L << 32) {
-      throw new IllegalArgumentException("allowance " + allowance + ", rate " + drainPerSecond);
-    }
-    this.clock = clock;
-    this.drainPerSecond = drainPerSecond;
-    this.allowanceNanos = allowance * SECOND / drainPerSecond;
-    this.capNanos = allowanceNanos + 4 * SECOND;
-    this.clearAt = new AtomicLong(clock.nanoTime());
+    this.debt = new DrainingDebt(allowance, drainPerSecond, MAX_HOLD_NANOS, clock);
   }
 
   /** A frame of {@code bytes} was read and then refused: its cost goes on the debt. */
   public void refused(long bytes) {
-    long cost = Math.min(capNanos, Math.max(0, Math.min(bytes, 1L << 32)) * SECOND / drainPerSecond);
-    long now = clock.nanoTime();
-    clearAt.getAndUpdate(t -> now + Math.min(capNanos, Math.max(0, t - now) + cost));
+    debt.add(bytes);
   }
 
   /** Whether a reader may read a large frame now. */
   public boolean allowsLargeFrame() {
-    return clearAt.get() - clock.nanoTime() <= allowanceNanos;
+    return debt.withinAllowance();
   }
 
   /** The debt now, in bytes. */
   public long debt() {
-    long left = clearAt.get() - clock.nanoTime();
-    return left <= 0 ? 0 : left * drainPerSecond / SECOND;
+    return debt.debt();
   }
 }

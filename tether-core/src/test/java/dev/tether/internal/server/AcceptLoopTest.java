@@ -52,8 +52,19 @@ class AcceptLoopTest {
   static final class RecordingSink implements AcceptLoop.Sink {
     final List<Link> accepted = new CopyOnWriteArrayList<>();
     final List<String> logs = new CopyOnWriteArrayList<>();
+    /** What {@link #acceptHoldNanos} answers, in turn; 0 once empty. */
+    final Deque<Long> holds = new ArrayDeque<>();
+    /** How many links had been accepted each time the loop asked whether to hold. */
+    final List<Integer> acceptedWhenAsked = new CopyOnWriteArrayList<>();
     int failures;
     Throwable broken;
+
+    @Override
+    public synchronized long acceptHoldNanos() {
+      acceptedWhenAsked.add(accepted.size());
+      Long next = holds.poll();
+      return next == null ? 0 : next;
+    }
 
     @Override
     public void accepted(Link link) {
@@ -121,6 +132,22 @@ class AcceptLoopTest {
         .asString().contains("accepting again").contains("after 4 failed attempts");
     assertThat(sink.broken).as("the script's end").isInstanceOf(IllegalStateException.class);
     assertThat(listener.closed).isTrue();
+  }
+
+  @Test
+  void whileConnectionsKeepFailingTheLoopHoldsOffAcceptingAndWarnsOnce() {
+    ScriptedListener listener = new ScriptedListener();
+    listener.script.addAll(List.of(link("a"), link("b")));
+    RecordingSink sink = new RecordingSink();
+    sink.holds.addAll(List.of(0L, 200_000L, 100_000L, 0L));
+
+    new AcceptLoop(listener, () -> false, sink).run();
+
+    assertThat(sink.accepted).extracting(Link::peer).containsExactly("a", "b");
+    // asked before every accept: "a" at once, then two holds with nothing accepted, then "b"
+    assertThat(sink.acceptedWhenAsked).startsWith(0, 1, 1, 1, 2);
+    assertThat(sink.logs.stream().filter(l -> l.startsWith("WARNING"))).singleElement()
+        .asString().contains("slowing down accepting").contains("failedConnectionRate");
   }
 
   @Test
