@@ -74,6 +74,7 @@ public final class AttackBench {
           continue;
         }
         progress.println("[attacks] " + a.id);
+        results.add(measure("baseline before " + a.id, "no attack"));
         results.add(underAttack(a));
       }
     } finally {
@@ -211,36 +212,43 @@ public final class AttackBench {
     sb.append(String.format(Locale.ROOT, "Server JVM %s %s; java %s on %d cores; %.0f s.%n%n",
         String.join(" ", ServerProcess.SERVER_JVM_ARGS), SERVER_HEAP, Runtime.version(),
         Runtime.getRuntime().availableProcessors(), seconds));
-    sb.append("| phase | rtt p50 (us) | rtt p99 (us) | p99 / baseline | calls ok | calls failed "
-        + "| server after | attack |\n");
-    sb.append("|---|---|---|---|---|---|---|---|\n");
+    sb.append("| phase | rtt p50 (us) | rtt p99 (us) | p99 / baseline before | p99 / first "
+        + "baseline | calls ok | calls failed | server after | attack |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|\n");
+    double first = Double.NaN;
     double base = Double.NaN;
     List<String> ratios = new ArrayList<>();
     for (Result r : results) {
       boolean any = r.latency().count() > 0;
       double p50 = any ? r.latency().percentile(50) / 1e3 : Double.NaN;
       double p99 = any ? r.latency().percentile(99) / 1e3 : Double.NaN;
-      if (r.phase().equals("baseline")) {
+      boolean baseline = r.phase().startsWith("baseline");
+      if (baseline) {
         base = p99;
+        first = Double.isNaN(first) ? p99 : first;
       }
       double ratio = p99 / base;
-      sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %d | %d | %s | %s |%n",
-          r.phase(), num(p50), num(p99), r.phase().equals("baseline") ? "1" : num(ratio),
+      double ratioFirst = p99 / first;
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %d | %d | %s | %s |%n",
+          r.phase(), num(p50), num(p99), baseline ? "1" : num(ratio), num(ratioFirst),
           r.latency().count(), r.failed(), r.server().isEmpty() ? "ok" : r.server(), r.note()));
-      if (!r.phase().equals("baseline")) {
+      if (!baseline) {
         boolean met = Double.isFinite(ratio) && ratio <= 2 && r.failed() == 0
             && r.server().equals("ok");
         ratios.add("ATTACK " + r.phase() + " p99_ratio " + (Double.isFinite(ratio)
             ? num(ratio) : "none") + " failed " + r.failed() + " server "
             + (r.server().startsWith("ok but") ? "leaky" : r.server().split(" ")[0]) + " "
-            + (met ? "MET" : "MISSED"));
+            + (met ? "MET" : "MISSED") + " (p99 / first baseline " + num(ratioFirst) + ")");
       }
     }
     sb.append('\n');
     ratios.forEach(l -> sb.append(l).append('\n'));
     sb.append("\nNotes:\n");
     sb.append("- Target (issue 10): each attack's p99 within 2x of the baseline, no failed call, "
-        + "server healthy afterwards (MET / MISSED above).\n");
+        + "server healthy afterwards (MET / MISSED above). The baseline is measured again right "
+        + "before each attack, the same way and as long, because on a shared 2-core machine the "
+        + "p99 of the same workload drifts by more than 2x over a minute; the ratio to the first "
+        + "baseline is shown beside it.\n");
     sb.append("- The healthy client makes one echo call at a time on its own connection, each "
         + "bounded by " + CALL_LIMIT.toSeconds() + " s (slower counts as failed, not as a sample); "
         + "a client whose connection was closed reconnects. Each phase takes at least the "

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
  */
 class AttackBenchQuickTest {
   private static final Pattern LINE = Pattern.compile(
-      "^ATTACK ([a-z-]+) p99_ratio ([0-9.]+|none) failed ([0-9]+) server ([a-z]+) (MET|MISSED)$");
+      "^ATTACK ([a-z-]+) p99_ratio ([0-9.]+|none) failed ([0-9]+) server ([a-z]+) (MET|MISSED)"
+          + " \\(p99 / first baseline ([0-9.]+|-)\\)$");
 
   @Test
   @Timeout(180)
@@ -38,7 +39,7 @@ class AttackBenchQuickTest {
     String[] cells = baseline.substring(1).split("\\|");
     assertThat(Double.parseDouble(cells[1].trim())).isPositive();
     assertThat(Double.parseDouble(cells[2].trim())).isPositive();
-    assertThat(cells[4].trim()).isEqualTo("20");
+    assertThat(cells[5].trim()).isEqualTo("20");
 
     List<String> attacks = new ArrayList<>();
     for (String line : report.split("\n")) {
@@ -50,6 +51,7 @@ class AttackBenchQuickTest {
     }
     for (Attack a : Attack.values()) {
       assertThat(row(report, a.id)).isNotNull();
+      assertThat(row(report, "baseline before " + a.id)).isNotNull();
       assertThat(attacks).contains(a.id);
     }
   }
