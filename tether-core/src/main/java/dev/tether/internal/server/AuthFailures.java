@@ -5,9 +5,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts peers the server refused because they could not be authenticated, and logs them without
- * flooding: the first refusal, then at most one line per {@link #LOG_EVERY_NANOS} saying how many
- * more there were. Messages name the peer and the reason, never a secret or a proof.
+ * Counts peers the server refused because they could not be authenticated (a Unix peer the policy
+ * does not admit, a failed shared-secret or TLS handshake), and logs them without flooding: the
+ * first refusal, then at most one line per {@link #LOG_EVERY_NANOS} saying how many more there
+ * were. Messages name the peer and the reason, never a secret or a proof (TLS reasons come from
+ * the TLS layer's descriptions: "the client's certificate is not trusted").
  *
  * <p>Thread-safe: an atomic counter and an atomic time of the last line.
  */

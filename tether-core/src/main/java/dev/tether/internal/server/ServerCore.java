@@ -40,7 +40,6 @@ public final class ServerCore implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicInteger();
   private final IdleSweeper idleSweeper;
   private final ConnectionParker parker = new ConnectionParker();
-  private final HandshakeFailures handshakeFailures = new HandshakeFailures(LOG);
   private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
   private final OrphanTracker orphans = new OrphanTracker(Clock.system());
   private final CallExecutor executor;
@@ -152,7 +151,7 @@ public final class ServerCore implements AutoCloseable {
     if (options.tls() != null) {
       link = Transports.secureAccepted(link, options.tls(), (who, why) -> {
         if (!closed.get()) { // a handshake cut short by shutdown is no failure
-          handshakeFailures.failed(who, why);
+          authFailures.refused("peer " + who + ": " + why);
           failedConnections.failed();
         }
       });
@@ -195,7 +194,7 @@ public final class ServerCore implements AutoCloseable {
     return new ServerStats(connections.size(), connectionsAccepted.get(), callsStarted.get(),
         callsRunning.get(), orphans.runningCount(), orphans.totalCount(), orphans.finishedCount(),
         connectionsRefused.get(), acceptFailures.get(), listenersBroken.get(),
-        authFailures.count() + handshakeFailures.count());
+        authFailures.count());
   }
 
   /** Bytes buffered for all connections: frames being read, arguments of running calls. */
