@@ -44,8 +44,14 @@ public final class AttackBench {
     }
   }
 
-  /** One line of the report. */
-  record Result(String phase, Histogram latency, int failed, String server, String note) {}
+  /**
+   * One line of the report.
+   *
+   * @param serverCpu CPU the server used while the phase measured, as a share of one core
+   *     (NaN: unknown)
+   */
+  record Result(String phase, Histogram latency, int failed, String server, String note,
+      double serverCpu) {}
 
   private final Plan plan;
   private final PrintStream progress;
@@ -112,7 +118,8 @@ public final class AttackBench {
     if (ooms > 0) {
       summary += "; server logged OutOfMemoryError " + ooms + "x";
     }
-    return new Result(attack.id, during.latency(), during.failed(), health, summary);
+    return new Result(attack.id, during.latency(), during.failed(), health, summary,
+        during.serverCpu());
   }
 
   /** Whether the server is alive and answers a new client within 10 s, once the attack ended. */
@@ -149,6 +156,7 @@ public final class AttackBench {
   private Result measure(String phase, String note) {
     Histogram h = new Histogram();
     int failed = 0;
+    long cpu0 = server.cpuNanos();
     long start = System.nanoTime();
     long min = start + TimeUnit.SECONDS.toNanos(plan.minPhaseSeconds());
     long end = start + TimeUnit.SECONDS.toNanos(plan.maxPhaseSeconds());
@@ -163,7 +171,10 @@ public final class AttackBench {
         reconnectIfClosed();
       }
     }
-    return new Result(phase, h, failed, "", note);
+    long cpu1 = server.cpuNanos();
+    double cpu = cpu0 < 0 || cpu1 < 0 ? Double.NaN
+        : (double) (cpu1 - cpu0) / (System.nanoTime() - start);
+    return new Result(phase, h, failed, "", note, cpu);
   }
 
   private void reconnectIfClosed() {
@@ -213,8 +224,9 @@ public final class AttackBench {
         String.join(" ", ServerProcess.SERVER_JVM_ARGS), SERVER_HEAP, Runtime.version(),
         Runtime.getRuntime().availableProcessors(), seconds));
     sb.append("| phase | rtt p50 (us) | rtt p99 (us) | p99 / baseline before | p99 / first "
-        + "baseline | calls ok | calls failed | server after | attack |\n");
-    sb.append("|---|---|---|---|---|---|---|---|---|\n");
+        + "baseline | server CPU (% of a core) | calls ok | calls failed | server after "
+        + "| attack |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
     double first = Double.NaN;
     double base = Double.NaN;
     List<String> ratios = new ArrayList<>();
@@ -229,9 +241,10 @@ public final class AttackBench {
       }
       double ratio = p99 / base;
       double ratioFirst = p99 / first;
-      sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %d | %d | %s | %s |%n",
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %d | %d | %s | %s |%n",
           r.phase(), num(p50), num(p99), baseline ? "1" : num(ratio), num(ratioFirst),
-          r.latency().count(), r.failed(), r.server().isEmpty() ? "ok" : r.server(), r.note()));
+          Double.isNaN(r.serverCpu()) ? "-" : String.format(Locale.ROOT, "%.0f",
+              100 * r.serverCpu()), r.latency().count(), r.failed(), r.server().isEmpty() ? "ok" : r.server(), r.note()));
       if (!baseline) {
         boolean met = Double.isFinite(ratio) && ratio <= 2 && r.failed() == 0
             && r.server().equals("ok");
@@ -248,7 +261,8 @@ public final class AttackBench {
         + "server healthy afterwards (MET / MISSED above). The baseline is measured again right "
         + "before each attack, the same way and as long, because on a shared 2-core machine the "
         + "p99 of the same workload drifts by more than 2x over a minute; the ratio to the first "
-        + "baseline is shown beside it.\n");
+        + "baseline is shown beside it. The server's CPU while a phase measured (healthy "
+        + "calls included) says what an attack costs the server whatever the machine's load.\n");
     sb.append("- The healthy client makes one echo call at a time on its own connection, each "
         + "bounded by " + CALL_LIMIT.toSeconds() + " s (slower counts as failed, not as a sample); "
         + "a client whose connection was closed reconnects. Each phase takes at least the "

@@ -41,7 +41,10 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code ServerMain kind}, with {@code jvmArgs} after the common ones, and waits up to {@code timeoutSeconds} for its address.
+   * Starts {@code ServerMain kind}, with {@code jvmArgs} after the common ones, and waits up to
+   * {@code timeoutSeconds} for its address. The system property {@code tether.bench.serverJvmArgs}
+   * (space-separated) adds options to every server JVM, for profiling a server under a benchmark:
+   * {@code -Dtether.bench.serverJvmArgs=-XX:StartFlightRecording=filename=server.jfr}.
    *
    * @throws IOException when it cannot start, exits, or is not ready in time; the message has the
    *     tail of its standard error
@@ -52,6 +55,11 @@ public final class ServerProcess implements AutoCloseable {
     cmd.add(javaExecutable());
     cmd.addAll(SERVER_JVM_ARGS);
     cmd.addAll(jvmArgs);
+    for (String extra : System.getProperty("tether.bench.serverJvmArgs", "").split(" ")) {
+      if (!extra.isBlank()) {
+        cmd.add(extra);
+      }
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(ServerMain.class.getName());
@@ -116,6 +124,12 @@ public final class ServerProcess implements AutoCloseable {
   /** The server's process id. */
   public long pid() {
     return process.pid();
+  }
+
+  /** CPU time the server process has used so far, in nanoseconds; -1 when the OS does not say. */
+  public long cpuNanos() {
+    return process.toHandle().info().totalCpuDuration().map(java.time.Duration::toNanos)
+        .orElse(-1L);
   }
 
   /** True while the server process runs. */

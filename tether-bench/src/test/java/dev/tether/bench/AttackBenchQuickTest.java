@@ -39,7 +39,7 @@ class AttackBenchQuickTest {
     String[] cells = baseline.substring(1).split("\\|");
     assertThat(Double.parseDouble(cells[1].trim())).isPositive();
     assertThat(Double.parseDouble(cells[2].trim())).isPositive();
-    assertThat(cells[5].trim()).isEqualTo("20");
+    assertThat(cells[6].trim()).isEqualTo("20");
 
     List<String> attacks = new ArrayList<>();
     for (String line : report.split("\n")) {

@@ -76,8 +76,9 @@ public final class ServerCore implements AutoCloseable {
     this.gate = new CallGate(options.concurrencyLimit(), options.incomingCallFilter(),
         Clock.system(), () -> (int) callsRunning.get());
     this.budget = dev.tether.internal.wire.ByteBudget.root(options.serverBufferBytes());
-    this.penalty = new RefusalPenalty(options.maxFrameBytes(), options.maxFrameBytes(),
-        Clock.system());
+    // One refused maximal frame is forgiven; after that a large frame is read every 4 s.
+    this.penalty = new RefusalPenalty(options.maxFrameBytes(),
+        Math.max(1, options.maxFrameBytes() / 4), Clock.system());
     this.failedConnections = new FailedConnectionPacing(options.failedConnectionRate(),
         Clock.system());
     this.unixPeers = new UnixPeerGate(options.security().unixPeers(),
