@@ -29,11 +29,19 @@ final class CallRunner implements Runnable {
   /** Runs on the connection's reader (set by the reader before it runs it). */
   boolean inline;
 
-  CallRunner(ServerCall call, byte[] body, int argsOffset, ByteBudget budget) {
+  /**
+   * Bytes of the frame charged provisionally to the server's RefusalPenalty (0: none): kept if
+   * the arguments are refused for their size, refunded as soon as they decode (or the call ends
+   * otherwise). Only the thread running this touches it.
+   */
+  private long penaltyBytes;
+
+  CallRunner(ServerCall call, byte[] body, int argsOffset, ByteBudget budget, long penaltyBytes) {
     this.call = call;
     this.body = body;
     this.argsOffset = argsOffset;
     this.budget = budget;
+    this.penaltyBytes = penaltyBytes;
   }
 
   /** The call this runs. */
@@ -49,8 +57,22 @@ final class CallRunner implements Runnable {
     } catch (Throwable t) { // an Error anywhere (OOM, stack overflow): the caller still hears
       lastResort(t);
     } finally {
+      refundPenalty();
       call.method.inline().record(CLOCK.nanoTime() - start);
     }
+  }
+
+  private void refundPenalty() {
+    if (penaltyBytes > 0) {
+      call.connection.refundPenalty(penaltyBytes);
+      penaltyBytes = 0;
+    }
+  }
+
+  /** The frame is refused for its size: the provisional charge stays, the rest is added. */
+  private void refusedForSize() {
+    call.connection.refusedForSize(body.length - penaltyBytes);
+    penaltyBytes = 0;
   }
 
   private void serve() {
@@ -75,9 +97,10 @@ final class CallRunner implements Runnable {
       long decoded = in.decodedBytes();
       budget.charge(decoded); // held by the running call: the reader stops when it is too much
       call.budgetBytes += decoded;
+      refundPenalty();
     } catch (DecodeException e) {
       if (e.isOverBudget()) {
-        call.connection.refusedForSize(body.length);
+        refusedForSize();
         call.connection.answerError(call, ErrorCode.RESOURCE_EXHAUSTED, "the arguments of "
             + call.methodName() + " are refused: " + e.getMessage() + " (the server's limit,"
             + " see TetherServer.Builder.maxDecodedBytes)", null);
@@ -89,7 +112,7 @@ final class CallRunner implements Runnable {
       return;
     } catch (Throwable t) { // OutOfMemoryError, StackOverflowError, a record constructor's Error
       if (t instanceof OutOfMemoryError) {
-        call.connection.refusedForSize(body.length);
+        refusedForSize();
       }
       call.connection.answerError(call, t instanceof OutOfMemoryError
           ? ErrorCode.RESOURCE_EXHAUSTED : ErrorCode.REMOTE_EXCEPTION, "the arguments of "

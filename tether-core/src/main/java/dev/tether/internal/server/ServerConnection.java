@@ -106,6 +106,11 @@ final class ServerConnection implements InlinePolicy.Reader {
     server.penalty().refused(bytes);
   }
 
+  /** A call's frame charged provisionally to the RefusalPenalty turned out acceptable. */
+  void refundPenalty(long bytes) {
+    server.penalty().refund(bytes);
+  }
+
   ServerOptions options() {
     return server.options();
   }
@@ -755,7 +760,8 @@ final class ServerConnection implements InlinePolicy.Reader {
         return;
       }
       call.filtered = !b.admin() && server.gate().hasFilter();
-      CallRunner runner = new CallRunner(call, body, argsOffset, budget);
+      CallRunner runner = new CallRunner(call, body, argsOffset, budget,
+          reader.takePenaltyCharge());
       if (b.admin() || InlinePolicy.mayInline(call.method) && !call.filtered
           && server.options().callListener() == null) { // user code never runs on the reader
         runner.inline = true;

@@ -43,10 +43,44 @@ public final class DrainingDebt {
 
   /** Adds {@code units} of refused work (negative counts as none). */
   public void add(long units) {
-    long cost = Math.min(capNanos,
-        Math.max(0, Math.min(units, 1L << 32)) * SECOND / drainPerSecond);
+    long cost = cost(units);
     long now = clock.nanoTime();
     clearAt.getAndUpdate(t -> now + Math.min(capNanos, Math.max(0, t - now) + cost));
+  }
+
+  /**
+   * Adds {@code units} only if the debt is within the allowance now, atomically: of many threads
+   * that find it within, each add is seen by the next check, so they cannot all pass at once when
+   * a hold ends. Returns whether it added.
+   */
+  public boolean tryAdd(long units) {
+    long cost = cost(units);
+    while (true) {
+      long t = clearAt.get();
+      long now = clock.nanoTime();
+      if (t - now > allowanceNanos) {
+        return false;
+      }
+      if (clearAt.compareAndSet(t, now + Math.min(capNanos, Math.max(0, t - now) + cost))) {
+        return true;
+      }
+    }
+  }
+
+  /** Takes back {@code units} added before (never below zero debt). */
+  public void remove(long units) {
+    long cost = cost(units);
+    long now = clock.nanoTime();
+    clearAt.getAndUpdate(t -> Math.max(now, t - cost));
+  }
+
+  /** Whether there is any debt now. */
+  public boolean isClear() {
+    return clearAt.get() - clock.nanoTime() <= 0;
+  }
+
+  private long cost(long units) {
+    return Math.min(capNanos, Math.max(0, Math.min(units, 1L << 32)) * SECOND / drainPerSecond);
   }
 
   /** Whether the debt is within the allowance now. */

@@ -38,6 +38,7 @@ public final class FrameReader {
   private byte[] body; // the frame being assembled
   private int bodyFilled;
   private int charged; // bytes of budget held for body (or the frame being dispatched)
+  private long penaltyCharged; // bytes charged provisionally to the penalty for that frame
   private boolean blocked; // the last poll found no budget for the next frame
 
   /** Creates a reader that rejects frames longer than {@code maxFrameBytes}. */
@@ -76,6 +77,18 @@ public final class FrameReader {
   /** The peer completed the handshake: frames up to the full limit are accepted from now on. */
   public void handshakeDone() {
     handshakeFrameBytes = 0;
+  }
+
+  /**
+   * Takes over the provisional {@link RefusalPenalty} charge of the frame being dispatched (0:
+   * none): called by a handler that decides later whether the frame is refused for its size (a
+   * CALL's arguments); it must {@link RefusalPenalty#refund} the bytes if the frame is accepted.
+   * Otherwise the reader refunds them when the handler returns.
+   */
+  public long takePenaltyCharge() {
+    long c = penaltyCharged;
+    penaltyCharged = 0;
+    return c;
   }
 
   /**
@@ -188,16 +201,21 @@ public final class FrameReader {
       }
       if (budget != null) {
         boolean small = whole <= BUFFER_BYTES;
-        if (!small && penalty != null && !penalty.allowsLargeFrame()) {
+        long provisional = small || penalty == null ? 0 : penalty.admitLarge(length);
+        if (provisional < 0) {
           blocked = true; // refused frames came in: large ones wait, their senders' writes block
           return false;
         }
         // A frame that fits the read buffer needs only the connection's budget (see ByteBudget).
         if (!budget.tryAcquire(length, small)) {
+          if (provisional > 0) {
+            penalty.refund(provisional);
+          }
           blocked = true; // backpressure: nothing is allocated and nothing more is read
           return false;
         }
         charged = length;
+        penaltyCharged = provisional;
       }
       blocked = false;
       buffer.position(buffer.position() + FrameKind.LENGTH_BYTES);
@@ -218,6 +236,10 @@ public final class FrameReader {
       if (charged != 0) {
         budget.release(charged);
         charged = 0;
+      }
+      if (penaltyCharged != 0) { // nobody took it: the frame was not refused for its size
+        penalty.refund(penaltyCharged);
+        penaltyCharged = 0;
       }
     }
     return true;

@@ -34,7 +34,10 @@ public final class RefusalPenalty {
     this.debt = new DrainingDebt(allowance, drainPerSecond, MAX_HOLD_NANOS, clock);
   }
 
-  /** A frame of {@code bytes} was read and then refused: its cost goes on the debt. */
+  /**
+   * A frame of {@code bytes} was read and then refused: its cost goes on the debt (less what was
+   * charged provisionally for it, which the caller then keeps).
+   */
   public void refused(long bytes) {
     debt.add(bytes);
   }
@@ -42,6 +45,27 @@ public final class RefusalPenalty {
   /** Whether a reader may read a large frame now. */
   public boolean allowsLargeFrame() {
     return debt.withinAllowance();
+  }
+
+  /**
+   * Asks to read a large frame of {@code bytes}. Returns -1 when it must wait; 0 when there is no
+   * debt (it is read for free); otherwise the bytes charged provisionally, which the caller
+   * {@link #refund refunds} once the frame turns out acceptable, or keeps when it is refused.
+   * The check and the charge are one atomic step, so when a hold ends one waiting reader reads
+   * and the others go on waiting (each looked on its own before, and all of them read at once).
+   */
+  public long admitLarge(int bytes) {
+    if (debt.isClear()) {
+      return 0;
+    }
+    return debt.tryAdd(bytes) ? bytes : -1;
+  }
+
+  /** Takes back a provisional charge of {@link #admitLarge}: the frame was acceptable. */
+  public void refund(long bytes) {
+    if (bytes > 0) {
+      debt.remove(bytes);
+    }
   }
 
   /** The debt now, in bytes. */

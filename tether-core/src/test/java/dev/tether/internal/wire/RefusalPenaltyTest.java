@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tether.testing.FakeClock;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The debt of refused frames: allowance, drain rate, cap, and the readers it holds back. */
@@ -79,6 +81,49 @@ class RefusalPenaltyTest {
     assertThat(reader.poll(pings, 0)).isEqualTo(FrameReader.NONE); // admitted, body arriving
     assertThat(connection.used()).isEqualTo(length);
     reader.release();
+  }
+
+  @Test
+  void whenAHoldEndsOneWaitingReaderReadsItsLargeFrameAndTheOthersWaitOnForIt() throws Exception {
+    ByteBudget server = ByteBudget.root(64 * MIB);
+    List<FrameReaderBudgetTest.FakeLink> links = new ArrayList<>();
+    List<FrameReader> readers = new ArrayList<>();
+    List<ByteBudget> budgets = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      FrameReaderBudgetTest.FakeLink link = new FrameReaderBudgetTest.FakeLink();
+      ByteBudget connection = server.child(8 * MIB);
+      link.feed(ByteBuffer.allocate(10).putInt(512 * 1024).put((byte) FrameKind.PING)
+          .put((byte) 0).putInt(0).array());
+      links.add(link);
+      budgets.add(connection);
+      readers.add(new FrameReader(link, 4 << 20, connection, 0, penalty));
+    }
+    penalty.refused(2 * MIB); // a hold of one second
+    FrameReaderBudgetTest.Pings pings = new FrameReaderBudgetTest.Pings();
+    for (FrameReader r : readers) {
+      assertThat(r.poll(pings, 0)).isEqualTo(FrameReader.NONE);
+    }
+    assertThat(budgets).allMatch(b -> b.used() == 0);
+
+    clock.advance(Duration.ofSeconds(1)); // the hold ends: every reader looks again
+    for (FrameReader r : readers) {
+      r.poll(pings, 0);
+    }
+    assertThat(budgets.stream().filter(b -> b.used() > 0)).as("readers that read").hasSize(1);
+    readers.forEach(FrameReader::release);
+  }
+
+  @Test
+  void aProvisionalChargeIsRefundedWhenTheFrameIsAcceptedAndKeptWhenItIsRefused() {
+    penalty.refused(MIB / 2); // in debt, within the allowance
+    long charged = penalty.admitLarge((int) (3 * MIB / 4));
+    assertThat(charged).isEqualTo(3 * MIB / 4);
+    assertThat(penalty.debt()).isBetween(5 * MIB / 4 - 1, 5 * MIB / 4);
+    assertThat(penalty.admitLarge(1024)).as("now beyond the allowance: wait").isEqualTo(-1);
+    penalty.refund(charged);
+    assertThat(penalty.debt()).isBetween(MIB / 2 - 1, MIB / 2);
+    clock.advance(Duration.ofSeconds(10));
+    assertThat(penalty.admitLarge(1024)).as("no debt: read for free").isZero();
   }
 
   @Test
