@@ -39,7 +39,8 @@ public final class FrameReader {
   private int bodyFilled;
   private int charged; // bytes of budget held for body (or the frame being dispatched)
   private long penaltyCharged; // bytes charged provisionally to the penalty for that frame
-  private boolean blocked; // the last poll found no budget for the next frame
+  private boolean blocked; // the last poll found no budget for the next frame, or a penalty
+  private ByteBudget blocker; // the budget that refused it; null: the penalty held it
 
   /** Creates a reader that rejects frames longer than {@code maxFrameBytes}. */
   public FrameReader(Link link, int maxFrameBytes) {
@@ -152,8 +153,11 @@ public final class FrameReader {
     }
     int n = readSome();
     if (blocked && n >= 0) {
-      if (timeoutNanos > 0) {
-        budget.awaitRelease(Math.min(timeoutNanos, BUDGET_WAIT_NANOS));
+      if (timeoutNanos > 0 && blocker != null) {
+        blocker.awaitRelease(Math.min(timeoutNanos, BUDGET_WAIT_NANOS));
+      } else if (timeoutNanos > 0) { // the penalty: no release helps, only time
+        java.util.concurrent.locks.LockSupport.parkNanos(Math.min(timeoutNanos,
+            BUDGET_WAIT_NANOS));
       }
       return dispatchBuffered(handler) ? FRAME : NONE;
     }
@@ -204,14 +208,17 @@ public final class FrameReader {
         long provisional = small || penalty == null ? 0 : penalty.admitLarge(length);
         if (provisional < 0) {
           blocked = true; // refused frames came in: large ones wait, their senders' writes block
+          blocker = null;
           return false;
         }
         // A frame that fits the read buffer needs only the connection's budget (see ByteBudget).
-        if (!budget.tryAcquire(length, small)) {
+        ByteBudget refused = budget.acquireOrBlocker(length, small);
+        if (refused != null) {
           if (provisional > 0) {
             penalty.refund(provisional);
           }
           blocked = true; // backpressure: nothing is allocated and nothing more is read
+          blocker = refused;
           return false;
         }
         charged = length;
