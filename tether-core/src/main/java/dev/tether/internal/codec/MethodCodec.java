@@ -1,5 +1,6 @@
 package dev.tether.internal.codec;
 
+import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.util.Map;
@@ -23,6 +24,14 @@ public final class MethodCodec {
   private final boolean async;
   private final Type resultType;
   private final String signature;
+  /** Indexes of the {@link InputStream} parameters; empty for most methods. */
+  private final int[] streamParams;
+  private final boolean streamResult;
+  /** Any stream parameter or result: the one flag the call paths check. */
+  private final boolean hasStreams;
+
+  /** What {@link #decodeArgs} and {@link #decodeResult} yield in place of a stream that is sent. */
+  public static final Object STREAM = StreamSlotCodec.PRESENT;
 
   private MethodCodec(Method method, BaseCodec[] params, BaseCodec result, boolean async,
       Type resultType, String signature) {
@@ -32,6 +41,10 @@ public final class MethodCodec {
     this.async = async;
     this.resultType = resultType;
     this.signature = signature;
+    this.streamParams = java.util.stream.IntStream.range(0, params.length)
+        .filter(i -> params[i] == StreamSlotCodec.INSTANCE).toArray();
+    this.streamResult = result == StreamSlotCodec.INSTANCE;
+    this.hasStreams = streamResult || streamParams.length > 0;
   }
 
   /**
@@ -49,6 +62,11 @@ public final class MethodCodec {
     BaseCodec[] params = new BaseCodec[types.length];
     StringBuilder sig = new StringBuilder(m.getName()).append('(');
     for (int i = 0; i < types.length; i++) {
+      if (types[i] == InputStream.class) {
+        params[i] = StreamSlotCodec.INSTANCE;
+        sig.append(i == 0 ? "" : ",").append("InputStream");
+        continue;
+      }
       try {
         params[i] = Codecs.codec(types[i]);
         sig.append(i == 0 ? "" : ",").append(Codecs.schemaOf(types[i]));
@@ -60,8 +78,20 @@ public final class MethodCodec {
     Type declared = m.getGenericReturnType();
     Class<?> raw = m.getReturnType();
     boolean async = raw == CompletableFuture.class || raw == CompletionStage.class;
+    if (async && java.util.Arrays.asList(params).contains(StreamSlotCodec.INSTANCE)) {
+      throw failure(m, "parameters", new UnsupportedTypeException("InputStream parameters are "
+          + "supported in synchronous methods only"));
+    }
+    if (declared == InputStream.class) {
+      sig.append("InputStream");
+      return new MethodCodec(m, params, StreamSlotCodec.INSTANCE, false, declared, sig.toString());
+    }
     try {
       Type type = async ? futureValue(declared, raw) : declared;
+      if (async && type == InputStream.class) {
+        throw new UnsupportedTypeException("an InputStream result is supported in synchronous "
+            + "methods only");
+      }
       boolean isVoid = type == void.class || type == Void.class;
       if (!isVoid && type instanceof Class<?> c && c.isPrimitive()) {
         // Results always travel nullable, so "int m()" and "CompletableFuture<Integer> m()"
@@ -149,6 +179,21 @@ public final class MethodCodec {
     } catch (RuntimeException e) {
       throw new DecodeException("cannot decode result of " + Types.describe(method), e);
     }
+  }
+
+  /** True when a parameter or the result is an {@link InputStream}: one flag for the call paths. */
+  public boolean hasStreams() {
+    return hasStreams;
+  }
+
+  /** Indexes of the {@link InputStream} parameters (do not modify). */
+  public int[] streamParams() {
+    return streamParams;
+  }
+
+  /** True when the method returns an {@link InputStream}. */
+  public boolean streamResult() {
+    return streamResult;
   }
 
   /** Returns true if the method returns {@code CompletableFuture<T>} or {@code CompletionStage<T>}. */
