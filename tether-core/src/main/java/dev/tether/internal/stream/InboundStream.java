@@ -44,7 +44,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
   private boolean ended; // the last chunk arrived
   private RemoteError reset; // the sender's reset, met after the queued bytes
   private TetherException failure; // met at once
-  private boolean done; // left the table
+  private boolean done; // ended (see ended())
   private volatile CancelNode.Removal scope;
 
   InboundStream(StreamTable table, int callId, int slot, String what,
@@ -64,30 +64,32 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
   /** A chunk arrived (reader thread). The sender may not exceed its credit. */
   void onData(byte[] body, int offset, boolean end) throws ProtocolException {
     int n = body.length - offset;
+    boolean abandoned;
     lock.lock();
     try {
       if (ended || reset != null) {
         throw new ProtocolException("STREAM_DATA after the end of " + what);
-      }
-      if (failure != null) {
-        return; // abandoned here; the sender hears of it
       }
       if (n > granted) {
         throw new ProtocolException(n + " bytes of " + what + " beyond the " + granted
             + " bytes of credit granted");
       }
       granted -= n;
-      if (n > 0) {
-        chunks.add(body);
-        offsets.add(offset);
+      abandoned = failure != null; // then discarded, until the sender's last frame
+      if (!abandoned) {
+        if (n > 0) {
+          chunks.add(body);
+          offsets.add(offset);
+        }
+        ended = end;
+        changed.signalAll();
       }
-      ended = end;
-      changed.signalAll();
     } finally {
       lock.unlock();
     }
     if (end) {
-      finish(false); // nothing more comes: the table forgets it, the reader still has the bytes
+      ended(); // the reader still has the bytes
+      removed(); // nothing more comes
     }
   }
 
@@ -102,7 +104,8 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
     } finally {
       lock.unlock();
     }
-    finish(false);
+    ended();
+    removed(); // the sender's last frame
   }
 
   /** The call or scope was cancelled (any thread; never blocks). */
@@ -127,11 +130,15 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
     } finally {
       lock.unlock();
     }
+    ended();
     if (first && tellPeer) {
+      // The sender answers with a reset of its own; until then its frames in flight are
+      // discarded here, and the stream stays in the table so the connection is still read.
       table.resetSoon(callId, slot, e.code() == ErrorCode.DEADLINE_EXCEEDED
           ? ErrorCode.DEADLINE_EXCEEDED : ErrorCode.CANCELLED, e.getMessage());
+    } else if (!tellPeer) {
+      removed();
     }
-    finish(false);
   }
 
   @Override
@@ -236,14 +243,19 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
     } finally {
       lock.unlock();
     }
+    ended();
     if (early) {
       table.resetSoon(callId, slot, ErrorCode.CANCELLED, "the reader closed " + what);
+    } else {
+      removed();
     }
-    finish(true);
   }
 
-  /** Leaves the table once (and the scope); the call's other streams end with a result stream. */
-  private void finish(boolean closed) {
+  /**
+   * The first end, however it came: leaves the scope, and a result stream takes its call's other
+   * streams with it. Idempotent.
+   */
+  private void ended() {
     lock.lock();
     try {
       if (done) {
@@ -257,7 +269,12 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
     if (r != null) {
       r.remove();
     }
-    table.finished(this, callId, slot);
+    table.ended(callId, slot);
+  }
+
+  /** Leaves the table: nothing more will arrive for it. Idempotent. */
+  private void removed() {
+    table.removed(this, callId, slot);
   }
 
   /** Bytes queued and not yet read, for tests of the memory bound. */

@@ -115,7 +115,7 @@ public final class OutboundStream {
       table.resetSoon(callId, slot, ErrorCode.CANCELLED, why);
     }
     if (neverStarted) {
-      table.finished(this, callId, slot);
+      finished();
     }
   }
 
@@ -165,7 +165,7 @@ public final class OutboundStream {
       }
       closeSource();
       Thread.interrupted(); // an interrupt meant for a blocked read is spent
-      table.finished(this, callId, slot);
+      finished();
     }
   }
 
@@ -217,6 +217,11 @@ public final class OutboundStream {
     } finally {
       lock.unlock();
     }
+  }
+
+  private void finished() {
+    table.removed(this, callId, slot);
+    table.ended(callId, slot);
   }
 
   private boolean isStopped() {

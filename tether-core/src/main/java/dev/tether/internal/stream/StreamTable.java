@@ -132,13 +132,17 @@ public final class StreamTable {
     }
   }
 
-  /** STREAM_RESET (reader thread): an inbound stream fails where its data stops; an outbound one stops. */
+  /**
+   * STREAM_RESET (reader thread): an inbound stream fails where its data stops (or, abandoned
+   * here, is forgotten); an outbound one stops and answers with a reset, which tells the receiver
+   * that nothing more comes.
+   */
   public void onReset(int callId, int slot, RemoteError error) {
     Object s = streams.get(key(callId, slot));
     if (s instanceof InboundStream in) {
       in.onReset(error);
     } else if (s instanceof OutboundStream out) {
-      out.stop("the receiver stopped it: " + error.message(), false);
+      out.stop("the receiver stopped it: " + error.message(), true); // the reset answers it
     }
   }
 
@@ -185,20 +189,22 @@ public final class StreamTable {
     return found;
   }
 
-  /** A stream left (ended, failed, closed); a result stream takes its call's others with it. */
-  void finished(Object stream, int callId, int slot) {
-    boolean removed;
+  /** A stream ended (once), however: a result stream takes its call's other streams with it. */
+  void ended(int callId, int slot) {
+    if (slot == 0) {
+      callEnded(callId, "its result stream ended");
+    }
+  }
+
+  /** A stream leaves the table: no frame for it will come any more. Idempotent. */
+  void removed(Object stream, int callId, int slot) {
     synchronized (this) {
-      removed = streams.remove(key(callId, slot), stream);
-      if (removed) {
+      if (streams.remove(key(callId, slot), stream)) {
         open--;
         if (stream instanceof InboundStream) {
           inbound--;
         }
       }
-    }
-    if (removed && slot == 0) {
-      callEnded(callId, "its result stream ended");
     }
   }
 
