@@ -29,12 +29,18 @@ public final class MethodCodec {
   private final boolean streamResult;
   /** Any stream parameter or result: the one flag the call paths check. */
   private final boolean hasStreams;
+  /** Per parameter: the element codec of a {@code Stream<T>} parameter, else null. */
+  private final Codec<Object>[] elements;
+  /** The element codec of a {@code Stream<T>} result, else null. */
+  private final Codec<Object> resultElements;
 
   /** What {@link #decodeArgs} and {@link #decodeResult} yield in place of a stream that is sent. */
   public static final Object STREAM = StreamSlotCodec.PRESENT;
 
   private MethodCodec(Method method, BaseCodec[] params, BaseCodec result, boolean async,
-      Type resultType, String signature) {
+      Type resultType, String signature, Codec<Object>[] elements, Codec<Object> resultElements) {
+    this.elements = elements;
+    this.resultElements = resultElements;
     this.method = method;
     this.params = params;
     this.result = result;
@@ -60,12 +66,26 @@ public final class MethodCodec {
   public static MethodCodec of(Method m) {
     Type[] types = m.getGenericParameterTypes();
     BaseCodec[] params = new BaseCodec[types.length];
+    @SuppressWarnings("unchecked")
+    Codec<Object>[] elements = new Codec[types.length];
     StringBuilder sig = new StringBuilder(m.getName()).append('(');
     for (int i = 0; i < types.length; i++) {
       if (types[i] == InputStream.class) {
         params[i] = StreamSlotCodec.INSTANCE;
         sig.append(i == 0 ? "" : ",").append("InputStream");
         continue;
+      }
+      try {
+        Type element = elementOf(types[i]);
+        if (element != null) {
+          params[i] = StreamSlotCodec.INSTANCE;
+          elements[i] = Codecs.codec(element);
+          sig.append(i == 0 ? "" : ",").append("Stream<").append(Codecs.schemaOf(element))
+              .append('>');
+          continue;
+        }
+      } catch (UnsupportedTypeException e) {
+        throw failure(m, "parameter " + i, e);
       }
       try {
         params[i] = Codecs.codec(types[i]);
@@ -79,12 +99,24 @@ public final class MethodCodec {
     Class<?> raw = m.getReturnType();
     boolean async = raw == CompletableFuture.class || raw == CompletionStage.class;
     if (async && java.util.Arrays.asList(params).contains(StreamSlotCodec.INSTANCE)) {
-      throw failure(m, "parameters", new UnsupportedTypeException("InputStream parameters are "
-          + "supported in synchronous methods only"));
+      throw failure(m, "parameters", new UnsupportedTypeException("InputStream and Stream "
+          + "parameters are supported in synchronous methods only"));
     }
     if (declared == InputStream.class) {
       sig.append("InputStream");
-      return new MethodCodec(m, params, StreamSlotCodec.INSTANCE, false, declared, sig.toString());
+      return new MethodCodec(m, params, StreamSlotCodec.INSTANCE, false, declared, sig.toString(),
+          elements, null);
+    }
+    try {
+      Type element = async ? null : elementOf(declared);
+      if (element != null) {
+        Codec<Object> c = Codecs.codec(element);
+        sig.append("Stream<").append(Codecs.schemaOf(element)).append('>');
+        return new MethodCodec(m, params, StreamSlotCodec.INSTANCE, false, declared,
+            sig.toString(), elements, c);
+      }
+    } catch (UnsupportedTypeException e) {
+      throw failure(m, "return type", e);
     }
     try {
       Type type = async ? futureValue(declared, raw) : declared;
@@ -100,7 +132,12 @@ public final class MethodCodec {
       }
       BaseCodec result = isVoid ? null : Codecs.codec(type);
       sig.append(isVoid ? "void" : Codecs.schemaOf(type));
-      return new MethodCodec(m, params, result, async, async ? type : declared, sig.toString());
+      if (async && elementOf(type) != null) {
+        throw new UnsupportedTypeException("a Stream result is supported in synchronous "
+            + "methods only");
+      }
+      return new MethodCodec(m, params, result, async, async ? type : declared, sig.toString(),
+          elements, null);
     } catch (UnsupportedTypeException e) {
       throw failure(m, "return type", e);
     }
@@ -191,9 +228,33 @@ public final class MethodCodec {
     return streamParams;
   }
 
-  /** True when the method returns an {@link InputStream}. */
+  /** True when the method returns an {@link InputStream} or a {@code Stream<T>}. */
   public boolean streamResult() {
     return streamResult;
+  }
+
+  /** The element codec of parameter {@code i} when it is a {@code Stream<T>}, else null. */
+  public Codec<Object> streamElements(int i) {
+    return elements[i];
+  }
+
+  /** The element codec of a {@code Stream<T>} result, else null. */
+  public Codec<Object> resultElements() {
+    return resultElements;
+  }
+
+  /** T of {@code java.util.stream.Stream<T>}, or null when {@code t} is not a Stream. */
+  private static Type elementOf(Type t) {
+    if (!(t instanceof Class<?> || t instanceof java.lang.reflect.ParameterizedType)
+        || Types.rawClass(t) != java.util.stream.Stream.class) {
+      return null;
+    }
+    Type[] args = Types.arguments(t);
+    if (args.length == 0) {
+      throw new UnsupportedTypeException("raw type java.util.stream.Stream: declare its element "
+          + "type, e.g. Stream<String>");
+    }
+    return Types.resolve(args[0], Map.of());
   }
 
   /** Returns true if the method returns {@code CompletableFuture<T>} or {@code CompletionStage<T>}. */

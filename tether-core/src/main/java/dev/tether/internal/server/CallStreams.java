@@ -4,9 +4,13 @@ import dev.tether.CallCancelledException;
 import dev.tether.TetherException;
 import dev.tether.internal.cancel.CancelNode;
 import dev.tether.internal.codec.MethodCodec;
+import dev.tether.internal.stream.ElementDecoder;
+import dev.tether.internal.stream.ElementEncoder;
+import dev.tether.internal.stream.InboundStream;
 import dev.tether.internal.stream.OutboundStream;
 import dev.tether.internal.stream.StreamTable;
 import java.io.InputStream;
+import java.util.stream.Stream;
 
 /**
  * The server's side of calls with byte streams (only methods whose {@link MethodCodec#hasStreams}
@@ -23,10 +27,14 @@ final class CallStreams {
    * @throws TetherException RESOURCE_EXHAUSTED when the connection receives too many streams
    */
   static void receiveArguments(StreamTable table, ServerCall call, Object[] args) {
-    for (int i : call.method.codec().streamParams()) {
+    MethodCodec codec = call.method.codec();
+    for (int i : codec.streamParams()) {
       if (args[i] == MethodCodec.STREAM) {
-        args[i] = table.openInbound(call.id, i + 1, "argument " + i + " of " + call.methodName()
-            + " (call " + call.id + ")", call.node, CallCancelledException.Outcome.ACKNOWLEDGED);
+        String what = "argument " + i + " of " + call.methodName() + " (call " + call.id + ")";
+        InboundStream in = table.openInbound(call.id, i + 1, what, call.node,
+            CallCancelledException.Outcome.ACKNOWLEDGED);
+        args[i] = codec.streamElements(i) == null ? in
+            : ElementDecoder.stream(in, codec.streamElements(i), what);
       }
     }
   }
@@ -37,20 +45,24 @@ final class CallStreams {
    * node under the connection's, so a source that checks {@code Cancellation.isCancelled()} sees
    * the caller give up.
    */
-  static OutboundStream sendResult(StreamTable table, ServerCall call, InputStream value,
+  static OutboundStream sendResult(StreamTable table, ServerCall call, Object value,
       CancelNode connectionNode) {
+    InputStream source = value instanceof Stream<?> elements
+        ? new ElementEncoder(elements, call.method.codec().resultElements()) : (InputStream) value;
     return table.openOutbound(call.id, 0, "the result of " + call.methodName() + " (call "
-        + call.id + ")", value, () -> false, CancelNode.create(connectionNode, null, 0));
+        + call.id + ")", source, () -> false, CancelNode.create(connectionNode, null, 0));
   }
 
   /** A stream result nobody will read (the caller left): closes it, ends the call's streams. */
   static void dropResult(StreamTable table, ServerCall call, Object value) {
-    if (value instanceof InputStream s) {
-      try {
+    try {
+      if (value instanceof InputStream s) {
         s.close();
-      } catch (Throwable ignored) {
-        // dropped either way
+      } else if (value instanceof Stream<?> s) {
+        s.close();
       }
+    } catch (Throwable ignored) {
+      // dropped either way
     }
     table.callEnded(call.id, "the caller no longer waits for the result");
   }

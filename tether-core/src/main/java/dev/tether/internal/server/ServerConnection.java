@@ -28,7 +28,6 @@ import dev.tether.internal.wire.RemoteError;
 import dev.tether.internal.wire.StreamFrames;
 import dev.tether.TetherException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -463,7 +462,7 @@ final class ServerConnection implements InlinePolicy.Reader {
       if (value == null) {
         streams.callEnded(call.id, "the call ended");
       } else {
-        stream = CallStreams.sendResult(streams, call, (InputStream) value, connectionNode);
+        stream = CallStreams.sendResult(streams, call, value, connectionNode);
       }
     }
     ByteWriter w = FrameBuffers.acquire();

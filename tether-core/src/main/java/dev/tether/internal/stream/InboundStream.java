@@ -45,6 +45,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
   private RemoteError reset; // the sender's reset, met after the queued bytes
   private TetherException failure; // met at once
   private boolean done; // ended (see ended())
+  private boolean awaitingSender; // we reset it; the sender's reset or last chunk has not come
   private volatile CancelNode.Removal scope;
 
   InboundStream(StreamTable table, int callId, int slot, String what,
@@ -76,6 +77,9 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
       }
       granted -= n;
       abandoned = failure != null; // then discarded, until the sender's last frame
+      if (end) {
+        awaitingSender = false;
+      }
       if (!abandoned) {
         if (n > 0) {
           chunks.add(body);
@@ -100,6 +104,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
       if (reset == null && !ended) {
         reset = e;
       }
+      awaitingSender = false;
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -122,6 +127,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
       first = failure == null && !ended && reset == null;
       if (first) {
         failure = e;
+        awaitingSender = tellPeer;
         chunks.clear();
         offsets.clear();
         current = null;
@@ -230,9 +236,12 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
   @Override
   public void close() {
     boolean early;
+    boolean keep;
     lock.lock();
     try {
       early = failure == null && !ended && reset == null;
+      awaitingSender |= early;
+      keep = awaitingSender; // stays in the table (discarding) until the sender's answer
       if (failure == null) {
         failure = new TetherException(ErrorCode.CANCELLED, what + " is closed");
       }
@@ -246,7 +255,8 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
     ended();
     if (early) {
       table.resetSoon(callId, slot, ErrorCode.CANCELLED, "the reader closed " + what);
-    } else {
+    }
+    if (!keep) {
       removed();
     }
   }
