@@ -165,8 +165,12 @@ public final class StreamBench {
     Thread reader = Thread.ofPlatform().daemon().start(() -> {
       byte[] b = new byte[64 * 1024];
       int r;
-      while (!stop.get() && (r = in.read(b)) >= 0) {
-        moved[0] += r;
+      try {
+        while (!stop.get() && (r = in.read(b)) >= 0) {
+          moved[0] += r;
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
       }
     });
     Histogram during = pings(svc, n);
