@@ -51,6 +51,21 @@ public final class ServerMain {
         server = s;
         address = s.address();
       }
+      case "stream-uds", "stream-tcp" -> { // StreamBench's Tether server
+        TetherServer.Builder b = TetherServer.builder()
+            .export("streams", StreamBenchService.class, new StreamBenchService.Impl());
+        if (args[0].equals("stream-tcp")) {
+          b.listen("tcp:127.0.0.1:0").insecurePlaintextTcp();
+        }
+        TetherServer s = b.start();
+        server = s;
+        address = s.address();
+      }
+      case "rawstream-uds", "rawstream-tcp" -> {
+        RawStreamServer s = RawStreamServer.start(args[0].equals("rawstream-uds"));
+        server = s;
+        address = s.address();
+      }
       case "rmi" -> {
         RmiBench.Server s = RmiBench.Server.start();
         server = s;

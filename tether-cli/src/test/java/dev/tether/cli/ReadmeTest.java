@@ -25,15 +25,51 @@ class ReadmeTest {
   Path dir;
 
   static String quickStart() throws IOException {
+    return block("QuickStart");
+  }
+
+  static String block(String className) throws IOException {
     Path readme = Path.of(System.getProperty("user.dir")).resolve("../README.md").normalize();
     String text = Files.readString(readme);
     Matcher m = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(text);
     while (m.find()) {
-      if (m.group(1).contains("public class QuickStart")) {
+      if (m.group(1).contains("public class " + className)) {
         return m.group(1);
       }
     }
-    throw new AssertionError("README.md has no QuickStart block");
+    throw new AssertionError("README.md has no " + className + " block");
+  }
+
+  @Test
+  void streamsExampleCompilesAndRuns() throws Exception {
+    Path source = dir.resolve("StreamsExample.java");
+    Files.writeString(source, block("StreamsExample"));
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    String cp = System.getProperty("java.class.path");
+    int rc = javac.run(null, null, null, "-d", dir.toString(), "-cp", cp, source.toString());
+    assertThat(rc).as("javac exit code").isZero();
+
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(List.of(java, "-cp", dir + File.pathSeparator + cp,
+        "StreamsExample")).redirectErrorStream(true).start();
+    CompletableFuture<String> out = new CompletableFuture<>();
+    Thread.ofPlatform().start(() -> {
+      try {
+        out.complete(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        out.completeExceptionally(e);
+      }
+    });
+    assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    String output = out.get(10, TimeUnit.SECONDS);
+    assertThat(p.exitValue()).as(output).isZero();
+    assertThat(output).contains("sha256: " + sha256Of(new byte[10 << 20]))
+        .contains("rendered: " + (64 << 20) + " bytes");
+  }
+
+  private static String sha256Of(byte[] data) throws Exception {
+    return java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(data));
   }
 
   @Test

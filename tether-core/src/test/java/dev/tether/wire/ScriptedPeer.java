@@ -95,6 +95,22 @@ public final class ScriptedPeer implements AutoCloseable {
       }
 
       @Override
+      public void streamCredit(int callId, int slot, int bytes) {
+        received.add(new Received(FrameKind.STREAM_CREDIT, callId, slot + ":" + bytes));
+      }
+
+      @Override
+      public void streamData(int callId, int slot, boolean end, byte[] body, int offset) {
+        received.add(new Received(FrameKind.STREAM_DATA, callId,
+            slot + ":" + (body.length - offset) + (end ? " end" : "")));
+      }
+
+      @Override
+      public void streamReset(int callId, int slot, RemoteError error) {
+        received.add(new Received(FrameKind.STREAM_RESET, callId, slot + ":" + error.code()));
+      }
+
+      @Override
       public void goAway(ErrorCode code, String message) {
         received.add(new Received(FrameKind.GOAWAY, 0, code + ": " + message));
       }

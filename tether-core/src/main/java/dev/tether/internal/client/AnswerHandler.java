@@ -4,6 +4,8 @@ import dev.tether.CallCancelledException;
 import dev.tether.ErrorCode;
 import dev.tether.internal.cancel.CancelReason;
 import dev.tether.internal.wire.FrameHandler;
+import dev.tether.internal.wire.ProtocolException;
+import dev.tether.internal.wire.StreamFrames;
 import dev.tether.internal.wire.RemoteError;
 
 /**
@@ -25,7 +27,10 @@ final class AnswerHandler implements FrameHandler {
 
   @Override
   public void result(int callId, byte[] body, int offset) {
-    deliver(callId, new Outcome.Returned(body));
+    if (!deliver(callId, new Outcome.Returned(body)) && StreamFrames.isResultStream(body)) {
+      connection.streams().resetSoon(callId, 0, ErrorCode.CANCELLED,
+          "the caller no longer waits for the result"); // else its sender waits for credit
+    }
   }
 
   @Override
@@ -46,11 +51,29 @@ final class AnswerHandler implements FrameHandler {
     }
   }
 
-  private void deliver(int callId, Outcome outcome) {
+  private boolean deliver(int callId, Outcome outcome) {
     PendingCall c = connection.pendingCall(callId);
     if (c == null || !c.complete(outcome)) {
       connection.lateAnswer();
+      return false;
     }
+    return true;
+  }
+
+  @Override
+  public void streamData(int callId, int slot, boolean end, byte[] body, int offset)
+      throws ProtocolException {
+    connection.streams().onData(callId, slot, end, body, offset);
+  }
+
+  @Override
+  public void streamCredit(int callId, int slot, int bytes) {
+    connection.streams().onCredit(callId, slot, bytes);
+  }
+
+  @Override
+  public void streamReset(int callId, int slot, RemoteError error) {
+    connection.streams().onReset(callId, slot, error);
   }
 
   @Override

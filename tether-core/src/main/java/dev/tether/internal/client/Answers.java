@@ -38,6 +38,11 @@ final class Answers {
       connection.protocolError(msg, e);
       throw new TetherException(ErrorCode.PROTOCOL_ERROR, msg, e);
     }
+    if (value == MethodCodec.STREAM) {
+      int callId = ((body[2] & 0xff) << 24) | ((body[3] & 0xff) << 16) | ((body[4] & 0xff) << 8)
+          | (body[5] & 0xff);
+      return StreamCalls.receiveResult(connection, callId, codec);
+    }
     if (value == null && !codec.isVoid() && codec.method().getReturnType().isPrimitive()) {
       throw new TetherException(ErrorCode.INCOMPATIBLE, "the server answered null to "
           + describe(codec) + ", which returns " + codec.method().getReturnType());

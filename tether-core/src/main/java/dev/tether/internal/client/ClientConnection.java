@@ -8,6 +8,7 @@ import dev.tether.TetherOptions;
 import dev.tether.internal.cancel.CancelReason;
 import dev.tether.internal.cancel.Timers;
 import dev.tether.internal.codec.ByteWriter;
+import dev.tether.internal.stream.StreamTable;
 import dev.tether.internal.time.Clock;
 import dev.tether.internal.transport.Link;
 import dev.tether.internal.wire.FrameBuffers;
@@ -53,6 +54,8 @@ public final class ClientConnection implements AutoCloseable {
   private volatile boolean streamEnded;
   private volatile Runnable onIdle;
   private ReplyReader replies;
+  /** Byte streams of calls (see {@link StreamCalls}). */
+  private final StreamTable streams;
   private ScheduledFuture<?> heartbeat;
   /** Retry budgets of this connection's calls, one per retry policy ({@link RetryingCall}). */
   private final ConcurrentHashMap<dev.tether.RetryPolicy, RetryBudget> retryBudgets =
@@ -77,6 +80,9 @@ public final class ClientConnection implements AutoCloseable {
     this.writer = new FrameWriter(link,
         e -> lost("connection to " + link.peer() + " lost while sending", e));
     this.peer = link.peer();
+    this.streams = new StreamTable(writer,
+        e -> lost("connection to " + link.peer() + " lost while sending a stream", e),
+        () -> peerMaxFrameBytes);
   }
 
   /**
@@ -242,6 +248,9 @@ public final class ClientConnection implements AutoCloseable {
 
   void forget(PendingCall call) {
     pending.remove(call.id, call);
+    if (!streams.isEmpty() && !StreamCalls.keepsStreams(call)) {
+      streams.callEnded(call.id, "the call ended");
+    }
     Runnable idle = onIdle;
     if (idle != null && pending.isEmpty()) {
       idle.run();
@@ -316,9 +325,14 @@ public final class ClientConnection implements AutoCloseable {
     return streamEnded;
   }
 
-  /** True while calls are pending. */
+  /** True while calls are pending or streams are open (someone must read their frames). */
   boolean hasPending() {
-    return !pending.isEmpty();
+    return !pending.isEmpty() || !streams.isEmpty();
+  }
+
+  /** The connection's byte streams. */
+  StreamTable streams() {
+    return streams;
   }
 
   /** Reading stopped: at the end of the stream ({@code e} null) or because of {@code e}. */
@@ -356,7 +370,7 @@ public final class ClientConnection implements AutoCloseable {
       return;
     }
     long now = Clock.system().nanoTime();
-    switch (liveness.tick(now, !pending.isEmpty())) {
+    switch (liveness.tick(now, hasPending())) {
       case NOTHING -> { }
       case SEND_PING -> {
         long value = liveness.pingValue();
@@ -397,6 +411,7 @@ public final class ClientConnection implements AutoCloseable {
       heartbeat.cancel(false);
     }
     link.close();
+    streams.failAll(f::exception);
     // the owner first (it takes a worker out of service), so that a caller whose call fails
     // below and who calls again at once is already sent elsewhere
     observer.failed(this, f.exception());

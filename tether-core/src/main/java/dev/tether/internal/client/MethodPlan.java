@@ -18,7 +18,9 @@ import java.lang.reflect.Method;
 record MethodPlan(RetryPolicy retry, boolean idempotent, PendingCallWatch watch) {
   /** The plan of {@code m} under {@code options}; null when a call is one plain attempt. */
   static MethodPlan of(Method m, TetherOptions options) {
-    RetryPolicy p = options.retryPolicy(m);
+    RetryPolicy p = java.util.Arrays.asList(m.getParameterTypes()).contains(java.io.InputStream.class)
+        ? RetryPolicy.none() // a stream argument is consumed by the first attempt
+        : options.retryPolicy(m);
     PendingCallWatch w = options.pendingCallWatch();
     if (p.maxAttempts() == 1 && w == null) {
       return null;

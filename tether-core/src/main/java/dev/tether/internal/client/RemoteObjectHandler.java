@@ -197,6 +197,9 @@ public final class RemoteObjectHandler implements InvocationHandler {
       if (retrying != null) {
         retrying.started(call);
       }
+      if (codec.hasStreams()) {
+        StreamCalls.sendArguments(connection, call, codec, args);
+      }
       try {
         connection.send(call, frame);
         FrameBuffers.release(frame);

@@ -181,6 +181,25 @@ public final class ByteWriter {
     return buf;
   }
 
+  /**
+   * Makes sure {@code n} more bytes fit without growing, so a caller may fill
+   * {@code array()[size() .. size() + n)} directly and then {@link #truncate} to what it wrote.
+   */
+  public void reserve(int n) {
+    ensure(n);
+  }
+
+  /**
+   * Sets the size to {@code newSize}, which lies between the current size and what
+   * {@link #reserve} made room for: bytes a caller wrote straight into {@link #array()} count.
+   *
+   * @throws IndexOutOfBoundsException if {@code newSize} is negative or beyond the capacity
+   */
+  public void truncate(int newSize) {
+    Objects.checkIndex(newSize, buf.length + 1);
+    size = newSize;
+  }
+
   /** Forgets all bytes and the nesting depth, keeping the capacity. */
   public void reset() {
     size = 0;

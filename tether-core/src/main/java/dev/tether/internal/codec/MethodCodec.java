@@ -1,5 +1,6 @@
 package dev.tether.internal.codec;
 
+import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.util.Map;
@@ -23,15 +24,33 @@ public final class MethodCodec {
   private final boolean async;
   private final Type resultType;
   private final String signature;
+  /** Indexes of the {@link InputStream} parameters; empty for most methods. */
+  private final int[] streamParams;
+  private final boolean streamResult;
+  /** Any stream parameter or result: the one flag the call paths check. */
+  private final boolean hasStreams;
+  /** Per parameter: the element codec of a {@code Stream<T>} parameter, else null. */
+  private final Codec<Object>[] elements;
+  /** The element codec of a {@code Stream<T>} result, else null. */
+  private final Codec<Object> resultElements;
+
+  /** What {@link #decodeArgs} and {@link #decodeResult} yield in place of a stream that is sent. */
+  public static final Object STREAM = StreamSlotCodec.PRESENT;
 
   private MethodCodec(Method method, BaseCodec[] params, BaseCodec result, boolean async,
-      Type resultType, String signature) {
+      Type resultType, String signature, Codec<Object>[] elements, Codec<Object> resultElements) {
+    this.elements = elements;
+    this.resultElements = resultElements;
     this.method = method;
     this.params = params;
     this.result = result;
     this.async = async;
     this.resultType = resultType;
     this.signature = signature;
+    this.streamParams = java.util.stream.IntStream.range(0, params.length)
+        .filter(i -> params[i] == StreamSlotCodec.INSTANCE).toArray();
+    this.streamResult = result == StreamSlotCodec.INSTANCE;
+    this.hasStreams = streamResult || streamParams.length > 0;
   }
 
   /**
@@ -47,8 +66,27 @@ public final class MethodCodec {
   public static MethodCodec of(Method m) {
     Type[] types = m.getGenericParameterTypes();
     BaseCodec[] params = new BaseCodec[types.length];
+    @SuppressWarnings("unchecked")
+    Codec<Object>[] elements = new Codec[types.length];
     StringBuilder sig = new StringBuilder(m.getName()).append('(');
     for (int i = 0; i < types.length; i++) {
+      if (types[i] == InputStream.class) {
+        params[i] = StreamSlotCodec.INSTANCE;
+        sig.append(i == 0 ? "" : ",").append("InputStream");
+        continue;
+      }
+      try {
+        Type element = elementOf(types[i]);
+        if (element != null) {
+          params[i] = StreamSlotCodec.INSTANCE;
+          elements[i] = Codecs.codec(element);
+          sig.append(i == 0 ? "" : ",").append("Stream<").append(Codecs.schemaOf(element))
+              .append('>');
+          continue;
+        }
+      } catch (UnsupportedTypeException e) {
+        throw failure(m, "parameter " + i, e);
+      }
       try {
         params[i] = Codecs.codec(types[i]);
         sig.append(i == 0 ? "" : ",").append(Codecs.schemaOf(types[i]));
@@ -60,8 +98,32 @@ public final class MethodCodec {
     Type declared = m.getGenericReturnType();
     Class<?> raw = m.getReturnType();
     boolean async = raw == CompletableFuture.class || raw == CompletionStage.class;
+    if (async && java.util.Arrays.asList(params).contains(StreamSlotCodec.INSTANCE)) {
+      throw failure(m, "parameters", new UnsupportedTypeException("InputStream and Stream "
+          + "parameters are supported in synchronous methods only"));
+    }
+    if (declared == InputStream.class) {
+      sig.append("InputStream");
+      return new MethodCodec(m, params, StreamSlotCodec.INSTANCE, false, declared, sig.toString(),
+          elements, null);
+    }
+    try {
+      Type element = async ? null : elementOf(declared);
+      if (element != null) {
+        Codec<Object> c = Codecs.codec(element);
+        sig.append("Stream<").append(Codecs.schemaOf(element)).append('>');
+        return new MethodCodec(m, params, StreamSlotCodec.INSTANCE, false, declared,
+            sig.toString(), elements, c);
+      }
+    } catch (UnsupportedTypeException e) {
+      throw failure(m, "return type", e);
+    }
     try {
       Type type = async ? futureValue(declared, raw) : declared;
+      if (async && type == InputStream.class) {
+        throw new UnsupportedTypeException("an InputStream result is supported in synchronous "
+            + "methods only");
+      }
       boolean isVoid = type == void.class || type == Void.class;
       if (!isVoid && type instanceof Class<?> c && c.isPrimitive()) {
         // Results always travel nullable, so "int m()" and "CompletableFuture<Integer> m()"
@@ -70,7 +132,12 @@ public final class MethodCodec {
       }
       BaseCodec result = isVoid ? null : Codecs.codec(type);
       sig.append(isVoid ? "void" : Codecs.schemaOf(type));
-      return new MethodCodec(m, params, result, async, async ? type : declared, sig.toString());
+      if (async && elementOf(type) != null) {
+        throw new UnsupportedTypeException("a Stream result is supported in synchronous "
+            + "methods only");
+      }
+      return new MethodCodec(m, params, result, async, async ? type : declared, sig.toString(),
+          elements, null);
     } catch (UnsupportedTypeException e) {
       throw failure(m, "return type", e);
     }
@@ -149,6 +216,45 @@ public final class MethodCodec {
     } catch (RuntimeException e) {
       throw new DecodeException("cannot decode result of " + Types.describe(method), e);
     }
+  }
+
+  /** True when a parameter or the result is an {@link InputStream}: one flag for the call paths. */
+  public boolean hasStreams() {
+    return hasStreams;
+  }
+
+  /** Indexes of the {@link InputStream} parameters (do not modify). */
+  public int[] streamParams() {
+    return streamParams;
+  }
+
+  /** True when the method returns an {@link InputStream} or a {@code Stream<T>}. */
+  public boolean streamResult() {
+    return streamResult;
+  }
+
+  /** The element codec of parameter {@code i} when it is a {@code Stream<T>}, else null. */
+  public Codec<Object> streamElements(int i) {
+    return elements[i];
+  }
+
+  /** The element codec of a {@code Stream<T>} result, else null. */
+  public Codec<Object> resultElements() {
+    return resultElements;
+  }
+
+  /** T of {@code java.util.stream.Stream<T>}, or null when {@code t} is not a Stream. */
+  private static Type elementOf(Type t) {
+    if (!(t instanceof Class<?> || t instanceof java.lang.reflect.ParameterizedType)
+        || Types.rawClass(t) != java.util.stream.Stream.class) {
+      return null;
+    }
+    Type[] args = Types.arguments(t);
+    if (args.length == 0) {
+      throw new UnsupportedTypeException("raw type java.util.stream.Stream: declare its element "
+          + "type, e.g. Stream<String>");
+    }
+    return Types.resolve(args[0], Map.of());
   }
 
   /** Returns true if the method returns {@code CompletableFuture<T>} or {@code CompletionStage<T>}. */

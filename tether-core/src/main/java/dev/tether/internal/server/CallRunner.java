@@ -3,6 +3,7 @@ package dev.tether.internal.server;
 import dev.tether.CallCancelledException;
 import dev.tether.CallMetadata;
 import dev.tether.ErrorCode;
+import dev.tether.TetherException;
 import dev.tether.internal.cancel.CallContext;
 import dev.tether.internal.cancel.CancelNode;
 import dev.tether.internal.codec.ByteReader;
@@ -118,6 +119,14 @@ final class CallRunner implements Runnable {
           ? ErrorCode.RESOURCE_EXHAUSTED : ErrorCode.REMOTE_EXCEPTION, "the arguments of "
           + call.methodName() + " could not be decoded: " + t, null);
       return;
+    }
+    if (codec.hasStreams()) {
+      try {
+        CallStreams.receiveArguments(call.connection.streams, call, args);
+      } catch (TetherException e) {
+        call.connection.answerError(call, e.code(), e.getMessage(), null);
+        return;
+      }
     }
     if (call.node.isCancelled()) { // cancelled before it started: do not run it at all
       call.connection.answerCancelled(call);

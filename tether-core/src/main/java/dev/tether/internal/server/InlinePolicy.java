@@ -99,7 +99,8 @@ final class InlinePolicy {
 
   /** Whether a call of {@code method} may run inline on the reader thread that read it. */
   static boolean mayInline(ServedMethod method) {
-    return method.inline().earned() && !method.interruptOnCancel() && !method.codec().isAsync();
+    return method.inline().earned() && !method.interruptOnCancel() && !method.codec().isAsync()
+        && !method.codec().hasStreams(); // a reader blocked in a stream read could not feed it
   }
 
   /** A reader thread starts running a call inline: make sure the watchdog is looking. */

@@ -7,6 +7,8 @@ import dev.tether.internal.cancel.CancelReason;
 import dev.tether.internal.cancel.Timers;
 import dev.tether.internal.codec.ByteWriter;
 import dev.tether.internal.codec.MethodCodec;
+import dev.tether.internal.stream.OutboundStream;
+import dev.tether.internal.stream.StreamTable;
 import dev.tether.internal.time.Clock;
 import dev.tether.internal.time.Deadline;
 import dev.tether.internal.transport.Link;
@@ -22,6 +24,9 @@ import dev.tether.internal.wire.FrameWriter;
 import dev.tether.internal.wire.MetadataPayload;
 import dev.tether.internal.wire.Frames;
 import dev.tether.internal.wire.ProtocolException;
+import dev.tether.internal.wire.RemoteError;
+import dev.tether.internal.wire.StreamFrames;
+import dev.tether.TetherException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +79,8 @@ final class ServerConnection implements InlinePolicy.Reader {
   private CallRunner nextInline; // reader thread only
   /** Calls finished whose answer is being written: they still count as running for the drain. */
   private final AtomicInteger answering = new AtomicInteger();
+  /** Byte streams of calls (see {@link CallStreams}). */
+  final StreamTable streams;
 
   ServerConnection(ServerCore server, Link link) {
     this(server, link, null);
@@ -89,6 +96,8 @@ final class ServerConnection implements InlinePolicy.Reader {
     this.writer = new FrameWriter(link, e -> close("connection to " + link.peer() + " lost: " + e),
         budget);
     link.writeStallNanos(server.options().writeStallTimeout().toNanos());
+    this.streams = new StreamTable(writer, e -> close("connection to " + link.peer() + " lost: "
+        + e), () -> peerMaxFrameBytes);
     this.peer = link.peer();
     this.handshakeTimeout =
         Timers.schedule(this::handshakeTimedOut, server.options().handshakeTimeout().toNanos());
@@ -281,6 +290,7 @@ final class ServerConnection implements InlinePolicy.Reader {
    */
   private boolean tryPark() {
     if (!handler.helloSeen || !calls.isEmpty() || answering.get() > 0 || inline.get() != null
+        || !streams.isEmpty()
         || nextInline != null || closed.get() || !reader.releaseBuffer()) {
       return false;
     }
@@ -370,7 +380,7 @@ final class ServerConnection implements InlinePolicy.Reader {
    */
   void goAwayIfIdle(long now, long idleNanos) {
     if (closed.get() || draining || !handler.helloSeen || !calls.isEmpty() || answering.get() > 0
-        || now - lastFrameNanos < idleNanos) {
+        || !streams.isEmpty() || now - lastFrameNanos < idleNanos) {
       return;
     }
     String why = "connection idle for " + TimeUnit.NANOSECONDS.toMillis(idleNanos)
@@ -420,6 +430,8 @@ final class ServerConnection implements InlinePolicy.Reader {
       c.releaseCaller(server.orphans()); // nobody is left to answer
     }
     connectionNode.cancel(CancelReason.of(why, 0));
+    streams.failAll(() -> new TetherException(ErrorCode.UNAVAILABLE, "the connection to " + peer
+        + " closed: " + why));
     server.connectionClosed(this);
   }
 
@@ -436,6 +448,9 @@ final class ServerConnection implements InlinePolicy.Reader {
 
   void answerResult(ServerCall call, Object value) {
     if (!finish(call, CallOutcome.OK, null, null, null)) {
+      if (call.method.codec().streamResult()) {
+        CallStreams.dropResult(streams, call, value);
+      }
       return;
     }
     try {
@@ -450,10 +465,21 @@ final class ServerConnection implements InlinePolicy.Reader {
 
   private void writeResult(ServerCall call, Object value) {
     MethodCodec codec = call.method.codec();
+    OutboundStream stream = null;
+    if (codec.streamResult()) {
+      if (value == null) {
+        streams.callEnded(call.id, "the call ended");
+      } else {
+        stream = CallStreams.sendResult(streams, call, value, connectionNode);
+      }
+    }
     ByteWriter w = FrameBuffers.acquire();
     try {
       Frames.beginResult(w, call.id);
       codec.encodeResult(w, value);
+      if (stream != null) {
+        StreamFrames.markResultStream(w);
+      }
       Frames.end(w, peerMaxFrameBytes);
     } catch (FrameTooLargeException e) {
       Frames.error(w, call.id, ErrorCode.RESOURCE_EXHAUSTED, "the result of " + call.methodName()
@@ -471,6 +497,9 @@ final class ServerConnection implements InlinePolicy.Reader {
       write(w);
     } finally {
       FrameBuffers.release(w);
+    }
+    if (stream != null) {
+      stream.start(); // sends nothing before the caller's first credit, so after the RESULT
     }
   }
 
@@ -565,6 +594,9 @@ final class ServerConnection implements InlinePolicy.Reader {
       return false;
     }
     server.gate().finished(call, call.refused);
+    if (!streams.isEmpty() && (how != CallOutcome.OK || !call.method.codec().streamResult())) {
+      streams.callEnded(call.id, "the call ended"); // its argument streams end with it
+    }
     answering.incrementAndGet();
     calls.remove(call.id, call);
     budget.release(call.budgetBytes);
@@ -800,6 +832,25 @@ final class ServerConnection implements InlinePolicy.Reader {
     @Override
     public void pong(long value) {
       // liveness only
+    }
+
+    @Override
+    public void streamData(int callId, int slot, boolean end, byte[] body, int offset)
+        throws ProtocolException {
+      requireHello();
+      streams.onData(callId, slot, end, body, offset);
+    }
+
+    @Override
+    public void streamCredit(int callId, int slot, int bytes) throws ProtocolException {
+      requireHello();
+      streams.onCredit(callId, slot, bytes);
+    }
+
+    @Override
+    public void streamReset(int callId, int slot, RemoteError error) throws ProtocolException {
+      requireHello();
+      streams.onReset(callId, slot, error);
     }
 
     @Override

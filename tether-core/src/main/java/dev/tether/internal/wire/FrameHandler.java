@@ -91,6 +91,25 @@ public interface FrameHandler {
     throw unexpected(FrameKind.GOAWAY);
   }
 
+  /**
+   * STREAM_DATA: bytes of stream {@code slot} of call {@code callId}, in {@code body} from
+   * {@code offset} to its end; {@code end} on the last chunk.
+   */
+  default void streamData(int callId, int slot, boolean end, byte[] body, int offset)
+      throws ProtocolException {
+    throw unexpected(FrameKind.STREAM_DATA);
+  }
+
+  /** STREAM_CREDIT: the receiver of stream {@code slot} of call {@code callId} takes more bytes. */
+  default void streamCredit(int callId, int slot, int bytes) throws ProtocolException {
+    throw unexpected(FrameKind.STREAM_CREDIT);
+  }
+
+  /** STREAM_RESET: the peer abandoned stream {@code slot} of call {@code callId}. */
+  default void streamReset(int callId, int slot, RemoteError error) throws ProtocolException {
+    throw unexpected(FrameKind.STREAM_RESET);
+  }
+
   private static ProtocolException unexpected(int kind) {
     return new ProtocolException("unexpected " + FrameKind.name(kind) + " frame");
   }

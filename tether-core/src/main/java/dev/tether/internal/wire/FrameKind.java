@@ -35,7 +35,24 @@ public final class FrameKind {
    * {@link SecretProof}); only before the handshake completes.
    */
   public static final int AUTH = 12;
+  /**
+   * A chunk of a byte stream of a call ({@code callId}): varint slot (0: the result, i + 1:
+   * parameter i), then the bytes to the end of the frame; {@link #FLAG_STREAM_END} on the last.
+   * Only within the credit the receiver granted (see {@code internal.stream}).
+   */
+  public static final int STREAM_DATA = 13;
+  /** The receiver of a stream grants more bytes: varint slot, varint bytes. */
+  public static final int STREAM_CREDIT = 14;
+  /**
+   * Either end abandons a stream: varint slot, then an error payload (code, message, chain). From
+   * the sender: the data stops here, and the reader gets the error; from the receiver: stop sending.
+   */
+  public static final int STREAM_RESET = 15;
 
+  /** STREAM_DATA flag: the last chunk of the stream (it may be empty). */
+  public static final int FLAG_STREAM_END = 1;
+  /** RESULT flag: the value is a byte stream that follows in STREAM_DATA frames (slot 0). */
+  public static final int FLAG_RESULT_STREAM = 1;
   /** CALL flag: a deadline (remaining nanoseconds) follows the method index. */
   public static final int FLAG_DEADLINE = 1;
   /** CALL flag: call metadata (varint n, n x (string key, string value)) follows the deadline. */
@@ -110,6 +127,9 @@ public final class FrameKind {
       case PONG -> "PONG";
       case GOAWAY -> "GOAWAY";
       case AUTH -> "AUTH";
+      case STREAM_DATA -> "STREAM_DATA";
+      case STREAM_CREDIT -> "STREAM_CREDIT";
+      case STREAM_RESET -> "STREAM_RESET";
       default -> "kind " + kind;
     };
   }

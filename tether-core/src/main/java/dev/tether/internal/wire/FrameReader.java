@@ -329,6 +329,17 @@ public final class FrameReader {
           }
           h.auth(flags, keyId, r.readBytes(n));
         }
+        case FrameKind.STREAM_DATA -> h.streamData(callId, r.readVarInt(),
+            (flags & FrameKind.FLAG_STREAM_END) != 0, body, r.position());
+        case FrameKind.STREAM_CREDIT -> {
+          int slot = r.readVarInt();
+          int bytes = r.readVarInt();
+          if (bytes <= 0) {
+            throw new ProtocolException("STREAM_CREDIT of " + bytes + " bytes");
+          }
+          h.streamCredit(callId, slot, bytes);
+        }
+        case FrameKind.STREAM_RESET -> h.streamReset(callId, r.readVarInt(), ErrorPayload.read(r));
         default -> throw new ProtocolException("unknown frame kind " + kind);
       }
     } catch (DecodeException e) {

@@ -55,7 +55,10 @@ class RejectionTest {
 
     void thread(Thread t);
 
-    void stream(InputStream in);
+    void stream(java.util.List<InputStream> in);
+
+    @SuppressWarnings("rawtypes")
+    void rawStream(java.util.stream.Stream s); // a stream is only supported as a parameter or result
 
     void legacy(Legacy l);
 
@@ -170,6 +173,7 @@ class RejectionTest {
         + " record, enum or other concrete type");
     rejecting(Kinds.class, "stream").hasMessageContaining(
         "unsupported type java.io.InputStream: abstract classes cannot be decoded");
+    rejecting(Kinds.class, "rawStream").hasMessageContaining("raw type java.util.stream.Stream");
   }
 
   @Test

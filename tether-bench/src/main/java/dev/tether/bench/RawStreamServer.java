@@ -1,0 +1,111 @@
+package dev.tether.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The baseline of {@link StreamBench}: a plain socket that moves the same bytes with nothing on
+ * top. Per connection, one command byte: {@code U} (the client sends until it shuts down its
+ * output; the server answers the count as 8 bytes) or {@code D} then an 8-byte count (the server
+ * sends that many zero bytes and closes).
+ */
+final class RawStreamServer implements AutoCloseable {
+  private final ServerSocketChannel listener;
+  private final String address;
+
+  private RawStreamServer(ServerSocketChannel listener, String address) {
+    this.listener = listener;
+    this.address = address;
+  }
+
+  static RawStreamServer start(boolean uds) throws IOException {
+    ServerSocketChannel l;
+    String address;
+    if (uds) {
+      Path sock = Files.createTempDirectory("tether-bench-rawstream").resolve("raw.sock");
+      l = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+      l.bind(UnixDomainSocketAddress.of(sock));
+      address = "unix:" + sock;
+    } else {
+      l = ServerSocketChannel.open();
+      l.bind(new InetSocketAddress("127.0.0.1", 0));
+      address = "tcp:127.0.0.1:" + ((InetSocketAddress) l.getLocalAddress()).getPort();
+    }
+    RawStreamServer s = new RawStreamServer(l, address);
+    Thread.ofPlatform().daemon().name("rawstream-accept").start(s::acceptLoop);
+    return s;
+  }
+
+  String address() {
+    return address;
+  }
+
+  /** Connects to {@code address} (as printed by the server). */
+  static SocketChannel connect(String address) throws IOException {
+    if (address.startsWith("unix:")) {
+      SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
+      c.connect(UnixDomainSocketAddress.of(address.substring("unix:".length())));
+      return c;
+    }
+    int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    return SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+  }
+
+  private void acceptLoop() {
+    try {
+      while (true) {
+        SocketChannel ch = listener.accept();
+        Thread.ofPlatform().daemon().name("rawstream").start(() -> serve(ch));
+      }
+    } catch (IOException e) {
+      // closed
+    }
+  }
+
+  private static void serve(SocketChannel ch) {
+    try (ch) {
+      ByteBuffer cmd = ByteBuffer.allocate(9);
+      cmd.limit(1);
+      readFully(ch, cmd);
+      ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
+      if (cmd.get(0) == 'U') {
+        long total = 0;
+        int n;
+        while ((n = ch.read(buf.clear())) >= 0) {
+          total += n;
+        }
+        ch.write(ByteBuffer.allocate(8).putLong(0, total));
+      } else {
+        cmd.limit(9);
+        readFully(ch, cmd);
+        long left = cmd.getLong(1);
+        while (left > 0) {
+          buf.clear().limit((int) Math.min(buf.capacity(), left));
+          left -= ch.write(buf);
+        }
+      }
+    } catch (IOException e) {
+      // the client went away
+    }
+  }
+
+  static void readFully(SocketChannel ch, ByteBuffer b) throws IOException {
+    while (b.hasRemaining()) {
+      if (ch.read(b) < 0) {
+        throw new IOException("closed early");
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    listener.close();
+  }
+}

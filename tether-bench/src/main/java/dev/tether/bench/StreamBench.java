@@ -1,0 +1,309 @@
+package dev.tether.bench;
+
+import dev.tether.CancelScope;
+import dev.tether.Registration;
+import dev.tether.Tether;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Streams (issue 15): {@code stream_mb_s} (a transfer each way, Tether beside a raw socket copy
+ * of the same bytes, over Unix sockets and loopback TCP, interleaved round by round), the time
+ * from a cancel to both sides stopped ({@code stream_cancel}, p50/p99, each direction), and the
+ * round trip of small calls on the same connection while a stream flows, beside their baseline
+ * ({@code rtt_during_stream}). Servers run in their own JVMs ({@link ServerMain} kinds
+ * {@code stream-*} and {@code rawstream-*}); stop times come from {@code System.nanoTime} in both
+ * JVMs, which on Linux is one clock for the whole machine.
+ *
+ * <p>Run: {@code java -cp tether-bench/target/tether-bench-all.jar dev.tether.bench.StreamBench
+ * [--quick]}: 1 GiB each way (64 MiB quick), 3 rounds (1 quick). Prints a markdown table and
+ * {@code RATIO} lines.
+ */
+public final class StreamBench {
+  private final boolean quick;
+  private final long bytes;
+  private final int rounds;
+  private final int samples;
+  private final PrintStream progress;
+  private final List<String[]> rows = new ArrayList<>();
+  private final List<String> ratios = new ArrayList<>();
+
+  StreamBench(boolean quick, PrintStream progress) {
+    this.quick = quick;
+    this.bytes = quick ? 64L << 20 : 1L << 30;
+    this.rounds = quick ? 1 : 3;
+    this.samples = quick ? 5 : 50;
+    this.progress = progress;
+  }
+
+  /** {@code [--quick]}. */
+  public static void main(String[] args) throws Exception {
+    StreamBench b = new StreamBench(Arrays.asList(args).contains("--quick"), System.err);
+    System.out.print(b.run());
+    System.exit(0);
+  }
+
+  /** Runs everything; returns the report. */
+  String run() throws Exception {
+    for (String transport : List.of("uds", "tcp")) {
+      try (ServerProcess tetherServer = ServerProcess.start("stream-" + transport, 60, List.of());
+          ServerProcess rawServer = ServerProcess.start("rawstream-" + transport, 60, List.of());
+          Tether client = Tether.connect(tetherServer.address(), TetherBench.options())) {
+        StreamBenchService svc = client.get(StreamBenchService.class, "streams");
+        throughput(transport, svc, rawServer.address());
+        if (transport.equals("uds")) {
+          cancels(svc);
+          rttDuringStream(svc);
+        }
+      }
+    }
+    return report();
+  }
+
+  private void throughput(String transport, StreamBenchService svc, String raw) throws Exception {
+    svc.sink(new StreamBenchService.ZeroSource(16L << 20)); // warm-up
+    readAll(svc.source(16L << 20));
+    double[][] mbs = new double[4][rounds]; // tether up, raw up, tether down, raw down
+    for (int r = 0; r < rounds; r++) {
+      mbs[0][r] = rate(() -> check(svc.sink(new StreamBenchService.ZeroSource(bytes))));
+      mbs[1][r] = rate(() -> check(rawUp(raw)));
+      mbs[2][r] = rate(() -> check(readAll(svc.source(bytes))));
+      mbs[3][r] = rate(() -> check(rawDown(raw)));
+      progress.printf(Locale.ROOT, "[stream] %s round %d: up %.0f / %.0f MB/s, down %.0f / %.0f"
+          + " MB/s (tether / raw)%n", transport, r + 1, mbs[0][r], mbs[1][r], mbs[2][r], mbs[3][r]);
+    }
+    String what = mib(bytes) + ", median of " + rounds + " round(s), interleaved with raw";
+    add("stream_mb_s_up", "tether-" + transport, median(mbs[0]), what + "; InputStream argument");
+    add("stream_mb_s_up", "raw-" + transport, median(mbs[1]), what + "; socket write, 64 KiB");
+    add("stream_mb_s_down", "tether-" + transport, median(mbs[2]), what + "; InputStream result");
+    add("stream_mb_s_down", "raw-" + transport, median(mbs[3]), what + "; socket read, 64 KiB");
+    ratios.add(String.format(Locale.ROOT, "RATIO stream_mb_s_up_%s tether/raw %.2f", transport,
+        median(mbs[0]) / median(mbs[1])));
+    ratios.add(String.format(Locale.ROOT, "RATIO stream_mb_s_down_%s tether/raw %.2f", transport,
+        median(mbs[2]) / median(mbs[3])));
+  }
+
+  /** Cancel mid-transfer: from scope.cancel() to both sides stopped, each direction. */
+  private void cancels(StreamBenchService svc) throws Exception {
+    Histogram down = new Histogram();
+    Histogram up = new Histogram();
+    for (int i = 0; i < samples; i++) {
+      CancelScope scope = CancelScope.open();
+      InputStream in = svc.source(Long.MAX_VALUE);
+      in.readNBytes(4 << 20);
+      long t0 = System.nanoTime();
+      scope.cancel();
+      long client;
+      try {
+        readAll(in);
+        throw new IllegalStateException("the stream did not stop");
+      } catch (RuntimeException e) {
+        client = System.nanoTime();
+      }
+      scope.close();
+      down.add(Math.max(client, awaitStopped(svc)) - t0);
+
+      CancelScope upScope = CancelScope.open();
+      Counting source = new Counting();
+      CompletableFuture<Long> clientStopped = new CompletableFuture<>();
+      Thread.ofPlatform().daemon().start(() -> {
+        try (Registration r = upScope.join()) {
+          svc.sink(source);
+        } catch (RuntimeException | IOException e) {
+          // cancelled
+        }
+        clientStopped.complete(System.nanoTime());
+      });
+      while (source.read < (4L << 20)) {
+        Thread.onSpinWait();
+      }
+      long t1 = System.nanoTime();
+      upScope.cancel();
+      long c = clientStopped.get(30, TimeUnit.SECONDS);
+      long pumpStopped = source.closedAt.get(30, TimeUnit.SECONDS);
+      upScope.close();
+      up.add(Math.max(Math.max(c, pumpStopped), awaitStopped(svc)) - t1);
+    }
+    String what = samples + " cancels after 4 MiB, from CancelScope.cancel() to the later of "
+        + "the client's and the server's side stopped (Unix socket)";
+    addLatency("stream_cancel_down", down, what + "; result stream");
+    addLatency("stream_cancel_up", up, what + "; argument stream");
+  }
+
+  private static long awaitStopped(StreamBenchService svc) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long t;
+    while ((t = svc.stoppedAt()) == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the server did not stop within 30 s");
+      }
+      Thread.onSpinWait();
+    }
+    return t;
+  }
+
+  /** Small calls on the same connection: alone, then while a result stream flows. */
+  private void rttDuringStream(StreamBenchService svc) throws Exception {
+    int n = quick ? 2_000 : 20_000;
+    for (int i = 0; i < n; i++) {
+      svc.ping(i); // warm-up
+    }
+    Histogram baseline = pings(svc, n);
+    InputStream in = svc.source(Long.MAX_VALUE);
+    AtomicBoolean stop = new AtomicBoolean();
+    long[] moved = new long[1];
+    Thread reader = Thread.ofPlatform().daemon().start(() -> {
+      byte[] b = new byte[64 * 1024];
+      int r;
+      try {
+        while (!stop.get() && (r = in.read(b)) >= 0) {
+          moved[0] += r;
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    Histogram during = pings(svc, n);
+    stop.set(true);
+    reader.join(30_000);
+    in.close();
+    addLatency("rtt_baseline", baseline, n + " pings on the connection alone");
+    addLatency("rtt_during_stream", during, n + " pings on the same connection while a result "
+        + "stream is read as fast as possible (" + mib(moved[0]) + " moved meanwhile)");
+    ratios.add(String.format(Locale.ROOT, "RATIO rtt_p99 during_stream/baseline %.2f",
+        (double) during.percentile(99) / baseline.percentile(99)));
+  }
+
+  private static Histogram pings(StreamBenchService svc, int n) {
+    Histogram h = new Histogram();
+    for (int i = 0; i < n; i++) {
+      long t = System.nanoTime();
+      svc.ping(i);
+      h.add(System.nanoTime() - t);
+    }
+    return h;
+  }
+
+  private long rawUp(String address) throws IOException {
+    try (SocketChannel ch = RawStreamServer.connect(address)) {
+      ch.write(ByteBuffer.wrap(new byte[] {'U'}));
+      ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
+      for (long left = bytes; left > 0; ) {
+        buf.clear().limit((int) Math.min(buf.capacity(), left));
+        left -= ch.write(buf);
+      }
+      ch.shutdownOutput();
+      ByteBuffer count = ByteBuffer.allocate(8);
+      RawStreamServer.readFully(ch, count);
+      return count.getLong(0);
+    }
+  }
+
+  private long rawDown(String address) throws IOException {
+    try (SocketChannel ch = RawStreamServer.connect(address)) {
+      ch.write(ByteBuffer.allocate(9).put((byte) 'D').putLong(bytes).flip());
+      ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
+      long total = 0;
+      int n;
+      while ((n = ch.read(buf.clear())) >= 0) {
+        total += n;
+      }
+      return total;
+    }
+  }
+
+  private static long readAll(InputStream in) throws IOException {
+    try (in) {
+      byte[] b = new byte[64 * 1024];
+      long total = 0;
+      int n;
+      while ((n = in.read(b)) >= 0) {
+        total += n;
+      }
+      return total;
+    }
+  }
+
+  private void check(long moved) {
+    if (moved != bytes) {
+      throw new IllegalStateException("moved " + moved + " bytes, expected " + bytes);
+    }
+  }
+
+  private interface Transfer {
+    void run() throws Exception;
+  }
+
+  /** MB/s (10^6 bytes) of one transfer of {@link #bytes}. */
+  private double rate(Transfer t) throws Exception {
+    long t0 = System.nanoTime();
+    t.run();
+    return bytes / 1e6 / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
+  }
+
+  private static String mib(long b) {
+    return (b >> 20) + " MiB";
+  }
+
+  private void add(String metric, String system, double mbs, String note) {
+    rows.add(new String[] {metric, system, String.format(Locale.ROOT, "%.0f MB/s", mbs), note});
+  }
+
+  private void addLatency(String metric, Histogram h, String note) {
+    rows.add(new String[] {metric, "tether-uds", String.format(Locale.ROOT,
+        "p50 %.1f µs, p99 %.1f µs", h.percentile(50) / 1e3, h.percentile(99) / 1e3), note});
+  }
+
+  private String report() {
+    StringBuilder sb = new StringBuilder("# Tether streams" + (quick ? " (--quick)" : "")
+        + "\n\n| metric | system | value | how |\n|---|---|---|---|\n");
+    for (String[] r : rows) {
+      sb.append("| ").append(String.join(" | ", r)).append(" |\n");
+    }
+    sb.append('\n');
+    for (String r : ratios) {
+      sb.append(r).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** An endless source of zeros that counts and notes when it is closed. */
+  private static final class Counting extends InputStream {
+    volatile long read;
+    final CompletableFuture<Long> closedAt = new CompletableFuture<>();
+
+    @Override
+    public int read() {
+      read++;
+      return 0;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      Arrays.fill(b, off, off + len, (byte) 0);
+      read += len;
+      return len;
+    }
+
+    @Override
+    public void close() {
+      closedAt.complete(System.nanoTime());
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package dev.tether.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Runs the stream benchmark's quick version and checks the structure of its report: every row
+ * with a number, and the RATIO lines. Nothing about timing.
+ */
+class StreamBenchQuickTest {
+  @Test
+  @Timeout(300)
+  void quickRunReportsEveryStreamRow() throws Exception {
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    String report = new StreamBench(true,
+        new PrintStream(progress, true, StandardCharsets.UTF_8)).run();
+    System.out.println(report);
+
+    for (String transport : new String[] {"uds", "tcp"}) {
+      for (String dir : new String[] {"up", "down"}) {
+        assertThat(report).containsPattern("\\| stream_mb_s_" + dir + " \\| tether-" + transport
+            + " \\| [0-9]+ MB/s \\|");
+        assertThat(report).containsPattern("\\| stream_mb_s_" + dir + " \\| raw-" + transport
+            + " \\| [0-9]+ MB/s \\|");
+        assertThat(report).containsPattern("RATIO stream_mb_s_" + dir + "_" + transport
+            + " tether/raw [0-9.]+");
+      }
+    }
+    for (String metric : new String[] {"stream_cancel_down", "stream_cancel_up", "rtt_baseline",
+        "rtt_during_stream"}) {
+      assertThat(report).containsPattern("\\| " + metric
+          + " \\| tether-uds \\| p50 [0-9.]+ µs, p99 [0-9.]+ µs \\|");
+    }
+    assertThat(report).containsPattern("RATIO rtt_p99 during_stream/baseline [0-9.]+");
+  }
+}

@@ -1,0 +1,310 @@
+package dev.tether.internal.stream;
+
+import dev.tether.CallCancelledException;
+import dev.tether.ErrorCode;
+import dev.tether.TetherException;
+import dev.tether.internal.cancel.CancelNode;
+import dev.tether.internal.cancel.CancelReason;
+import dev.tether.internal.wire.ProtocolException;
+import dev.tether.internal.wire.RemoteError;
+import java.io.InputStream;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The receiving end of a byte stream, as the user reads it: chunks the connection's reader hands
+ * over ({@link #onData}) wait in a queue that the credit bounds to {@link StreamLimits#WINDOW_BYTES};
+ * reading gives credit back in steps of {@link StreamLimits#REGRANT_BYTES}.
+ *
+ * <p>How it ends: the sender's last chunk (reads then return -1); the sender's reset, which the
+ * reader meets as an exception right after the bytes that came before it (never as a silent end);
+ * or at once, discarding what is queued, when the call or scope it belongs to is cancelled, the
+ * connection fails, or the owner closes it (which tells the sender to stop). Reads fail with a
+ * {@link TetherException}: a {@link CallCancelledException} when the call was cancelled.
+ *
+ * <p>Thread-safe: one lock guards the queue and state; frames are written outside it. The
+ * reader's wait ends on data, end, reset, cancel, connection failure or interrupt (which cancels).
+ */
+public final class InboundStream extends InputStream implements CancelNode.Listener {
+  private final StreamTable table;
+  final int callId;
+  final int slot;
+  private final String what;
+  private final CallCancelledException.Outcome cancelOutcome;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  // guarded by lock
+  private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+  private final ArrayDeque<Integer> offsets = new ArrayDeque<>();
+  private byte[] current;
+  private int pos;
+  private int granted = StreamLimits.WINDOW_BYTES; // credit the sender may still use
+  private int readSinceGrant;
+  private boolean ended; // the last chunk arrived
+  private RemoteError reset; // the sender's reset, met after the queued bytes
+  private TetherException failure; // met at once
+  private boolean done; // ended (see ended())
+  private boolean awaitingSender; // we reset it; the sender's reset or last chunk has not come
+  private volatile CancelNode.Removal scope;
+
+  InboundStream(StreamTable table, int callId, int slot, String what,
+      CallCancelledException.Outcome cancelOutcome) {
+    this.table = table;
+    this.callId = callId;
+    this.slot = slot;
+    this.what = what;
+    this.cancelOutcome = cancelOutcome;
+  }
+
+  /** Ties the stream to {@code node}: its cancellation (or deadline) stops the stream. */
+  void watch(CancelNode node) {
+    scope = node.addListener(this);
+  }
+
+  /** A chunk arrived (reader thread). The sender may not exceed its credit. */
+  void onData(byte[] body, int offset, boolean end) throws ProtocolException {
+    int n = body.length - offset;
+    boolean abandoned;
+    lock.lock();
+    try {
+      if (ended || reset != null) {
+        throw new ProtocolException("STREAM_DATA after the end of " + what);
+      }
+      if (n > granted) {
+        throw new ProtocolException(n + " bytes of " + what + " beyond the " + granted
+            + " bytes of credit granted");
+      }
+      granted -= n;
+      abandoned = failure != null; // then discarded, until the sender's last frame
+      if (end) {
+        awaitingSender = false;
+      }
+      if (!abandoned) {
+        if (n > 0) {
+          chunks.add(body);
+          offsets.add(offset);
+        }
+        ended = end;
+        changed.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (end) {
+      ended(); // the reader still has the bytes
+      removed(); // nothing more comes
+    }
+  }
+
+  /** The sender reset the stream (reader thread): the reader meets it after the queued bytes. */
+  void onReset(RemoteError e) {
+    lock.lock();
+    try {
+      if (reset == null && !ended) {
+        reset = e;
+      }
+      awaitingSender = false;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    ended();
+    removed(); // the sender's last frame
+  }
+
+  /** The call or scope was cancelled (any thread; never blocks). */
+  @Override
+  public void cancelled(CancelReason reason) {
+    fail(StreamErrors.cancelled(reason, cancelOutcome, what), true);
+  }
+
+  /** Fails the stream at once; {@code tellPeer}: ask the sender to stop. Never blocks. */
+  void fail(TetherException e, boolean tellPeer) {
+    boolean first;
+    lock.lock();
+    try {
+      first = failure == null && !ended && reset == null;
+      if (first) {
+        failure = e;
+        awaitingSender = tellPeer;
+        chunks.clear();
+        offsets.clear();
+        current = null;
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    ended();
+    if (first && tellPeer) {
+      // The sender answers with a reset of its own; until then its frames in flight are
+      // discarded here, and the stream stays in the table so the connection is still read.
+      table.resetSoon(callId, slot, e.code() == ErrorCode.DEADLINE_EXCEEDED
+          ? ErrorCode.DEADLINE_EXCEEDED : ErrorCode.CANCELLED, e.getMessage());
+    } else if (!tellPeer) {
+      removed();
+    }
+  }
+
+  @Override
+  public int read() {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n < 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) {
+    java.util.Objects.checkFromIndexSize(off, len, b.length);
+    if (len == 0) {
+      return 0;
+    }
+    int n;
+    int grant = 0;
+    lock.lock();
+    try {
+      while (true) {
+        if (failure != null) {
+          throw failure;
+        }
+        if (current == null && !chunks.isEmpty()) {
+          current = chunks.poll();
+          pos = offsets.poll();
+        }
+        if (current != null) {
+          break;
+        }
+        if (ended) {
+          return -1;
+        }
+        if (reset != null) {
+          throw StreamErrors.fromPeer(reset, what);
+        }
+        try {
+          changed.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          lock.unlock();
+          try {
+            fail(new CallCancelledException(cancelOutcome, what
+                + " stopped: the reading thread was interrupted"), true);
+          } finally {
+            lock.lock();
+          }
+        }
+      }
+      n = Math.min(len, current.length - pos);
+      System.arraycopy(current, pos, b, off, n);
+      pos += n;
+      if (pos == current.length) {
+        current = null;
+      }
+      readSinceGrant += n;
+      if (readSinceGrant >= StreamLimits.REGRANT_BYTES && !ended && reset == null) {
+        grant = readSinceGrant;
+        granted += grant;
+        readSinceGrant = 0;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (grant > 0) {
+      table.credit(callId, slot, grant);
+    }
+    return n;
+  }
+
+  @Override
+  public int available() {
+    lock.lock();
+    try {
+      int n = current == null ? 0 : current.length - pos;
+      for (byte[] c : chunks) {
+        n += c.length; // an estimate: includes each chunk's header bytes
+      }
+      return failure != null ? 0 : n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Closes the stream; before its end, tells the sender to stop (the transfer is cancelled).
+   * Idempotent; later reads fail.
+   */
+  @Override
+  public void close() {
+    boolean early;
+    boolean keep;
+    lock.lock();
+    try {
+      early = failure == null && !ended && reset == null;
+      awaitingSender |= early;
+      keep = awaitingSender; // stays in the table (discarding) until the sender's answer
+      if (failure == null) {
+        failure = new TetherException(ErrorCode.CANCELLED, what + " is closed");
+      }
+      chunks.clear();
+      offsets.clear();
+      current = null;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    ended();
+    if (early) {
+      table.resetSoon(callId, slot, ErrorCode.CANCELLED, "the reader closed " + what);
+    }
+    if (!keep) {
+      removed();
+    }
+  }
+
+  /**
+   * The first end, however it came: leaves the scope, and a result stream takes its call's other
+   * streams with it. Idempotent.
+   */
+  private void ended() {
+    lock.lock();
+    try {
+      if (done) {
+        return;
+      }
+      done = true;
+    } finally {
+      lock.unlock();
+    }
+    CancelNode.Removal r = scope;
+    if (r != null) {
+      r.remove();
+    }
+    table.ended(callId, slot);
+  }
+
+  /** Leaves the table: nothing more will arrive for it. Idempotent. */
+  private void removed() {
+    table.removed(this, callId, slot);
+  }
+
+  /** Bytes queued and not yet read, for tests of the memory bound. */
+  int bufferedBytes() {
+    lock.lock();
+    try {
+      int n = current == null ? 0 : current.length - pos;
+      Integer[] offs = offsets.toArray(new Integer[0]);
+      int i = 0;
+      for (byte[] c : chunks) {
+        n += c.length - offs[i++];
+      }
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return what;
+  }
+}

@@ -1,0 +1,257 @@
+package dev.tether.internal.stream;
+
+import dev.tether.CallCancelledException;
+import dev.tether.ErrorCode;
+import dev.tether.TetherException;
+import dev.tether.internal.cancel.CancelNode;
+import dev.tether.internal.codec.ByteWriter;
+import dev.tether.internal.wire.FrameWriter;
+import dev.tether.internal.wire.ProtocolException;
+import dev.tether.internal.wire.RemoteError;
+import dev.tether.internal.wire.StreamFrames;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+/**
+ * One connection's byte streams, both ways, keyed by call id and slot (0: a call's result, i + 1:
+ * its parameter i). Routes STREAM_DATA, STREAM_CREDIT and STREAM_RESET to their stream; a frame
+ * for a stream it does not know (one abandoned a moment ago) is dropped. The rule that ties the
+ * streams of one call together: when its result stream (slot 0) ends, however it ends, the call's
+ * other streams end too; until then parameter streams stay open, so a method may return a stream
+ * that reads its parameter.
+ *
+ * <p>Thread-safe. The connection's hooks cost a volatile read when no stream is open
+ * ({@link #isEmpty}). Frames go out through the connection's {@link FrameWriter}; a failed write
+ * breaks the connection through {@code broken}.
+ */
+public final class StreamTable {
+  private final FrameWriter writer;
+  private final Consumer<IOException> broken;
+  private final IntSupplier peerMaxFrameBytes;
+  private final ConcurrentHashMap<Long, Object> streams = new ConcurrentHashMap<>();
+  private volatile int open;
+  private volatile int inbound;
+  private volatile Supplier<? extends TetherException> failure;
+
+  /**
+   * A table writing through {@code writer}; {@code broken} hears of failed writes;
+   * {@code peerMaxFrameBytes} bounds a reset's exception chain.
+   */
+  public StreamTable(FrameWriter writer, Consumer<IOException> broken,
+      IntSupplier peerMaxFrameBytes) {
+    this.writer = writer;
+    this.broken = broken;
+    this.peerMaxFrameBytes = peerMaxFrameBytes;
+  }
+
+  private static long key(int callId, int slot) {
+    return ((long) callId << 32) | (slot & 0xffffffffL);
+  }
+
+  /** True when no stream is open: what the connection's hooks check first. */
+  public boolean isEmpty() {
+    return open == 0;
+  }
+
+  /**
+   * Opens the receiving end of stream {@code slot} of call {@code callId} and grants it its
+   * window. {@code node} (null: none) is the call or scope whose cancellation stops it.
+   *
+   * @throws TetherException RESOURCE_EXHAUSTED when the connection already receives
+   *     {@link StreamLimits#MAX_INBOUND_STREAMS} streams; the connection's failure if it failed
+   */
+  public InboundStream openInbound(int callId, int slot, String what, CancelNode node,
+      CallCancelledException.Outcome cancelOutcome) {
+    InboundStream s = new InboundStream(this, callId, slot, what, cancelOutcome);
+    synchronized (this) {
+      if (inbound >= StreamLimits.MAX_INBOUND_STREAMS) {
+        resetSoon(callId, slot, ErrorCode.RESOURCE_EXHAUSTED, "too many streams");
+        throw new TetherException(ErrorCode.RESOURCE_EXHAUSTED, what + " cannot be received: "
+            + "this connection already receives " + StreamLimits.MAX_INBOUND_STREAMS
+            + " streams, the most it takes at once");
+      }
+      add(key(callId, slot), s);
+      inbound++;
+    }
+    Supplier<? extends TetherException> f = failure;
+    if (f != null) {
+      s.fail(f.get(), false);
+      throw f.get();
+    }
+    if (node != null) {
+      s.watch(node);
+    }
+    credit(callId, slot, StreamLimits.WINDOW_BYTES);
+    return s;
+  }
+
+  /**
+   * Registers the sending end of stream {@code slot} of call {@code callId} (not started: see
+   * {@link OutboundStream#start}). {@code callCancelled} is checked before each chunk;
+   * {@code node} (null: none) is entered by the pump and cancelled when the stream stops.
+   */
+  public OutboundStream openOutbound(int callId, int slot, String what, InputStream source,
+      BooleanSupplier callCancelled, CancelNode node) {
+    OutboundStream s = new OutboundStream(this, callId, slot, what, source, callCancelled, node);
+    synchronized (this) {
+      add(key(callId, slot), s);
+    }
+    Supplier<? extends TetherException> f = failure;
+    if (f != null) {
+      s.stop(f.get().getMessage(), false);
+    }
+    return s;
+  }
+
+  private void add(long key, Object s) {
+    if (streams.putIfAbsent(key, s) != null) {
+      throw new IllegalStateException("stream " + key + " is open already");
+    }
+    open++;
+  }
+
+  /** STREAM_DATA (reader thread). */
+  public void onData(int callId, int slot, boolean end, byte[] body, int offset)
+      throws ProtocolException {
+    if (streams.get(key(callId, slot)) instanceof InboundStream s) {
+      s.onData(body, offset, end);
+    }
+  }
+
+  /** STREAM_CREDIT (reader thread). */
+  public void onCredit(int callId, int slot, int bytes) {
+    if (streams.get(key(callId, slot)) instanceof OutboundStream s) {
+      s.onCredit(bytes);
+    }
+  }
+
+  /**
+   * STREAM_RESET (reader thread): an inbound stream fails where its data stops (or, abandoned
+   * here, is forgotten); an outbound one stops and answers with a reset, which tells the receiver
+   * that nothing more comes.
+   */
+  public void onReset(int callId, int slot, RemoteError error) {
+    Object s = streams.get(key(callId, slot));
+    if (s instanceof InboundStream in) {
+      in.onReset(error);
+    } else if (s instanceof OutboundStream out) {
+      out.stop("the receiver stopped it: " + error.message(), true); // the reset answers it
+    }
+  }
+
+  /**
+   * The call {@code callId} is over for its streams (it ended without a result stream, or its
+   * result stream ended): every stream of it still open ends; the peer is told to stop.
+   */
+  public void callEnded(int callId, String why) {
+    if (open == 0) {
+      return;
+    }
+    for (Object s : streamsOf(callId)) {
+      end(s, why);
+    }
+  }
+
+  /** The connection failed: every stream fails at once with an exception from {@code failure}. */
+  public void failAll(Supplier<? extends TetherException> failure) {
+    this.failure = failure;
+    for (Object s : new ArrayList<>(streams.values())) {
+      if (s instanceof InboundStream in) {
+        in.fail(failure.get(), false);
+      } else if (s instanceof OutboundStream out) {
+        out.stop(failure.get().getMessage(), false);
+      }
+    }
+  }
+
+  private void end(Object s, String why) {
+    if (s instanceof InboundStream in) {
+      in.fail(new TetherException(ErrorCode.CANCELLED, in + " ended: " + why), true);
+    } else if (s instanceof OutboundStream out) {
+      out.stop(why, true);
+    }
+  }
+
+  private List<Object> streamsOf(int callId) {
+    List<Object> found = new ArrayList<>(2);
+    for (var e : streams.entrySet()) {
+      if ((int) (e.getKey() >>> 32) == callId) {
+        found.add(e.getValue());
+      }
+    }
+    return found;
+  }
+
+  /** A stream ended (once), however: a result stream takes its call's other streams with it. */
+  void ended(int callId, int slot) {
+    if (slot == 0) {
+      callEnded(callId, "its result stream ended");
+    }
+  }
+
+  /** A stream leaves the table: no frame for it will come any more. Idempotent. */
+  void removed(Object stream, int callId, int slot) {
+    synchronized (this) {
+      if (streams.remove(key(callId, slot), stream)) {
+        open--;
+        if (stream instanceof InboundStream) {
+          inbound--;
+        }
+      }
+    }
+  }
+
+  /** Sends a STREAM_CREDIT now (a reading thread). */
+  void credit(int callId, int slot, int bytes) {
+    if (failure == null) {
+      send(w -> StreamFrames.credit(w, callId, slot, bytes));
+    }
+  }
+
+  /** Sends a STREAM_RESET now, with the exception chain of {@code thrown} (may be null). */
+  void reset(int callId, int slot, ErrorCode code, String message, Throwable thrown) {
+    if (failure == null) {
+      send(w -> StreamFrames.reset(w, callId, slot, code, message, thrown,
+          peerMaxFrameBytes.getAsInt()));
+    }
+  }
+
+  /** Queues a STREAM_RESET without blocking: for cancel listeners and readers. */
+  public void resetSoon(int callId, int slot, ErrorCode code, String message) {
+    if (failure == null) {
+      writer.writeSoon(w -> StreamFrames.reset(w, callId, slot, code, message, null,
+          peerMaxFrameBytes.getAsInt()));
+    }
+  }
+
+  /** Writes a finished frame; false (and the connection is broken) when the write failed. */
+  boolean write(ByteWriter frame) {
+    try {
+      writer.write(frame);
+      return true;
+    } catch (IOException e) {
+      broken.accept(e);
+      return false;
+    }
+  }
+
+  private void send(Consumer<ByteWriter> build) {
+    try {
+      writer.write(build);
+    } catch (IOException e) {
+      broken.accept(e);
+    }
+  }
+
+  /** Bytes queued in the inbound stream {@code slot} of {@code callId}, or -1: for tests. */
+  public int bufferedBytes(int callId, int slot) {
+    return streams.get(key(callId, slot)) instanceof InboundStream s ? s.bufferedBytes() : -1;
+  }
+}
