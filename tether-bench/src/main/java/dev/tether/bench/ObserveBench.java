@@ -36,6 +36,7 @@ public final class ObserveBench {
   /** What is switched on. */
   enum Mode {
     OFF("plain (JFR loaded, nothing recorded)"),
+    JFR_NONE("JFR: a recording without Tether's events (the recorder's own cost)"),
     JFR_ALL("JFR: every call recorded (threshold 0)"),
     JFR_DEFAULT("JFR: tether.jfc (calls over 1 ms)"),
     LISTENER_CLIENT("no-op CallListener, client only"),
@@ -133,7 +134,7 @@ public final class ObserveBench {
                 measure(echo, samples, results.get(m));
               }
             }
-            case JFR_ALL, JFR_DEFAULT -> {
+            case JFR_NONE, JFR_ALL, JFR_DEFAULT -> {
               try (Recording rec = recording(m)) {
                 rec.start();
                 measure(echo, samples, results.get(m));
@@ -157,7 +158,11 @@ public final class ObserveBench {
     Recording rec = new Recording();
     for (String e : List.of("dev.tether.ClientCall", "dev.tether.ServerCall",
         "dev.tether.Cancel", "dev.tether.Worker")) {
-      rec.enable(e).withThreshold(Duration.ZERO).withoutStackTrace();
+      if (m == Mode.JFR_NONE) {
+        rec.disable(e);
+      } else {
+        rec.enable(e).withThreshold(Duration.ZERO).withoutStackTrace();
+      }
     }
     return rec;
   }
