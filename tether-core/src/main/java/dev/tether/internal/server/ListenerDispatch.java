@@ -60,7 +60,12 @@ final class ListenerDispatch {
     }
     queue.add(task);
     if (!running.get() && running.compareAndSet(false, true)) {
-      Thread.ofPlatform().daemon().name("tether-call-listener").start(this::loop);
+      try {
+        Thread.ofPlatform().daemon().name("tether-call-listener").start(this::loop);
+      } catch (Throwable t) { // out of threads or memory: the task waits for the next submit
+        running.set(false);
+        log.log(System.Logger.Level.WARNING, "cannot start the call listener thread: " + t);
+      }
     }
     return true;
   }
