@@ -36,6 +36,7 @@ final class ListenerDispatch {
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicBoolean dropping = new AtomicBoolean();
+  private final AtomicBoolean startFailing = new AtomicBoolean();
   private final System.Logger log;
 
   ListenerDispatch(System.Logger log) {
@@ -64,7 +65,9 @@ final class ListenerDispatch {
         Thread.ofPlatform().daemon().name("tether-call-listener").start(this::loop);
       } catch (Throwable t) { // out of threads or memory: the task waits for the next submit
         running.set(false);
-        log.log(System.Logger.Level.WARNING, "cannot start the call listener thread: " + t);
+        if (startFailing.compareAndSet(false, true)) { // once per episode
+          log.log(System.Logger.Level.WARNING, "cannot start the call listener thread: " + t);
+        }
       }
     }
     return true;
@@ -76,6 +79,7 @@ final class ListenerDispatch {
   }
 
   private void loop() {
+    startFailing.set(false);
     int idle = 0;
     while (true) {
       Runnable task;
