@@ -23,7 +23,11 @@ package dev.tether;
  *     told why in a GOAWAY, and nothing it sent was served), or a failed TLS handshake
  *     (untrusted or missing client certificate, a peer that does not speak TLS, or one silent
  *     past the handshake timeout)
+ * @param listenerNotificationsDropped {@link CallListener} notifications of calls served inline
+ *     on a connection's reader (or refused by it) that were dropped because the server's
+ *     notification queue was full (the listener was slower than calls end); 0 normally
  */
 public record ServerStats(int connections, long connectionsAccepted, long callsStarted,
     long callsRunning, int orphansRunning, long orphansTotal, long orphansFinished,
-    long connectionsRefused, long acceptFailures, int listenersBroken, long authFailures) {}
+    long connectionsRefused, long acceptFailures, int listenersBroken, long authFailures,
+    long listenerNotificationsDropped) {}

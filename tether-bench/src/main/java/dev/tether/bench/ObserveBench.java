@@ -36,10 +36,13 @@ public final class ObserveBench {
   /** What is switched on. */
   enum Mode {
     OFF("plain (JFR loaded, nothing recorded)"),
+    JFR_NONE("JFR: a recording without Tether's events (the recorder's own cost)"),
     JFR_ALL("JFR: every call recorded (threshold 0)"),
     JFR_DEFAULT("JFR: tether.jfc (calls over 1 ms)"),
     LISTENER_CLIENT("no-op CallListener, client only"),
-    LISTENER("no-op CallListener, client and server (the server stops inlining)"),
+    LISTENER("no-op CallListener, client and server (fast calls still inline)"),
+    LISTENER_START_FIRST("no-op CallListener, client and server, start before the method"
+        + " (the server never inlines)"),
     METADATA("one metadata entry (traceparent)");
 
     final String label;
@@ -53,6 +56,17 @@ public final class ObserveBench {
   private static final CallListener NO_OP = new CallListener() {
     @Override
     public void started(CallInfo call) {}
+  };
+
+  /** A no-op listener whose start must precede the method (as a tracer's): no inlining. */
+  private static final CallListener NO_OP_START_FIRST = new CallListener() {
+    @Override
+    public void started(CallInfo call) {}
+
+    @Override
+    public boolean requiresStartBeforeMethod() {
+      return true;
+    }
   };
 
   private final int rounds;
@@ -85,18 +99,24 @@ public final class ObserveBench {
     try (TetherServer plain = TetherServer.builder().export("echo", Echo.class, x -> x).start();
         TetherServer listened = TetherServer.builder().export("echo", Echo.class, x -> x)
             .callListener(NO_OP).start();
+        TetherServer startFirst = TetherServer.builder().export("echo", Echo.class, x -> x)
+            .callListener(NO_OP_START_FIRST).start();
         Tether c1 = Tether.connect(plain.address());
         Tether c2 = Tether.connect(listened.address(),
             TetherOptions.defaults().withCallListener(NO_OP));
         Tether c3 = Tether.connect(plain.address(),
+            TetherOptions.defaults().withCallListener(NO_OP));
+        Tether c4 = Tether.connect(startFirst.address(),
             TetherOptions.defaults().withCallListener(NO_OP))) {
       Echo echo = c1.get(Echo.class, "echo");
       Echo listenedEcho = c2.get(Echo.class, "echo");
       Echo clientListenedEcho = c3.get(Echo.class, "echo");
+      Echo startFirstEcho = c4.get(Echo.class, "echo");
       progress.println("observe bench: warming up");
       measure(echo, warmup, new Histogram());
       measure(listenedEcho, warmup, new Histogram());
       measure(clientListenedEcho, warmup, new Histogram());
+      measure(startFirstEcho, warmup, new Histogram());
       for (int r = 0; r < rounds; r++) { // before any recording: JFR never initialised
         measure(echo, samples, cold);
       }
@@ -106,6 +126,7 @@ public final class ObserveBench {
           switch (m) {
             case OFF -> measure(echo, samples, results.get(m));
             case LISTENER -> measure(listenedEcho, samples, results.get(m));
+            case LISTENER_START_FIRST -> measure(startFirstEcho, samples, results.get(m));
             case LISTENER_CLIENT -> measure(clientListenedEcho, samples, results.get(m));
             case METADATA -> {
               try (Registration md = CallMetadata.with("traceparent",
@@ -113,7 +134,7 @@ public final class ObserveBench {
                 measure(echo, samples, results.get(m));
               }
             }
-            case JFR_ALL, JFR_DEFAULT -> {
+            case JFR_NONE, JFR_ALL, JFR_DEFAULT -> {
               try (Recording rec = recording(m)) {
                 rec.start();
                 measure(echo, samples, results.get(m));
@@ -137,7 +158,11 @@ public final class ObserveBench {
     Recording rec = new Recording();
     for (String e : List.of("dev.tether.ClientCall", "dev.tether.ServerCall",
         "dev.tether.Cancel", "dev.tether.Worker")) {
-      rec.enable(e).withThreshold(Duration.ZERO).withoutStackTrace();
+      if (m == Mode.JFR_NONE) {
+        rec.disable(e);
+      } else {
+        rec.enable(e).withThreshold(Duration.ZERO).withoutStackTrace();
+      }
     }
     return rec;
   }

@@ -102,8 +102,14 @@ class RetryCancellationTest {
   @Test
   void aListenerCancelsACallWaitingToRetry() {
     AtomicReference<CancelResult> result = new AtomicReference<>();
-    PendingCallWatch watch = PendingCallWatch.after(Duration.ofMillis(100),
-        call -> result.compareAndSet(null, call.canceller().cancel(Duration.ofSeconds(1))));
+    Thread caller = Thread.currentThread();
+    PendingCallWatch watch = PendingCallWatch.after(Duration.ofMillis(100), call -> {
+      // Only once the refusal is back and the caller waits to retry (parked): under load the
+      // busy answer can take longer than the first tick, and a cancel then meets the attempt.
+      if (caller.getState() == Thread.State.TIMED_WAITING) {
+        result.compareAndSet(null, call.canceller().cancel(Duration.ofSeconds(1)));
+      }
+    });
     try (Registration r = watch.pushOnThisThread()) {
       CallCancelledException e = catchThrowableOfType(CallCancelledException.class,
           () -> gate.work(1));

@@ -67,6 +67,11 @@ class MetadataPropagationTest {
         assertThat(call.metadata().get("traceparent")).contains(TRACEPARENT);
         call.putMetadata("traceparent", "server-span");
       }
+
+      @Override
+      public boolean requiresStartBeforeMethod() {
+        return true; // its metadata must reach the method's nested calls
+      }
     };
     try (TetherServer a = probeServer(replace); TetherServer b = probeServer(null);
         Tether client = Tether.connect(a.address(),

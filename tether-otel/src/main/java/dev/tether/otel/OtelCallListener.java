@@ -77,6 +77,12 @@ final class OtelCallListener implements CallListener {
         .build();
   }
 
+  /** The server's span must be current in the method, as the parent of its nested calls. */
+  @Override
+  public boolean requiresStartBeforeMethod() {
+    return !client;
+  }
+
   @Override
   public void started(CallInfo call) {
     Context parent;

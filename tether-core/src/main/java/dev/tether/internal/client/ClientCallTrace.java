@@ -28,12 +28,16 @@ final class ClientCallTrace extends ObservedCall {
   static final System.Logger LOG = System.getLogger("dev.tether.client");
 
   private final ClientCallEvent event;
-  private volatile PendingCall call;
+  // Plain, not volatile (a fence per call): written by the thread that starts the call and read
+  // by the same thread (synchronous calls) or by the thread ending an asynchronous one, which
+  // found the call through the connection's table after the write.
+  private PendingCall call;
 
   private ClientCallTrace(ClientConnection connection, MethodCodec codec, int id,
       CallMetadata metadata, CallListener listener, ClientCallEvent event) {
     super(Side.CLIENT, codec.method().getDeclaringClass().getName(), codec.method().getName(),
-        connection.peer(), id, metadata, listener, LOG);
+        connection.peer(), id, metadata, listener, LOG,
+        listener == null ? 0 : CLOCK.nanoTime()); // JFR alone reads its own clock
     this.event = event;
   }
 
@@ -73,7 +77,7 @@ final class ClientCallTrace extends ObservedCall {
    * @param failure what the caller is thrown, or null
    */
   void end(Outcome outcome, Throwable failure) {
-    if (!claimEnd()) {
+    if (!claimEnd(false)) {
       return;
     }
     if (outcome instanceof Outcome.Returned r) {

@@ -5,7 +5,8 @@ import dev.tether.CallListener;
 import dev.tether.CallMetadata;
 import dev.tether.CallOutcome;
 import dev.tether.internal.time.Clock;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * What client and server share of one observed call: the {@link CallInfo} a listener sees, the
@@ -15,6 +16,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>One thread at a time: the runtime hands the object from the thread that starts the call to
  * the one that ends it through a happens-before edge (a volatile write, a thread start); only
  * {@link #claimEnd} may race, and it is atomic.
+ *
+ * <p>Cost when only JFR observes (no listener): no clock is read here (the JFR event reads its
+ * own at begin and commit, and durations are the listener's), and the end is claimed with a
+ * compare-and-set on a field of this object, not a separate atomic.
  */
 public abstract class ObservedCall implements CallInfo {
   /** The clock of durations. */
@@ -27,8 +32,19 @@ public abstract class ObservedCall implements CallInfo {
   private final int callId;
   private final CallListener listener;
   private final System.Logger log;
-  private final AtomicBoolean ended = new AtomicBoolean();
-  private final long startNanos = CLOCK.nanoTime();
+  private static final VarHandle ENDED;
+
+  static {
+    try {
+      ENDED = MethodHandles.lookup().findVarHandle(ObservedCall.class, "ended", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  @SuppressWarnings("unused") // through ENDED
+  private volatile int ended;
+  private final long startNanos;
   private CallMetadata metadata;
   private boolean metadataOpen;
   private long bytesSent;
@@ -47,9 +63,13 @@ public abstract class ObservedCall implements CallInfo {
    * @param metadata the call's metadata (null: none)
    * @param listener the user's listener, or null (then only JFR observes the call)
    * @param log where a failing listener is reported
+   * @param startNanos when the call started on {@link #CLOCK}, or 0 when only JFR observes and
+   *     nothing needs the time
    */
   protected ObservedCall(Side side, String interfaceName, String methodName, String peer,
-      int callId, CallMetadata metadata, CallListener listener, System.Logger log) {
+      int callId, CallMetadata metadata, CallListener listener, System.Logger log,
+      long startNanos) {
+    this.startNanos = startNanos;
     this.side = side;
     this.interfaceName = interfaceName;
     this.methodName = methodName;
@@ -85,12 +105,20 @@ public abstract class ObservedCall implements CallInfo {
     }
   }
 
-  /** True for the first caller only: that one reports the end. */
-  protected final boolean claimEnd() {
-    if (!ended.compareAndSet(false, true)) {
+  /**
+   * True for the first caller only: that one reports the end. Measures the duration (one clock
+   * read) only when a listener will see it or {@code measure} asks for it.
+   *
+   * @param measure whether to measure the duration even without a listener
+   * @return whether this caller claimed the end
+   */
+  protected final boolean claimEnd(boolean measure) {
+    if (!ENDED.compareAndSet(this, 0, 1)) {
       return false;
     }
-    durationNanos = Math.max(1, CLOCK.nanoTime() - startNanos);
+    if (listener != null || measure) {
+      durationNanos = Math.max(1, CLOCK.nanoTime() - startNanos);
+    }
     return true;
   }
 

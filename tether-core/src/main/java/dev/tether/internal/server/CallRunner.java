@@ -85,7 +85,7 @@ final class CallRunner implements Runnable {
       }
     }
     if (call.trace != null) {
-      call.trace.dispatched(inline); // the listener's started: on the call thread, never inline
+      call.trace.dispatched(inline); // the listener's started here, or after the end if inline
     }
     MethodCodec codec = call.method.codec();
     Object[] args;

@@ -20,37 +20,45 @@ import java.util.Locale;
  * One served call observed by the server's {@link CallListener} and/or JFR; null (never built)
  * when nothing observes, so an unobserved call pays a null check.
  *
- * <p>Threads: built by the reader when the CALL arrives (JFR's clock starts there); the
- * listener's {@code started} runs on the call thread before the arguments are decoded, its
- * {@code ended} on the thread that wrote (or dropped) the answer, which is the call thread or the
- * thread completing an asynchronous method's future. A server with a listener never runs calls
- * inline on the reader, so neither is a reader; a call refused before dispatch (answered by the
- * reader) is reported from a virtual thread. A CANCEL only records its time and reason on the
- * reader; it is reported at the end, before {@code ended}. The end is claimed once.
+ * <p>Threads: built by the reader when the CALL arrives (JFR's clock starts there). A call served
+ * on a call thread: the listener's {@code started} runs there before the arguments are decoded,
+ * its {@code ended} on the thread that wrote (or dropped) the answer, which is the call thread or
+ * the thread completing an asynchronous method's future. A call served inline on the reader
+ * (only when the listener does not {@linkplain CallListener#requiresStartBeforeMethod require}
+ * its start before the method) or refused by the reader before dispatch: all its callbacks run
+ * after the end, in order, on the server's {@link ListenerDispatch}, never on the reader. A
+ * CANCEL only records its time and reason on the reader; it is reported at the end, before
+ * {@code ended}. The end is claimed once.
  */
 final class ServerCallTrace extends ObservedCall {
   static final System.Logger LOG = System.getLogger("dev.tether.server");
 
   private final ServerCallEvent event;
-  private volatile boolean dispatched; // the call thread took it (started ran there)
+  private volatile boolean dispatched; // a thread took it (started ran there unless deferred)
+  private boolean deferred; // ran inline: callbacks after the end (written before dispatched)
+  private final ListenerDispatch dispatch;
   private volatile long cancelArrivedNanos;
   private volatile CancelReason cancelReason;
   private CallOutcome outcome; // written by the finishing thread before end()
   private Throwable failure;
 
   private ServerCallTrace(ServerConnection connection, ServedMethod method, int id,
-      CallMetadata metadata, CallListener listener, ServerCallEvent event) {
+      CallMetadata metadata, CallListener listener, ServerCallEvent event, long startNanos,
+      ListenerDispatch dispatch) {
     super(Side.SERVER, method.codec().method().getDeclaringClass().getName(),
-        method.codec().method().getName(), connection.peer(), id, metadata, listener, LOG);
+        method.codec().method().getName(), connection.peer(), id, metadata, listener, LOG,
+        startNanos);
     this.event = event;
+    this.dispatch = dispatch;
   }
 
   /**
-   * Starts observing a call whose CALL frame of {@code frameBytes} just arrived, or returns null
-   * when nothing observes it. Admin calls are seen by JFR only.
+   * Starts observing a call whose CALL frame of {@code frameBytes} arrived at {@code startNanos}
+   * (the server call's own arrival time: no clock is read for observing), or returns null when
+   * nothing observes it. Admin calls are seen by JFR only.
    */
   static ServerCallTrace start(ServerConnection connection, ServedMethod method, int id,
-      CallMetadata metadata, int frameBytes, boolean admin) {
+      CallMetadata metadata, int frameBytes, boolean admin, long startNanos) {
     CallListener listener = admin ? null : connection.options().callListener();
     boolean jfr = Jfr.serverCalls();
     if (listener == null && !jfr) {
@@ -63,17 +71,27 @@ final class ServerCallTrace extends ObservedCall {
           method.codec().method().getName(), connection.peer(), id);
       event.begin();
     }
-    ServerCallTrace t = new ServerCallTrace(connection, method, id, metadata, listener, event);
+    ServerCallTrace t = new ServerCallTrace(connection, method, id, metadata, listener, event,
+        startNanos, listener == null ? null : connection.listenerDispatch());
     t.received(frameBytes + FrameKind.LENGTH_BYTES); // whole frames, as the client counts them
     return t;
   }
 
-  /** On the call thread, before decoding: runs the listener's {@code started}. */
+  /**
+   * Before decoding, on the thread that serves the call: runs the listener's {@code started} on
+   * a call thread; on the reader (inline) it only notes that every callback runs after the end,
+   * on the {@link ListenerDispatch}.
+   */
   void dispatched(boolean inline) {
-    dispatched = true;
     if (event != null) {
       event.inline = inline;
     }
+    if (inline && listener() != null) {
+      deferred = true;
+      dispatched = true;
+      return;
+    }
+    dispatched = true;
     fireStarted();
   }
 
@@ -97,35 +115,44 @@ final class ServerCallTrace extends ObservedCall {
     failure = thrown != null || code == null ? thrown : new TetherException(code, message);
   }
 
-  /** After the answer is written or dropped: reports the end, once. */
+  /**
+   * After the answer is written or dropped: reports the end, once. JFR's events are committed
+   * here (their time is the call's); the listener's callbacks run here only when the call ran on
+   * a call thread, else (inline on the reader, or refused by it) on the server's
+   * {@link ListenerDispatch}, started first.
+   */
   void end() {
-    if (!claimEnd()) {
+    if (!claimEnd(cancelReason != null)) { // a cancel's report needs the end time
       return;
     }
-    if (listener() != null && !dispatched) {
-      // refused by the reader: user code never runs there
-      Thread.ofVirtual().name("tether-call-listener").start(() -> {
+    CallOutcome how = outcome == null ? CallOutcome.FAILED : outcome;
+    CancelReason why = cancelReason;
+    CallListener.Cancel cancel = why == null ? null : reportCancel(why, how);
+    if (event != null) {
+      event.finish(how.tag(), bytesSent(), bytesReceived(), metadata().size());
+    }
+    if (listener() == null) {
+      return;
+    }
+    if (dispatched && !deferred) {
+      notifyEnd(cancel, how);
+    } else { // user code never runs on the reader
+      dispatch.submit(() -> {
         fireStarted();
-        report();
+        notifyEnd(cancel, how);
       });
-    } else {
-      report();
     }
   }
 
-  private void report() {
-    CallOutcome how = outcome == null ? CallOutcome.FAILED : outcome;
-    CancelReason why = cancelReason;
-    if (why != null) {
-      reportCancel(why, how);
-    }
-    if (event != null) {
-      event.finish(how.tag(), bytesSent(), bytesReceived(), metadata().size());
+  private void notifyEnd(CallListener.Cancel cancel, CallOutcome how) {
+    if (cancel != null) {
+      fireCancelled(cancel);
     }
     fireEnded(how, failure);
   }
 
-  private void reportCancel(CancelReason why, CallOutcome how) {
+  /** Records the cancel's JFR event and returns what the listener is told, if there is one. */
+  private CallListener.Cancel reportCancel(CancelReason why, CallOutcome how) {
     long arrived = cancelArrivedNanos;
     long end = startNanos() + durationNanos();
     CancelResult result = switch (how) {
@@ -149,11 +176,12 @@ final class ServerCallTrace extends ObservedCall {
       e.timeToServer = Math.max(0, arrived - startNanos());
       e.commit();
     }
-    if (listener() != null) {
-      fireCancelled(new CallListener.Cancel(why.message(), grace == Grace.FOREVER
-          ? Duration.ofSeconds(Long.MAX_VALUE, 999_999_999) : Duration.ofNanos(grace),
-          why.deadline(), result, Duration.ofNanos(Math.max(0, arrived - startNanos())),
-          Duration.ofNanos(Math.max(0, end - arrived))));
+    if (listener() == null) {
+      return null;
     }
+    return new CallListener.Cancel(why.message(), grace == Grace.FOREVER
+        ? Duration.ofSeconds(Long.MAX_VALUE, 999_999_999) : Duration.ofNanos(grace),
+        why.deadline(), result, Duration.ofNanos(Math.max(0, arrived - startNanos())),
+        Duration.ofNanos(Math.max(0, end - arrived)));
   }
 }

@@ -124,6 +124,11 @@ final class ServerConnection implements InlinePolicy.Reader {
     return server.options();
   }
 
+  /** Where this server's listener callbacks run when not on a call thread. */
+  ListenerDispatch listenerDispatch() {
+    return server.listenerDispatch();
+  }
+
   /**
    * Calls whose caller still waits for the answer: running, or finished with the answer not yet
    * written. Orphans do not count (their answers are dropped anyway). Reads {@link #calls} before
@@ -763,7 +768,7 @@ final class ServerConnection implements InlinePolicy.Reader {
         argsOffset = md.argsOffset();
       }
       call.trace = ServerCallTrace.start(ServerConnection.this, call.method, callId,
-          call.metadata, body.length, b.admin());
+          call.metadata, body.length, b.admin(), call.startedNanos);
       if (calls.putIfAbsent(callId, call) != null) {
         throw new ProtocolException("call id " + callId + " is already in use");
       }
@@ -795,7 +800,7 @@ final class ServerConnection implements InlinePolicy.Reader {
       CallRunner runner = new CallRunner(call, body, argsOffset, budget,
           reader.takePenaltyCharge());
       if (b.admin() || InlinePolicy.mayInline(call.method) && !call.filtered
-          && server.options().callListener() == null) { // user code never runs on the reader
+          && !server.options().listenerNeedsCallThread()) { // user code never runs on the reader
         runner.inline = true;
         nextInline = runner;
       } else {

@@ -59,6 +59,7 @@ public final class ServerCore implements AutoCloseable {
   private final Object drained = new Object();
   /** Set once, by the one {@link #close} that does the closing. */
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final ListenerDispatch listenerDispatch = new ListenerDispatch(LOG);
 
   /**
    * Binds every endpoint and starts accepting. Closes what was bound if one bind fails.
@@ -195,7 +196,12 @@ public final class ServerCore implements AutoCloseable {
     return new ServerStats(connections.size(), connectionsAccepted.get(), callsStarted.get(),
         callsRunning.get(), orphans.runningCount(), orphans.totalCount(), orphans.finishedCount(),
         connectionsRefused.get(), acceptFailures.get(), listenersBroken.get(),
-        authFailures.count());
+        authFailures.count(), listenerDispatch.dropped());
+  }
+
+  /** Runs listener callbacks of calls that ended on a reader (inline or refused). */
+  ListenerDispatch listenerDispatch() {
+    return listenerDispatch;
   }
 
   /** Bytes buffered for all connections: frames being read, arguments of running calls. */

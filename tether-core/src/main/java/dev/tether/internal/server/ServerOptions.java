@@ -41,4 +41,13 @@ public record ServerOptions(int maxFrameBytes, Duration handshakeTimeout, Durati
     int maxCallsPerConnection, Duration idleTimeout, ServerSecurity security,
     CallListener callListener, dev.tether.ConcurrencyLimit concurrencyLimit,
     dev.tether.IncomingCallFilter incomingCallFilter,
-    dev.tether.internal.transport.TlsConfig tls, int failedConnectionRate) {}
+    dev.tether.internal.transport.TlsConfig tls, int failedConnectionRate) {
+
+  /**
+   * Whether the listener's callbacks need the call on a call thread (its {@code started} before
+   * the method), so calls never run inline on a reader.
+   */
+  public boolean listenerNeedsCallThread() {
+    return callListener != null && callListener.requiresStartBeforeMethod();
+  }
+}
