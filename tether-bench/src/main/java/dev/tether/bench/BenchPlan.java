@@ -26,6 +26,16 @@ public record BenchPlan(boolean quick, int samples, int warmup, long throughputW
         10_000, 5);
   }
 
+  /**
+   * Untimed {@code cancel_10k} rounds before the timed ones, for every system: one round of 10,000
+   * calls is too few for the JIT to compile the cancel paths (Tether's first rounds were 3-5x
+   * slower than its later ones, gRPC's about 2x), so with a single warm-up round the row measured
+   * warm-up more than cancelling.
+   */
+  public int pendingWarmupRounds() {
+    return quick ? 0 : 5;
+  }
+
   /** Warm-up calls for the cancel metrics, whose calls are slower. */
   public int cancelWarmup() {
     return Math.max(20, warmup / 10);

@@ -168,7 +168,7 @@ public final class Lsp4jBench extends SystemBench {
     @Override
     public void start(Runnable released) {
       CompletableFuture<Integer> f = svc.awaitCancel(1);
-      f.whenComplete((v, t) -> released.run());
+      FuturesProbe.onDone(f, released);
       track(f);
     }
 

@@ -160,8 +160,8 @@ public abstract class SystemBench implements AutoCloseable {
     Histogram release = new Histogram();
     Histogram observe = new Histogram();
     double bytes = 0;
-    if (!plan.quick()) {
-      Measure.pendingRound(plan.pendingCalls(), probe); // warm-up round, not counted (all systems)
+    for (int i = 0; i < plan.pendingWarmupRounds(); i++) {
+      Measure.pendingRound(plan.pendingCalls(), probe); // warm-up rounds, not counted (all systems)
     }
     for (int i = 0; i < plan.pendingRounds(); i++) {
       double[] r = Measure.pendingRound(plan.pendingCalls(), probe);
@@ -170,7 +170,8 @@ public abstract class SystemBench implements AutoCloseable {
       bytes += r[2];
     }
     String what = plan.pendingCalls() + " calls, " + plan.pendingRounds() + " round(s)"
-        + (plan.quick() ? "" : " after 1 warm-up round");
+        + (plan.pendingWarmupRounds() == 0 ? ""
+            : " after " + plan.pendingWarmupRounds() + " warm-up rounds");
     return List.of(
         Row.of(name, Metric.CANCEL_10K_RELEASE, release, what + "; " + note),
         Row.of(name, Metric.CANCEL_10K_OBSERVE, observe, what),

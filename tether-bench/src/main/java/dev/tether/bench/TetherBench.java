@@ -237,7 +237,7 @@ public final class TetherBench extends SystemBench {
     @Override
     public void start(Runnable released) {
       CompletableFuture<Integer> f = svc.awaitCancel();
-      f.whenComplete((v, t) -> released.run());
+      FuturesProbe.onDone(f, released);
       track(f);
     }
 
