@@ -36,6 +36,16 @@ public record BenchPlan(boolean quick, int samples, int warmup, long throughputW
     return quick ? 0 : 5;
   }
 
+  /**
+   * Samples of each cold metric ({@link Metric#cold()}): each costs
+   * {@link Metric#COLD_PENDING_MILLIS} of waiting, so fewer than the hot metrics' (1,000 in the
+   * full run, 20 in the quick one, 50 s per metric); the system property
+   * {@code tether.bench.coldSamples} overrides it.
+   */
+  public int coldSamples() {
+    return Integer.getInteger("tether.bench.coldSamples", quick ? 20 : 1000);
+  }
+
   /** Warm-up calls for the cancel metrics, whose calls are slower. */
   public int cancelWarmup() {
     return Math.max(20, warmup / 10);
