@@ -39,11 +39,16 @@ public record BenchPlan(boolean quick, int samples, int warmup, long throughputW
   /**
    * Samples of each cold metric ({@link Metric#cold()}): each costs
    * {@link Metric#COLD_PENDING_MILLIS} of waiting, so fewer than the hot metrics' (1,000 in the
-   * full run, 20 in the quick one, 50 s per metric); the system property
+   * full run, 5 in the quick one; 50 s per metric); the system property
    * {@code tether.bench.coldSamples} overrides it.
    */
   public int coldSamples() {
-    return Integer.getInteger("tether.bench.coldSamples", quick ? 20 : 1000);
+    return Integer.getInteger("tether.bench.coldSamples", quick ? 5 : 1000);
+  }
+
+  /** Untimed cold samples before the timed ones (each costs as much as a sample). */
+  public int coldWarmup() {
+    return quick ? 2 : 20;
   }
 
   /** Warm-up calls for the cancel metrics, whose calls are slower. */

@@ -169,7 +169,7 @@ public final class RawBench extends SystemBench {
     }
     ByteBuffer in = ByteBuffer.allocateDirect(8);
     Histogram h = new Histogram();
-    int warmup = Math.min(20, plan.cancelWarmup());
+    int warmup = plan.coldWarmup();
     try (SocketChannel ch = open(STAMP)) {
       for (int i = 0; i < warmup + plan.coldSamples(); i++) {
         Thread.sleep(Metric.COLD_PENDING_MILLIS);

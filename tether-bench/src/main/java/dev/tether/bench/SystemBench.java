@@ -200,7 +200,7 @@ public abstract class SystemBench implements AutoCloseable {
    */
   protected Row cancelRow(Metric m, Measure.CancelProbe probe, String note) throws Exception {
     if (m.cold()) {
-      Measure.CancelSamples s = Measure.cancelLatency(Math.min(20, plan.cancelWarmup()),
+      Measure.CancelSamples s = Measure.cancelLatency(plan.coldWarmup(),
           plan.coldSamples(), Metric.COLD_PENDING_MILLIS, signal, probe);
       return Row.of(name, m, s.histogram(), s.note(note + "; cancelled "
           + Metric.COLD_PENDING_MILLIS + " ms after the server method started (cold)"));
