@@ -107,6 +107,8 @@ public final class BenchMain implements BenchRunner {
       case "lsp4j" -> new Lsp4jBench(plan);
       case "raw-uds" -> new RawBench(true, plan);
       case "raw-tcp" -> new RawBench(false, plan);
+      case "raw-uds-spin" -> new RawBench(true, true, plan);
+      case "raw-tcp-spin" -> new RawBench(false, true, plan);
       default -> throw new IllegalArgumentException(system);
     };
   }
@@ -149,10 +151,67 @@ public final class BenchMain implements BenchRunner {
         + "until the server counted the last cancel. mem_per_pending is measured in the same "
         + "rounds in this (client) JVM.");
     oneWay(rows).ifPresent(n::add);
+    n.addAll(coldAndSpin(rows));
     n.add("RMI gets n/a for every cancel metric: Java RMI has no call cancellation. Raw sockets "
         + "get n/a for everything but round trips: they have no calls to cancel or multiplex.");
     n.addAll(systemNotes);
     return n;
+  }
+
+  private static Row find(List<Row> rows, String system, Metric m) {
+    for (Row r : rows) {
+      if (r.system().equals(system) && r.metric() == m && r.measured()) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The cold cancel figures beside the same run's cold raw one-way time (issue 14's target:
+   * cold observe p50 within 2x the raw cold one-way plus 20 us), and Tether's round trip against
+   * both raw floors, blocking and spin-polled.
+   */
+  static List<String> coldAndSpin(List<Row> rows) {
+    List<String> out = new ArrayList<>();
+    String[][] pairs = {{Table.TETHER, "raw-uds"}, {Table.TETHER_TCP, "raw-tcp"}};
+    for (String[] p : pairs) {
+      Row raw = find(rows, p[1], Metric.ONE_WAY_COLD);
+      Row observe = find(rows, p[0], Metric.CANCEL_OBSERVE_COLD);
+      Row release = find(rows, p[0], Metric.CANCEL_RELEASE_COLD);
+      if (raw != null && (observe != null || release != null)) {
+        String s = String.format(Locale.ROOT, "Cold (the call pending %d ms on an idle "
+            + "connection): %s one_way_cold p50 %s, p99 %s", Metric.COLD_PENDING_MILLIS, p[1],
+            Units.duration(raw.p50() * 1e3), Units.duration(raw.p99() * 1e3));
+        if (observe != null) {
+          s += String.format(Locale.ROOT, "; %s cancel_observe_cold p50 %s, p99 %s (%.2fx the "
+              + "raw cold one-way; target: at most 2 x raw + 20 us = %s)", p[0],
+              Units.duration(observe.p50() * 1e3), Units.duration(observe.p99() * 1e3),
+              observe.p50() / raw.p50(), Units.duration((2 * raw.p50() + 20) * 1e3));
+        }
+        if (release != null) {
+          s += String.format(Locale.ROOT, "; %s cancel_release_cold p50 %s, p99 %s", p[0],
+              Units.duration(release.p50() * 1e3), Units.duration(release.p99() * 1e3));
+        }
+        out.add(s + ".");
+      }
+      Row rtt = find(rows, p[0], Metric.RTT);
+      Row blocking = find(rows, p[1], Metric.RTT);
+      Row spin = find(rows, p[1] + "-spin", Metric.RTT);
+      if (rtt != null && (blocking != null || spin != null)) {
+        String s = p[0] + " rtt p50 " + Units.duration(rtt.p50() * 1e3);
+        if (spin != null) {
+          s += String.format(Locale.ROOT, "; %.2fx the spin-polled raw floor (%s-spin, %s)",
+              rtt.p50() / spin.p50(), p[1], Units.duration(spin.p50() * 1e3));
+        }
+        if (blocking != null) {
+          s += String.format(Locale.ROOT, "; %.2fx the blocking raw floor (%s, %s)",
+              rtt.p50() / blocking.p50(), p[1], Units.duration(blocking.p50() * 1e3));
+        }
+        out.add(s + ".");
+      }
+    }
+    return out;
   }
 
   private static java.util.Optional<String> oneWay(List<Row> rows) {

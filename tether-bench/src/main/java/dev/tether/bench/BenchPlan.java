@@ -26,6 +26,31 @@ public record BenchPlan(boolean quick, int samples, int warmup, long throughputW
         10_000, 5);
   }
 
+  /**
+   * Untimed {@code cancel_10k} rounds before the timed ones, for every system: one round of 10,000
+   * calls is too few for the JIT to compile the cancel paths (Tether's first rounds were 3-5x
+   * slower than its later ones, gRPC's about 2x), so with a single warm-up round the row measured
+   * warm-up more than cancelling.
+   */
+  public int pendingWarmupRounds() {
+    return quick ? 0 : 5;
+  }
+
+  /**
+   * Samples of each cold metric ({@link Metric#cold()}): each costs
+   * {@link Metric#COLD_PENDING_MILLIS} of waiting, so fewer than the hot metrics' (1,000 in the
+   * full run, 5 in the quick one; 50 s per metric); the system property
+   * {@code tether.bench.coldSamples} overrides it.
+   */
+  public int coldSamples() {
+    return Integer.getInteger("tether.bench.coldSamples", quick ? 5 : 1000);
+  }
+
+  /** Untimed cold samples before the timed ones (each costs as much as a sample). */
+  public int coldWarmup() {
+    return quick ? 2 : 20;
+  }
+
   /** Warm-up calls for the cancel metrics, whose calls are slower. */
   public int cancelWarmup() {
     return Math.max(20, warmup / 10);

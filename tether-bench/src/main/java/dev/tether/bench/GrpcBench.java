@@ -63,9 +63,9 @@ public final class GrpcBench extends SystemBench {
       case RTT_RECORD -> one(latencyRow(m, Measure.latency(plan, () -> unary(ECHO_PAYLOAD, payload)),
           "hand-written protobuf-format marshaller"));
       case THROUGHPUT_16 -> one(throughputRow(() -> unary(ECHO, 7), "16 threads, one channel"));
-      case CANCEL_RELEASE -> one(cancelRow(m, new ReleaseProbe(),
+      case CANCEL_RELEASE, CANCEL_RELEASE_COLD -> one(cancelRow(m, new ReleaseProbe(),
           "Context.CancellableContext.cancel until the caller catches CANCELLED"));
-      case CANCEL_OBSERVE -> one(cancelRow(m, new ObserveProbe(),
+      case CANCEL_OBSERVE, CANCEL_OBSERVE_COLD -> one(cancelRow(m, new ObserveProbe(),
           "Context.cancel until ServerCallStreamObserver.isCancelled(); read back by a 2nd call"));
       case CANCEL_10K_RELEASE, CANCEL_10K_OBSERVE, MEM_PER_PENDING -> pendingRows(
           new PendingCalls(), "futureUnaryCall, future.cancel(true); server onCancelHandler");

@@ -20,6 +20,14 @@ public final class Histogram {
     sorted = false;
   }
 
+  /** Sample number {@code i} (0 to {@link #count()} - 1), in no particular order. */
+  public long sample(int i) {
+    if (i < 0 || i >= count) {
+      throw new IndexOutOfBoundsException(i);
+    }
+    return values[i];
+  }
+
   /** Number of samples. */
   public int count() {
     return count;

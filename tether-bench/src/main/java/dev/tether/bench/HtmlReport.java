@@ -29,6 +29,12 @@ public final class HtmlReport {
     WHAT.put(Metric.RTT_RECORD, "round trip of a record with a String and a 1 KiB byte[]");
     WHAT.put(Metric.CANCEL_RELEASE, "from the cancel (no grace) to the caller running again");
     WHAT.put(Metric.CANCEL_OBSERVE, "from the cancel to the server method seeing it");
+    WHAT.put(Metric.CANCEL_RELEASE_COLD, "cancel_release after the call was pending 50 ms on an"
+        + " idle connection (both sides asleep)");
+    WHAT.put(Metric.CANCEL_OBSERVE_COLD, "cancel_observe after the call was pending 50 ms on an"
+        + " idle connection (both sides asleep)");
+    WHAT.put(Metric.ONE_WAY_COLD, "raw sockets: one message after 50 ms of silence, until the"
+        + " server read it (the floor of a cold cancel)");
     WHAT.put(Metric.CANCEL_10K_RELEASE, "10,000 pending calls cancelled: until every caller"
         + " is released (one sample per round)");
     WHAT.put(Metric.CANCEL_10K_OBSERVE, "10,000 pending calls cancelled: until the server saw"

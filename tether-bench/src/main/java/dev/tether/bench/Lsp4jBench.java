@@ -97,9 +97,9 @@ public final class Lsp4jBench extends SystemBench {
           () -> get(svc.echoPayload(payload))), "Gson: the byte[] travels as a JSON array"));
       case THROUGHPUT_16 -> one(throughputRow(() -> get(svc.echo(7)),
           "16 threads, one launcher and socket"));
-      case CANCEL_RELEASE -> one(cancelRow(m, new ReleaseProbe(),
+      case CANCEL_RELEASE, CANCEL_RELEASE_COLD -> one(cancelRow(m, new ReleaseProbe(),
           "future.cancel(true) until the caller's get() throws"));
-      case CANCEL_OBSERVE -> one(cancelRow(m, new ObserveProbe(),
+      case CANCEL_OBSERVE, CANCEL_OBSERVE_COLD -> one(cancelRow(m, new ObserveProbe(),
           "$/cancelRequest until the server's future isCancelled(); read back by a 2nd call"));
       case CANCEL_10K_RELEASE, CANCEL_10K_OBSERVE, MEM_PER_PENDING -> pendingRows(
           new PendingCalls(), "future.cancel(true) sends $/cancelRequest");
@@ -168,7 +168,7 @@ public final class Lsp4jBench extends SystemBench {
     @Override
     public void start(Runnable released) {
       CompletableFuture<Integer> f = svc.awaitCancel(1);
-      f.whenComplete((v, t) -> released.run());
+      FuturesProbe.onDone(f, released);
       track(f);
     }
 

@@ -121,7 +121,17 @@ public final class Measure {
    */
   public static CancelSamples cancelLatency(BenchPlan plan, StartSignal signal, CancelProbe probe)
       throws Exception {
-    int total = plan.cancelWarmup() + plan.samples();
+    return cancelLatency(plan.cancelWarmup(), plan.samples(), 0, signal, probe);
+  }
+
+  /**
+   * Like {@link #cancelLatency(BenchPlan, StartSignal, CancelProbe)} with {@code warmup} untimed
+   * and {@code samples} timed cancels, each issued {@code pendingMillis} after the server method
+   * signalled that it runs (0: at once, while both sides still poll; 50: cold, both asleep).
+   */
+  public static CancelSamples cancelLatency(int warmup, int samples, long pendingMillis,
+      StartSignal signal, CancelProbe probe) throws Exception {
+    int total = warmup + samples;
     int base = (int) signal.get();
     BlockingQueue<Long> ends = new ArrayBlockingQueue<>(1);
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -161,6 +171,9 @@ public final class Measure {
         Long end;
         long t0 = 0;
         if (signal.get() == seq) {
+          if (pendingMillis > 0) {
+            Thread.sleep(pendingMillis); // the call stays pending; its threads fall asleep
+          }
           t0 = System.nanoTime();
           probe.cancel(caller);
           end = ends.poll(30, TimeUnit.SECONDS);
@@ -180,7 +193,7 @@ public final class Measure {
           }
           continue;
         }
-        if (i >= plan.cancelWarmup()) {
+        if (i >= warmup) {
           h.add(end - t0);
         }
         i++;

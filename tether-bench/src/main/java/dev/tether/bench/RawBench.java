@@ -19,14 +19,28 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The physical limit: a blocking {@link SocketChannel} ping-pong over a Unix-domain socket or
- * loopback TCP, each message exactly as long as Tether's CALL frame for the same call, echoed back
- * by a server thread. No encoding, no dispatch, no threads handing off.
+ * The physical limit: a {@link SocketChannel} ping-pong over a Unix-domain socket or loopback
+ * TCP, each message exactly as long as Tether's CALL frame for the same call, echoed back by a
+ * server thread. No encoding, no dispatch, no threads handing off. Two floors: blocking sockets
+ * ({@code raw-uds}, {@code raw-tcp}: both threads sleep in the kernel between messages, like a
+ * Tether thread after its polling window) and non-blocking sockets polled in a spin loop on both
+ * ends ({@code raw-uds-spin}, {@code raw-tcp-spin}: no thread ever sleeps, like a Tether thread
+ * inside its polling window). The blocking systems also measure the cold one-way time
+ * ({@link Metric#ONE_WAY_COLD}), the floor of a cold cancel.
+ *
+ * <p>The client's first byte on a connection picks the server's mode: {@code 'B'} blocking echo,
+ * {@code 'S'} spin-polled echo, {@code 'T'} blocking, answering each message with the server's
+ * {@code System.nanoTime()} when it had read it.
  */
 public final class RawBench extends SystemBench {
   private static final String NA_CANCEL = "raw socket: no calls, nothing to cancel (reference only)";
 
+  private static final byte BLOCKING = 'B';
+  private static final byte SPIN = 'S';
+  private static final byte STAMP = 'T';
+
   private final boolean uds;
+  private final boolean spin;
   private ServerProcess server;
   private SocketChannel channel;
   private double rttP50Micros = Double.NaN;
@@ -34,29 +48,46 @@ public final class RawBench extends SystemBench {
 
   /** Raw ping-pong over a Unix-domain socket ({@code uds}) or loopback TCP. */
   public RawBench(boolean uds, BenchPlan plan) {
-    super(uds ? "raw-uds" : "raw-tcp", plan);
+    this(uds, false, plan);
+  }
+
+  /** Like {@link #RawBench(boolean, BenchPlan)}; spin-polled non-blocking sockets when {@code spin}. */
+  public RawBench(boolean uds, boolean spin, BenchPlan plan) {
+    super((uds ? "raw-uds" : "raw-tcp") + (spin ? "-spin" : ""), plan);
     this.uds = uds;
+    this.spin = spin;
   }
 
   @Override
   protected void start() throws Exception {
-    server = startServer(name);
-    String a = server.address();
-    if (uds) {
-      channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-      channel.connect(UnixDomainSocketAddress.of(a.substring("unix:".length())));
-    } else {
-      channel = SocketChannel.open();
-      channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      channel.connect(new InetSocketAddress("127.0.0.1", server.port()));
+    server = startServer(uds ? "raw-uds" : "raw-tcp");
+    channel = open(spin ? SPIN : BLOCKING);
+    if (spin) {
+      channel.configureBlocking(false);
     }
+  }
+
+  private SocketChannel open(byte mode) throws IOException {
+    SocketChannel ch;
+    if (uds) {
+      ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+      ch.connect(UnixDomainSocketAddress.of(server.address().substring("unix:".length())));
+    } else {
+      ch = SocketChannel.open();
+      ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      ch.connect(new InetSocketAddress("127.0.0.1", server.port()));
+    }
+    ch.write(ByteBuffer.wrap(new byte[] {mode}));
+    return ch;
   }
 
   @Override
   protected List<Metric> metrics() {
     List<Metric> all = new ArrayList<>(List.of(Metric.values()));
     all.remove(Metric.ONE_WAY);
+    all.remove(Metric.ONE_WAY_COLD);
     all.add(Metric.RTT_RECORD.ordinal() + 1, Metric.ONE_WAY);
+    all.add(Metric.RTT_RECORD.ordinal() + 2, Metric.ONE_WAY_COLD);
     return all;
   }
 
@@ -68,7 +99,8 @@ public final class RawBench extends SystemBench {
         Histogram h = Measure.latency(plan, pingPong(size));
         rttP50Micros = h.percentile(50) / 1e3;
         rttSamples = h.count();
-        yield one(latencyRow(m, h, size + "-byte messages (Tether's CALL frame for echo(int))"));
+        yield one(latencyRow(m, h, size + "-byte messages (Tether's CALL frame for echo(int))"
+            + (spin ? "; non-blocking sockets polled in a spin loop on both ends" : "")));
       }
       case RTT_RECORD -> {
         int size = callFrameBytes("echoPayload", Payload.sample());
@@ -81,10 +113,16 @@ public final class RawBench extends SystemBench {
         }
         yield one(Row.value(name, m, rttP50Micros / 2, rttSamples, "half the rtt p50"));
       }
+      case ONE_WAY_COLD -> one(spin
+          ? Row.notApplicable(name, m, "a spin-polled socket is never cold")
+          : latencyRow(m, coldOneWay(), "one " + callFrameBytes("echo", 7) + "-byte message "
+              + "after " + Metric.COLD_PENDING_MILLIS + " ms of silence: from before the write "
+              + "to the server's System.nanoTime() after its blocking read"));
       case THROUGHPUT_16 -> one(Row.notApplicable(name, m,
           "one blocking channel without multiplexing carries one exchange at a time"));
       case CANCEL_10K_RELEASE, CANCEL_10K_OBSERVE, CANCEL_RELEASE, CANCEL_OBSERVE,
-          CANCEL_OVERHEAD -> one(Row.notApplicable(name, m, NA_CANCEL));
+          CANCEL_RELEASE_COLD, CANCEL_OBSERVE_COLD, CANCEL_OVERHEAD ->
+          one(Row.notApplicable(name, m, NA_CANCEL));
       case MEM_PER_PENDING -> one(Row.notApplicable(name, m,
           "no multiplexing: one pending exchange per channel"));
     };
@@ -100,15 +138,58 @@ public final class RawBench extends SystemBench {
     return () -> {
       out.clear();
       while (out.hasRemaining()) {
-        channel.write(out);
+        if (channel.write(out) == 0) {
+          Thread.onSpinWait(); // non-blocking only: the socket buffer is full
+        }
       }
       in.clear();
       while (in.hasRemaining()) {
-        if (channel.read(in) < 0) {
+        int n = channel.read(in);
+        if (n < 0) {
           throw new EOFException("raw server closed the connection");
+        }
+        if (n == 0) {
+          Thread.onSpinWait(); // non-blocking only: nothing yet, poll again
         }
       }
     };
+  }
+
+  /**
+   * Cold one-way samples over a second (blocking) connection: each message waits
+   * {@link Metric#COLD_PENDING_MILLIS} of silence, then the time from before the write to the
+   * server's clock reading when its read returned (one machine-wide CLOCK_MONOTONIC).
+   */
+  private Histogram coldOneWay() throws Exception {
+    int size = callFrameBytes("echo", 7);
+    ByteBuffer out = ByteBuffer.allocateDirect(size);
+    out.putInt(size - 4);
+    while (out.hasRemaining()) {
+      out.put((byte) 0x5a);
+    }
+    ByteBuffer in = ByteBuffer.allocateDirect(8);
+    Histogram h = new Histogram();
+    int warmup = plan.coldWarmup();
+    try (SocketChannel ch = open(STAMP)) {
+      for (int i = 0; i < warmup + plan.coldSamples(); i++) {
+        Thread.sleep(Metric.COLD_PENDING_MILLIS);
+        out.clear();
+        long t0 = System.nanoTime();
+        while (out.hasRemaining()) {
+          ch.write(out);
+        }
+        in.clear();
+        while (in.hasRemaining()) {
+          if (ch.read(in) < 0) {
+            throw new EOFException("raw server closed the connection");
+          }
+        }
+        if (i >= warmup) {
+          h.add(in.getLong(0) - t0);
+        }
+      }
+    }
+    return h;
   }
 
   /** Length of Tether's CALL frame for {@code BenchService.method(args)}. */
@@ -142,7 +223,10 @@ public final class RawBench extends SystemBench {
     }
   }
 
-  /** The echo server: one platform thread per connection, blocking reads and writes. */
+  /**
+   * The echo server: one platform thread per connection, blocking reads and writes, or
+   * spin-polled non-blocking ones (the connection's first byte decides).
+   */
   public static final class Server implements AutoCloseable {
     private final ServerSocketChannel listener;
     private final String address;
@@ -187,16 +271,24 @@ public final class RawBench extends SystemBench {
           if (dir == null) {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
           }
-          Thread.ofPlatform().daemon().name("raw-echo").start(() -> echo(ch));
+          Thread.ofPlatform().daemon().name("raw-echo").start(() -> serve(ch));
         }
       } catch (IOException e) {
         // closed
       }
     }
 
-    private static void echo(SocketChannel ch) {
+    private static void serve(SocketChannel ch) {
       ByteBuffer buf = ByteBuffer.allocateDirect(1 << 16);
       try (ch) {
+        buf.limit(1);
+        if (!readFully(ch, buf)) {
+          return;
+        }
+        byte mode = buf.get(0);
+        if (mode == SPIN) {
+          ch.configureBlocking(false); // readFully and the writes below then poll
+        }
         while (true) {
           buf.clear().limit(4);
           if (!readFully(ch, buf)) {
@@ -210,9 +302,15 @@ public final class RawBench extends SystemBench {
           if (!readFully(ch, buf)) {
             return;
           }
-          buf.flip();
+          if (mode == STAMP) {
+            buf.clear().putLong(0, System.nanoTime()).limit(8);
+          } else {
+            buf.flip();
+          }
           while (buf.hasRemaining()) {
-            ch.write(buf);
+            if (ch.write(buf) == 0) {
+              Thread.onSpinWait();
+            }
           }
         }
       } catch (IOException e) {
@@ -222,8 +320,12 @@ public final class RawBench extends SystemBench {
 
     private static boolean readFully(SocketChannel ch, ByteBuffer buf) throws IOException {
       while (buf.hasRemaining()) {
-        if (ch.read(buf) < 0) {
+        int n = ch.read(buf);
+        if (n < 0) {
           return false;
+        }
+        if (n == 0) {
+          Thread.onSpinWait(); // a non-blocking (spin-polled) channel: poll again
         }
       }
       return true;

@@ -26,6 +26,8 @@ public final class ServerMain {
             .export("svc", BenchService.class, new BenchServiceImpl())
             .listen("tcp:127.0.0.1:0").insecurePlaintextTcp()
             .spin(TetherBench.options().spin())
+            .maxCallsPerConnection(Integer.getInteger(ScaleBench.MAX_CALLS_PROPERTY,
+                TetherServer.DEFAULT_MAX_CALLS_PER_CONNECTION))
             .start();
         server = s;
         address = s.address();

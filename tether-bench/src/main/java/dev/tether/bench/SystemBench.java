@@ -47,7 +47,21 @@ public abstract class SystemBench implements AutoCloseable {
   protected List<Metric> metrics() {
     List<Metric> all = new ArrayList<>(List.of(Metric.values()));
     all.remove(Metric.ONE_WAY);
+    all.remove(Metric.ONE_WAY_COLD);
     return all;
+  }
+
+  /**
+   * {@link #metrics()}, or only those named in the system property {@code tether.bench.metrics}
+   * (comma-separated ids, e.g. {@code cancel_release_cold,one_way_cold}) to re-run some rows.
+   */
+  private List<Metric> selected() {
+    String only = System.getProperty("tether.bench.metrics");
+    if (only == null || only.isBlank()) {
+      return metrics();
+    }
+    List<String> ids = List.of(only.split(","));
+    return metrics().stream().filter(m -> ids.contains(m.id())).toList();
   }
 
   /** Closes the client and destroys the server JVM. */
@@ -77,7 +91,7 @@ public abstract class SystemBench implements AutoCloseable {
       signal = StartSignal.create();
       start();
     } catch (Throwable t) {
-      for (Metric m : metrics()) {
+      for (Metric m : selected()) {
         rows.add(Row.error(name, m, overran[0] ? overrun() : t));
       }
       closeQuietly();
@@ -86,7 +100,7 @@ public abstract class SystemBench implements AutoCloseable {
       dog.cancel(false);
     }
     try {
-      for (Metric m : metrics()) {
+      for (Metric m : selected()) {
         Row done = extra.remove(m);
         if (done != null) {
           rows.add(done);
@@ -160,8 +174,8 @@ public abstract class SystemBench implements AutoCloseable {
     Histogram release = new Histogram();
     Histogram observe = new Histogram();
     double bytes = 0;
-    if (!plan.quick()) {
-      Measure.pendingRound(plan.pendingCalls(), probe); // warm-up round, not counted (all systems)
+    for (int i = 0; i < plan.pendingWarmupRounds(); i++) {
+      Measure.pendingRound(plan.pendingCalls(), probe); // warm-up rounds, not counted (all systems)
     }
     for (int i = 0; i < plan.pendingRounds(); i++) {
       double[] r = Measure.pendingRound(plan.pendingCalls(), probe);
@@ -170,7 +184,8 @@ public abstract class SystemBench implements AutoCloseable {
       bytes += r[2];
     }
     String what = plan.pendingCalls() + " calls, " + plan.pendingRounds() + " round(s)"
-        + (plan.quick() ? "" : " after 1 warm-up round");
+        + (plan.pendingWarmupRounds() == 0 ? ""
+            : " after " + plan.pendingWarmupRounds() + " warm-up rounds");
     return List.of(
         Row.of(name, Metric.CANCEL_10K_RELEASE, release, what + "; " + note),
         Row.of(name, Metric.CANCEL_10K_OBSERVE, observe, what),
@@ -179,8 +194,17 @@ public abstract class SystemBench implements AutoCloseable {
                 + " pending calls, divided by " + plan.pendingCalls()));
   }
 
-  /** A row of cancel latencies. */
+  /**
+   * A row of cancel latencies; for a cold metric each call is cancelled only after it was
+   * pending {@link Metric#COLD_PENDING_MILLIS}, with {@link BenchPlan#coldSamples()} samples.
+   */
   protected Row cancelRow(Metric m, Measure.CancelProbe probe, String note) throws Exception {
+    if (m.cold()) {
+      Measure.CancelSamples s = Measure.cancelLatency(plan.coldWarmup(),
+          plan.coldSamples(), Metric.COLD_PENDING_MILLIS, signal, probe);
+      return Row.of(name, m, s.histogram(), s.note(note + "; cancelled "
+          + Metric.COLD_PENDING_MILLIS + " ms after the server method started (cold)"));
+    }
     Measure.CancelSamples s = Measure.cancelLatency(plan, signal, probe);
     return Row.of(name, m, s.histogram(), s.note(note));
   }

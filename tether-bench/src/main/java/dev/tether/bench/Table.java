@@ -20,9 +20,11 @@ public final class Table {
   /** Tether over TCP with TLS 1.3, compared with {@link #TETHER_TCP}. */
   public static final String TETHER_TLS = "tether-tls";
   /** Peers in RATIO order. */
-  public static final List<String> PEERS = List.of("rmi", "grpc", "lsp4j", "raw-uds", "raw-tcp");
+  public static final List<String> PEERS = List.of("rmi", "grpc", "lsp4j", "raw-uds", "raw-tcp",
+      "raw-uds-spin", "raw-tcp-spin");
   /** Peers that run over TCP. */
-  public static final List<String> TCP_PEERS = List.of("rmi", "grpc", "lsp4j", "raw-tcp");
+  public static final List<String> TCP_PEERS = List.of("rmi", "grpc", "lsp4j", "raw-tcp",
+      "raw-tcp-spin");
 
   private Table() {}
 

@@ -94,9 +94,9 @@ public final class TetherBench extends SystemBench {
           ""));
       case THROUGHPUT_16 -> one(tls ? throughputBeside()
           : throughputRow(() -> svc.echo(7), "16 threads, one connection"));
-      case CANCEL_RELEASE -> one(cancelRow(m, new ReleaseProbe(),
+      case CANCEL_RELEASE, CANCEL_RELEASE_COLD -> one(cancelRow(m, new ReleaseProbe(),
           "Cancellation.cancel(thread, ZERO) until the caller catches CallCancelledException"));
-      case CANCEL_OBSERVE -> one(cancelRow(m, new ObserveProbe(),
+      case CANCEL_OBSERVE, CANCEL_OBSERVE_COLD -> one(cancelRow(m, new ObserveProbe(),
           "Cancellation.cancel(thread, 10 s) until Cancellation.isCancelled() is true"));
       case CANCEL_10K_RELEASE, CANCEL_10K_OBSERVE, MEM_PER_PENDING -> pendingRows(
           new PendingCalls(), "CompletableFuture methods, future.cancel(true)");
@@ -237,7 +237,7 @@ public final class TetherBench extends SystemBench {
     @Override
     public void start(Runnable released) {
       CompletableFuture<Integer> f = svc.awaitCancel();
-      f.whenComplete((v, t) -> released.run());
+      FuturesProbe.onDone(f, released);
       track(f);
     }
 

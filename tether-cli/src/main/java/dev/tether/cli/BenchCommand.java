@@ -42,7 +42,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--only", split = ",", paramLabel = "SYSTEM",
       description = "only these systems, comma-separated: tether-uds, tether-tcp, rmi, grpc,"
-          + " lsp4j, raw-uds, raw-tcp")
+          + " lsp4j, raw-uds, raw-tcp, raw-uds-spin, raw-tcp-spin")
   List<String> only;
 
   @Option(names = "--markdown", paramLabel = "FILE", description = "also write the report here")

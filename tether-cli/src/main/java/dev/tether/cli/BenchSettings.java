@@ -18,7 +18,8 @@ public record BenchSettings(boolean quick, int samples, List<String> only, Path 
     Path html, long tetherSpinNanos, boolean attacks) {
   /** Every system of the side-by-side benchmark, in table order. */
   public static final List<String> SYSTEMS =
-      List.of("tether-uds", "tether-tcp", "tether-tls", "rmi", "grpc", "lsp4j", "raw-uds", "raw-tcp");
+      List.of("tether-uds", "tether-tcp", "tether-tls", "rmi", "grpc", "lsp4j", "raw-uds", "raw-tcp",
+          "raw-uds-spin", "raw-tcp-spin");
 
   /** Copies the list. */
   public BenchSettings {

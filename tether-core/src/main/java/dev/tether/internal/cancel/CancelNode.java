@@ -17,7 +17,8 @@ import java.util.Map;
  * <p>Two kinds of observers. <b>Listeners</b> are Tether's own (pending calls, child nodes): they
  * run on the cancelling thread, outside the lock, and must not block. <b>Callbacks</b> are user
  * code ({@code onCancel}): they never run on the cancelling thread, which may be a connection's
- * reader or the timer thread, but one after another on a virtual thread started for them;
+ * reader or the timer thread, but one after another on a virtual thread of the
+ * {@link CallbackRunner} (shared by nodes cancelled in a burst; a blocked callback makes room);
  * {@link #afterCallbacks} lets a served call hold its answer until they have returned.
  *
  * <p>Thread-safe: one private lock guards the state; what must be done is captured under it and
@@ -143,8 +144,8 @@ public final class CancelNode {
   }
 
   /**
-   * Cancels the node: tells its listeners (children, pending calls) on this thread, then starts
-   * its callbacks on a virtual thread. Returns false if it was already cancelled (the first
+   * Cancels the node: tells its listeners (children, pending calls) on this thread, then hands
+   * its callbacks to the {@link CallbackRunner}. Returns false if it was already cancelled (the first
    * reason stays).
    */
   public boolean cancel(CancelReason why) {
@@ -176,7 +177,7 @@ public final class CancelNode {
       }
     }
     if (toRun != null && !toRun.isEmpty()) {
-      Thread.ofVirtual().name("tether-on-cancel").start(() -> runCallbacks(toRun));
+      CallbackRunner.INSTANCE.submit(() -> runCallbacks(toRun)); // never a thread per node
     }
     return true;
   }
