@@ -58,13 +58,17 @@ public final class BenchMain implements BenchRunner {
     if (settings.tetherSpinNanos() >= 0) {
       System.setProperty(TetherBench.SPIN_PROPERTY, Long.toString(settings.tetherSpinNanos()));
     }
-    if (settings.attacks()) {
+    if (settings.attacks() || settings.streams() || settings.scale()) {
+      String what = settings.attacks() ? "attack" : settings.streams() ? "stream" : "scaling";
       String report;
       try {
-        report = new AttackBench(AttackBench.Plan.of(settings.quick(), settings.samples()),
-            progress).run();
+        report = settings.attacks()
+            ? new AttackBench(AttackBench.Plan.of(settings.quick(), settings.samples()),
+                progress).run()
+            : settings.streams() ? new StreamBench(settings.quick(), progress).run()
+            : new ScaleBench(settings.quick()).run();
       } catch (Exception e) {
-        progress.println("attack benchmark failed: " + e);
+        progress.println(what + " benchmark failed: " + e);
         return 1;
       }
       out.print(report);

@@ -12,7 +12,11 @@ class ScaleBenchQuickTest {
   @Test
   @Timeout(180)
   void quickRunPrintsARowForEverySizeOfEveryTable() throws Exception {
-    String report = new ScaleBench(true).run();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int code = BenchMain.run(new String[] {"--scale", "--quick"}, // as ./tether bench runs it
+        new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), System.err);
+    assertThat(code).isZero();
+    String report = out.toString(java.nio.charset.StandardCharsets.UTF_8);
     System.out.println(report);
     List<String> rows = new ArrayList<>();
     for (String line : report.split("\n")) {

@@ -16,9 +16,13 @@ class StreamBenchQuickTest {
   @Test
   @Timeout(300)
   void quickRunReportsEveryStreamRow() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
-    String report = new StreamBench(true,
-        new PrintStream(progress, true, StandardCharsets.UTF_8)).run();
+    int code = BenchMain.run(new String[] {"--streams", "--quick"}, // as ./tether bench runs it
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(progress, true, StandardCharsets.UTF_8));
+    String report = out.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(progress.toString(StandardCharsets.UTF_8)).isZero();
     System.out.println(report);
 
     for (String transport : new String[] {"uds", "tcp"}) {

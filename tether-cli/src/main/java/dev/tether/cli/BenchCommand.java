@@ -23,7 +23,10 @@ import picocli.CommandLine.Spec;
         "Every server runs in its own JVM. Measures round trips, throughput, cancellation"
             + " latency and 10,000 pending calls; prints a markdown table and RATIO lines, and"
             + " writes an HTML page with the latency distributions of every system side by side.",
-        "With --attacks: a healthy client's latency while hostile peers attack a server."},
+        "With --attacks: a healthy client's latency while hostile peers attack a server.",
+        "With --streams: stream throughput beside a raw socket copy, cancel-to-stop times, and",
+        "small calls' round trips during a transfer. With --scale: throughput and latency as",
+        "callers, pending calls and cancelled calls grow."},
     footer = {"", "Microbenchmarks (JMH): java -cp tether-bench/target/tether-bench-all.jar"
         + " dev.tether.bench.BenchMain jmh [JMH options]"})
 public final class BenchCommand implements Callable<Integer> {
@@ -35,6 +38,12 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--attacks", description = "run the attack benchmark instead")
   boolean attacks;
+
+  @Option(names = "--streams", description = "run the stream benchmark instead")
+  boolean streams;
+
+  @Option(names = "--scale", description = "run the scaling tables instead")
+  boolean scale;
 
   @Option(names = "--samples", paramLabel = "N",
       description = "samples per percentile metric (default: 50,000; with --quick: 500)")
@@ -115,6 +124,6 @@ public final class BenchCommand implements Callable<Integer> {
     }
     Path htmlFile = html == null || html.equals("none") ? null : Path.of(html);
     return new BenchSettings(quick, samples, systems, markdown, htmlFile,
-        tetherSpin == null ? -1 : tetherSpin, attacks);
+        tetherSpin == null ? -1 : tetherSpin, attacks, streams, scale);
   }
 }

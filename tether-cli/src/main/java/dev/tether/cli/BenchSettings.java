@@ -13,9 +13,11 @@ import java.util.List;
  * @param html where to write the HTML report, or null for none
  * @param tetherSpinNanos Tether's idle strategy for this run, or -1 for its default
  * @param attacks run the attack benchmark instead of the side-by-side one
+ * @param streams run the stream benchmark ({@code stream_mb_s} and friends) instead
+ * @param scale run the scaling tables instead
  */
 public record BenchSettings(boolean quick, int samples, List<String> only, Path markdown,
-    Path html, long tetherSpinNanos, boolean attacks) {
+    Path html, long tetherSpinNanos, boolean attacks, boolean streams, boolean scale) {
   /** Every system of the side-by-side benchmark, in table order. */
   public static final List<String> SYSTEMS =
       List.of("tether-uds", "tether-tcp", "tether-tls", "rmi", "grpc", "lsp4j", "raw-uds", "raw-tcp",
