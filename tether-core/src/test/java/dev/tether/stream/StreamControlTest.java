@@ -7,9 +7,8 @@ import dev.tether.CallCancelledException;
 import dev.tether.CancelScope;
 import dev.tether.DeadlineExceededException;
 import dev.tether.Registration;
-import dev.tether.Tether;
 import dev.tether.TetherException;
-import dev.tether.TetherServer;
+import dev.tether.fixtures.LocalServer;
 import dev.tether.fixtures.PatternStream;
 import dev.tether.fixtures.StreamService;
 import dev.tether.testing.Async;
@@ -33,22 +32,18 @@ import org.junit.jupiter.api.Timeout;
 class StreamControlTest {
   static final int CHUNK = StreamLimits.CHUNK_BYTES;
   static final int WINDOW = StreamLimits.WINDOW_BYTES;
-  static TetherServer server;
-  static Tether client;
+  static LocalServer<StreamService> served;
   static StreamService service;
 
   @BeforeAll
   static void start() {
-    server = TetherServer.builder().export("streams", StreamService.class,
-        new StreamService.Impl()).start();
-    client = Tether.connect(server.address());
-    service = client.get(StreamService.class, "streams");
+    served = LocalServer.start("streams", StreamService.class, new StreamService.Impl());
+    service = served.proxy();
   }
 
   @AfterAll
   static void stop() {
-    client.close();
-    server.close();
+    served.close();
   }
 
   @BeforeEach
@@ -223,7 +218,7 @@ class StreamControlTest {
 
   @Test
   void aStreamArgumentOfAnAsyncMethodIsRefusedWhenTheProxyIsMade() {
-    assertThatThrownBy(() -> client.get(AsyncStreams.class, "streams"))
+    assertThatThrownBy(() -> served.client().get(AsyncStreams.class, "streams"))
         .hasMessageContaining("InputStream and Stream parameters are supported in synchronous methods only");
   }
 

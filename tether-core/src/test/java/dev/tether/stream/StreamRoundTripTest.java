@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.RemoteException;
-import dev.tether.Tether;
-import dev.tether.TetherServer;
+import dev.tether.fixtures.LocalServer;
 import dev.tether.fixtures.PatternStream;
 import dev.tether.fixtures.StreamService;
 import dev.tether.internal.stream.StreamLimits;
@@ -23,22 +22,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class StreamRoundTripTest {
   static final int CHUNK = StreamLimits.CHUNK_BYTES;
-  static TetherServer server;
-  static Tether client;
+  static LocalServer<StreamService> served;
   static StreamService service;
 
   @BeforeAll
   static void start() {
-    server = TetherServer.builder().export("streams", StreamService.class,
-        new StreamService.Impl()).start();
-    client = Tether.connect(server.address());
-    service = client.get(StreamService.class, "streams");
+    served = LocalServer.start("streams", StreamService.class, new StreamService.Impl());
+    service = served.proxy();
   }
 
   @AfterAll
   static void stop() {
-    client.close();
-    server.close();
+    served.close();
   }
 
   static long crc(InputStream in) throws Exception {

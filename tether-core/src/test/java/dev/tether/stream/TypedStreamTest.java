@@ -6,8 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tether.CallCancelledException;
 import dev.tether.CancelScope;
 import dev.tether.RemoteException;
-import dev.tether.Tether;
-import dev.tether.TetherServer;
+import dev.tether.fixtures.LocalServer;
 import dev.tether.fixtures.TypedStreamService;
 import dev.tether.fixtures.TypedStreamService.Item;
 import dev.tether.internal.stream.StreamLimits;
@@ -29,22 +28,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** {@code Stream<T>} parameters and results: values encoded one by one as they are pulled. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TypedStreamTest {
-  static TetherServer server;
-  static Tether client;
+  static LocalServer<TypedStreamService> served;
   static TypedStreamService service;
 
   @BeforeAll
   static void start() {
-    server = TetherServer.builder().export("typed", TypedStreamService.class,
-        new TypedStreamService.Impl()).start();
-    client = Tether.connect(server.address());
-    service = client.get(TypedStreamService.class, "typed");
+    served = LocalServer.start("typed", TypedStreamService.class, new TypedStreamService.Impl());
+    service = served.proxy();
   }
 
   @AfterAll
   static void stop() {
-    client.close();
-    server.close();
+    served.close();
   }
 
   @BeforeEach

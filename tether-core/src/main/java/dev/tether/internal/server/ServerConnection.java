@@ -227,6 +227,10 @@ final class ServerConnection implements InlinePolicy.Reader {
       if (!handler.helloSeen) {
         why = "no handshake from " + link.peer();
       }
+      if (e instanceof java.io.EOFException) { // it stopped inside a frame: a failed connection
+        why = "client " + peer + " went away in the middle of a frame";
+        server.connectionFailed();
+      }
     } catch (Throwable e) { // a bug or an Error: still free the connection, then report it
       readerFailed(e);
       throw e;

@@ -104,8 +104,11 @@ public final class FrameReader {
   }
 
   /**
-   * Gives back the budget held for a frame partly read. Called once the reader is no longer used
-   * (its connection ended, however).
+   * Gives back the budget held for a frame partly read, and its provisional penalty charge: a
+   * frame cut short by its connection's end was never refused for its size (nothing of it was
+   * decoded), and keeping the charge made every other held reader wait one more drain before it
+   * could even see that its own peer had gone. Called once the reader is no longer used (its
+   * connection ended, however).
    */
   public void release() {
     body = null;
@@ -113,6 +116,10 @@ public final class FrameReader {
       budget.release(charged);
     }
     charged = 0;
+    if (penaltyCharged != 0) {
+      penalty.refund(penaltyCharged);
+      penaltyCharged = 0;
+    }
   }
 
   /** {@link #poll} dispatched a frame. */

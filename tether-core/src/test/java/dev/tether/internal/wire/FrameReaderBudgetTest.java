@@ -16,13 +16,22 @@ class FrameReaderBudgetTest {
   /** A link whose incoming bytes the test appends; writes are dropped. */
   static final class FakeLink implements Link {
     private final ByteBuffer in = ByteBuffer.allocate(4 << 20).flip();
+    private boolean ended;
 
     void feed(byte[] bytes) {
       in.compact().put(bytes).flip();
     }
 
+    /** The peer closes: once what was fed is read, reads see the end of the stream. */
+    void end() {
+      ended = true;
+    }
+
     @Override
     public int tryRead(ByteBuffer dst) {
+      if (ended && !in.hasRemaining()) {
+        return -1;
+      }
       int n = Math.min(dst.remaining(), in.remaining());
       ByteBuffer slice = in.slice().limit(n);
       dst.put(slice);

@@ -127,6 +127,24 @@ class RefusalPenaltyTest {
   }
 
   @Test
+  void aFrameCutShortByItsPeersEndGivesItsProvisionalChargeBack() throws Exception {
+    FrameReaderBudgetTest.FakeLink link = new FrameReaderBudgetTest.FakeLink();
+    FrameReader reader = new FrameReader(link, 4 << 20, ByteBudget.root(8 * MIB), 0, penalty);
+    penalty.refused(MIB / 2); // in debt, within the allowance: the next large frame is charged
+    link.feed(ByteBuffer.allocate(10).putInt(3 * (int) MIB / 4).put((byte) FrameKind.PING)
+        .put((byte) 0).putInt(0).array());
+    FrameReaderBudgetTest.Pings pings = new FrameReaderBudgetTest.Pings();
+    assertThat(reader.poll(pings, 0)).isEqualTo(FrameReader.NONE);
+    assertThat(penalty.allowsLargeFrame()).as("charged provisionally").isFalse();
+
+    link.end(); // the peer goes away in the middle of the frame
+    assertThatThrownBy(() -> reader.poll(pings, 0)).isInstanceOf(java.io.EOFException.class);
+    reader.release();
+    assertThat(penalty.allowsLargeFrame()).as("the next held reader may read").isTrue();
+    assertThat(penalty.debt()).isBetween(MIB / 2 - 1, MIB / 2);
+  }
+
+  @Test
   void aSmallFrameIsReadWhateverTheDebt() throws Exception {
     FrameReaderBudgetTest.FakeLink link = new FrameReaderBudgetTest.FakeLink();
     FrameReader reader = new FrameReader(link, 4 << 20, ByteBudget.root(MIB), 0, penalty);
