@@ -128,9 +128,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
       if (first) {
         failure = e;
         awaitingSender = tellPeer;
-        chunks.clear();
-        offsets.clear();
-        current = null;
+        discardBuffered();
       }
       changed.signalAll();
     } finally {
@@ -245,9 +243,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
       if (failure == null) {
         failure = new TetherException(ErrorCode.CANCELLED, what + " is closed");
       }
-      chunks.clear();
-      offsets.clear();
-      current = null;
+      discardBuffered();
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -306,5 +302,12 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
   @Override
   public String toString() {
     return what;
+  }
+
+  /** Drops every chunk received and not yet read. Under {@link #lock}. */
+  private void discardBuffered() {
+    chunks.clear();
+    offsets.clear();
+    current = null;
   }
 }

@@ -45,7 +45,7 @@ public final class DrainingDebt {
   public void add(long units) {
     long cost = cost(units);
     long now = clock.nanoTime();
-    clearAt.getAndUpdate(t -> now + Math.min(capNanos, Math.max(0, t - now) + cost));
+    clearAt.getAndUpdate(t -> plus(t, now, cost));
   }
 
   /**
@@ -61,7 +61,7 @@ public final class DrainingDebt {
       if (t - now > allowanceNanos) {
         return false;
       }
-      if (clearAt.compareAndSet(t, now + Math.min(capNanos, Math.max(0, t - now) + cost))) {
+      if (clearAt.compareAndSet(t, plus(t, now, cost))) {
         return true;
       }
     }
@@ -77,6 +77,11 @@ public final class DrainingDebt {
   /** Whether there is any debt now. */
   public boolean isClear() {
     return clearAt.get() - clock.nanoTime() <= 0;
+  }
+
+  /** When a debt clearing at {@code t} clears once {@code cost} more is added, capped. */
+  private long plus(long t, long now, long cost) {
+    return now + Math.min(capNanos, Math.max(0, t - now) + cost);
   }
 
   private long cost(long units) {

@@ -116,6 +116,11 @@ public final class FrameReader {
       budget.release(charged);
     }
     charged = 0;
+    refundPenaltyCharge();
+  }
+
+  /** Gives back the provisional penalty charge of the current frame, if nobody took it. */
+  private void refundPenaltyCharge() {
     if (penaltyCharged != 0) {
       penalty.refund(penaltyCharged);
       penaltyCharged = 0;
@@ -251,10 +256,7 @@ public final class FrameReader {
         budget.release(charged);
         charged = 0;
       }
-      if (penaltyCharged != 0) { // nobody took it: the frame was not refused for its size
-        penalty.refund(penaltyCharged);
-        penaltyCharged = 0;
-      }
+      refundPenaltyCharge(); // nobody took it: the frame was not refused for its size
     }
     return true;
   }
