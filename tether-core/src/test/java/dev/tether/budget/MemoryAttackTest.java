@@ -254,8 +254,6 @@ class MemoryAttackTest {
     attack.flip();
     SocketChannel s = open();
     DataInputStream in = handshake(s, "probe", HeapProbe.class);
-    java.util.concurrent.ExecutorService attacker = // not the common pool: the healthy client uses it
-        java.util.concurrent.Executors.newFixedThreadPool(2);
     CompletableFuture<long[]> answered = CompletableFuture.supplyAsync(() -> {
       long[] at = new long[frames];
       try {
@@ -269,7 +267,7 @@ class MemoryAttackTest {
       } catch (IOException e) {
         throw new AssertionError("attacker lost its connection", e);
       }
-    }, attacker);
+    }, OWN_THREAD);
     CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
       try {
         while (attack.hasRemaining()) {
@@ -278,7 +276,7 @@ class MemoryAttackTest {
       } catch (IOException e) {
         throw new AssertionError(e);
       }
-    }, attacker);
+    }, OWN_THREAD);
     healthyClientIsServed();
     long[] at = answered.get(60, TimeUnit.SECONDS);
     sending.get(10, TimeUnit.SECONDS);
@@ -290,7 +288,6 @@ class MemoryAttackTest {
         frames - 2, seconds);
     assertThat(seconds).as("seconds between the 2nd and the last refusal").isGreaterThan(6.0);
     healthyClientIsServed();
-    attacker.shutdown();
   }
 
   @Test
