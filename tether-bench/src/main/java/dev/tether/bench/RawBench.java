@@ -11,10 +11,7 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -228,47 +225,29 @@ public final class RawBench extends SystemBench {
    * spin-polled non-blocking ones (the connection's first byte decides).
    */
   public static final class Server implements AutoCloseable {
-    private final ServerSocketChannel listener;
-    private final String address;
-    private final Path dir;
+    private final RawListener listener;
 
-    private Server(ServerSocketChannel listener, String address, Path dir) {
+    private Server(RawListener listener) {
       this.listener = listener;
-      this.address = address;
-      this.dir = dir;
     }
 
     /** Listens on a Unix-domain socket in a fresh directory, or on 127.0.0.1 with a free port. */
     public static Server start(boolean uds) throws IOException {
-      ServerSocketChannel l;
-      String address;
-      Path dir = null;
-      if (uds) {
-        dir = Files.createTempDirectory("tether-bench-raw");
-        Path sock = dir.resolve("raw.sock");
-        l = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        l.bind(UnixDomainSocketAddress.of(sock));
-        address = "unix:" + sock;
-      } else {
-        l = ServerSocketChannel.open();
-        l.bind(new InetSocketAddress("127.0.0.1", 0));
-        address = "tcp:127.0.0.1:" + ((InetSocketAddress) l.getLocalAddress()).getPort();
-      }
-      Server s = new Server(l, address, dir);
+      Server s = new Server(RawListener.open(uds, "tether-bench-raw"));
       Thread.ofPlatform().daemon().name("raw-accept").start(s::acceptLoop);
       return s;
     }
 
     /** Where it listens. */
     public String address() {
-      return address;
+      return listener.address();
     }
 
     private void acceptLoop() {
       try {
         while (true) {
-          SocketChannel ch = listener.accept();
-          if (dir == null) {
+          SocketChannel ch = listener.channel().accept();
+          if (!listener.uds()) {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
           }
           Thread.ofPlatform().daemon().name("raw-echo").start(() -> serve(ch));
@@ -334,10 +313,6 @@ public final class RawBench extends SystemBench {
     @Override
     public void close() throws IOException {
       listener.close();
-      if (dir != null) {
-        Files.deleteIfExists(dir.resolve("raw.sock"));
-        Files.deleteIfExists(dir);
-      }
     }
   }
 }

@@ -5,10 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * The baseline of {@link StreamBench}: a plain socket that moves the same bytes with nothing on
@@ -17,34 +14,20 @@ import java.nio.file.Path;
  * sends that many zero bytes and closes).
  */
 final class RawStreamServer implements AutoCloseable {
-  private final ServerSocketChannel listener;
-  private final String address;
+  private final RawListener listener;
 
-  private RawStreamServer(ServerSocketChannel listener, String address) {
+  private RawStreamServer(RawListener listener) {
     this.listener = listener;
-    this.address = address;
   }
 
   static RawStreamServer start(boolean uds) throws IOException {
-    ServerSocketChannel l;
-    String address;
-    if (uds) {
-      Path sock = Files.createTempDirectory("tether-bench-rawstream").resolve("raw.sock");
-      l = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-      l.bind(UnixDomainSocketAddress.of(sock));
-      address = "unix:" + sock;
-    } else {
-      l = ServerSocketChannel.open();
-      l.bind(new InetSocketAddress("127.0.0.1", 0));
-      address = "tcp:127.0.0.1:" + ((InetSocketAddress) l.getLocalAddress()).getPort();
-    }
-    RawStreamServer s = new RawStreamServer(l, address);
+    RawStreamServer s = new RawStreamServer(RawListener.open(uds, "tether-bench-rawstream"));
     Thread.ofPlatform().daemon().name("rawstream-accept").start(s::acceptLoop);
     return s;
   }
 
   String address() {
-    return address;
+    return listener.address();
   }
 
   /** Connects to {@code address} (as printed by the server). */
@@ -61,7 +44,7 @@ final class RawStreamServer implements AutoCloseable {
   private void acceptLoop() {
     try {
       while (true) {
-        SocketChannel ch = listener.accept();
+        SocketChannel ch = listener.channel().accept();
         Thread.ofPlatform().daemon().name("rawstream").start(() -> serve(ch));
       }
     } catch (IOException e) {
