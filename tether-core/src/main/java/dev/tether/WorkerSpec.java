@@ -31,6 +31,7 @@ public final class WorkerSpec {
   private final boolean forwardOutput;
   private final TetherOptions options;
   private final SupervisionPolicy supervision;
+  private final String serverSetup;
 
   private WorkerSpec(Builder b) {
     this.name = b.name;
@@ -43,6 +44,7 @@ public final class WorkerSpec {
     this.forwardOutput = b.forwardOutput;
     this.options = b.options;
     this.supervision = b.supervision;
+    this.serverSetup = b.serverSetup;
   }
 
   private WorkerSpec(WorkerSpec o, SupervisionPolicy supervision) {
@@ -56,6 +58,7 @@ public final class WorkerSpec {
     this.forwardOutput = o.forwardOutput;
     this.options = o.options;
     this.supervision = supervision;
+    this.serverSetup = o.serverSetup;
   }
 
   /**
@@ -122,6 +125,14 @@ public final class WorkerSpec {
     return supervision;
   }
 
+  /**
+   * The class name of the worker's {@link WorkerServerSetup}, if one was given with
+   * {@link Builder#serverSetup(Class)}.
+   */
+  public Optional<String> serverSetup() {
+    return Optional.ofNullable(serverSetup);
+  }
+
   /** Builds a {@link WorkerSpec}. */
   public static final class Builder {
     private String name = "tether-worker";
@@ -134,6 +145,7 @@ public final class WorkerSpec {
     private boolean forwardOutput = true;
     private TetherOptions options = TetherOptions.defaults();
     private SupervisionPolicy supervision = SupervisionPolicy.defaults();
+    private String serverSetup;
 
     private Builder() {}
 
@@ -150,14 +162,7 @@ public final class WorkerSpec {
         throw new IllegalArgumentException(implementation.getName()
             + " is not a concrete implementation of " + iface.getName());
       }
-      try {
-        if (!Modifier.isPublic(implementation.getConstructor().getModifiers())) {
-          throw new NoSuchMethodException();
-        }
-      } catch (NoSuchMethodException e) {
-        throw new IllegalArgumentException(implementation.getName()
-            + " needs a public no-argument constructor to be created in the worker");
-      }
+      requireCreatable(implementation);
       return export(name, iface.getName(), implementation.getName());
     }
 
@@ -235,6 +240,49 @@ public final class WorkerSpec {
     public Builder supervision(SupervisionPolicy policy) {
       this.supervision = Objects.requireNonNull(policy, "policy");
       return this;
+    }
+
+    /**
+     * Has the worker configure its own server with a new instance of {@code setup} before it
+     * starts: a concurrency limit, an incoming-call filter, a listener, more call threads (see
+     * {@link WorkerServerSetup}). Default: none.
+     *
+     * @throws IllegalArgumentException when the class is not concrete with a public no-argument
+     *     constructor
+     */
+    public Builder serverSetup(Class<? extends WorkerServerSetup> setup) {
+      if (!WorkerServerSetup.class.isAssignableFrom(setup)) {
+        throw new IllegalArgumentException(setup.getName() + " is not a WorkerServerSetup");
+      }
+      requireCreatable(setup);
+      return serverSetup(setup.getName());
+    }
+
+    /**
+     * Like {@link #serverSetup(Class)} by class name, for a setup that is only on the worker's
+     * class path. The worker checks it when it starts; a mistake makes {@link Tether#launch} fail.
+     */
+    public Builder serverSetup(String className) {
+      Objects.requireNonNull(className, "className");
+      if (className.isBlank()) {
+        throw new IllegalArgumentException("empty server setup class name");
+      }
+      this.serverSetup = className;
+      return this;
+    }
+
+    private static void requireCreatable(Class<?> type) {
+      if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
+        throw new IllegalArgumentException(type.getName() + " is not a concrete class");
+      }
+      try {
+        if (!Modifier.isPublic(type.getConstructor().getModifiers())) {
+          throw new NoSuchMethodException();
+        }
+      } catch (NoSuchMethodException e) {
+        throw new IllegalArgumentException(type.getName()
+            + " needs a public no-argument constructor to be created in the worker");
+      }
     }
 
     /** The spec. At least one export is required. */

@@ -60,6 +60,10 @@ public final class WorkerLauncher {
     cmd.add(Integer.toString(spec.options().maxFrameBytes()));
     cmd.add("--spin-nanos");
     cmd.add(Long.toString(spec.options().spin().toNanos()));
+    spec.serverSetup().ifPresent(setup -> {
+      cmd.add("--setup");
+      cmd.add(setup);
+    });
     for (WorkerSpec.Export e : spec.exports()) {
       cmd.add("--export");
       cmd.add(e.name() + "=" + e.iface() + "=" + e.implementation());

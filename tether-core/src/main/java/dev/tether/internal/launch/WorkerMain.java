@@ -2,6 +2,7 @@ package dev.tether.internal.launch;
 
 import dev.tether.TetherServer;
 import dev.tether.WorkerHistory;
+import dev.tether.WorkerServerSetup;
 import dev.tether.internal.process.WorkerProcess;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,8 +17,8 @@ import java.util.List;
  * on standard error.
  *
  * <p>Arguments: {@code --listen ADDRESS --token TOKEN [--max-frame BYTES] [--spin-nanos NANOS]
- * --export NAME=INTERFACE=IMPLEMENTATION ...}; an option left out keeps the
- * {@link TetherServer.Builder}'s default ({@link WorkerLauncher} always passes the spec's).
+ * [--setup WORKER_SERVER_SETUP_CLASS] --export NAME=INTERFACE=IMPLEMENTATION ...}; an option left
+ * out keeps the {@link TetherServer.Builder}'s default ({@link WorkerLauncher} always passes the spec's).
  */
 public final class WorkerMain {
   private WorkerMain() {}
@@ -29,8 +30,11 @@ public final class WorkerMain {
     try {
       Args a = Args.parse(args);
       token = a.token;
-      TetherServer.Builder b = TetherServer.builder()
-          .listen(a.listen)
+      TetherServer.Builder b = TetherServer.builder();
+      if (a.setup != null) {
+        setUp(b, a.setup);
+      }
+      b.listen(a.listen)
           .description("worker pid " + ProcessHandle.current().pid());
       if (a.maxFrame != null) {
         b.maxFrameBytes(a.maxFrame);
@@ -79,6 +83,22 @@ public final class WorkerMain {
     }
   }
 
+  /** Runs the spec's {@link WorkerServerSetup}; whatever goes wrong stops the worker's start. */
+  private static void setUp(TetherServer.Builder b, String className) throws Exception {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    Class<?> type = Class.forName(className, true, loader);
+    if (!WorkerServerSetup.class.isAssignableFrom(type)) {
+      throw new IllegalArgumentException("server setup " + className
+          + " does not implement " + WorkerServerSetup.class.getName());
+    }
+    WorkerServerSetup setup = (WorkerServerSetup) type.getConstructor().newInstance();
+    try {
+      setup.configure(b);
+    } catch (Exception | Error e) {
+      throw new IllegalStateException("server setup " + className + " failed: " + e, e);
+    }
+  }
+
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static void exportOne(TetherServer.Builder b, String name, String ifaceName,
       String implName) throws ReflectiveOperationException {
@@ -105,6 +125,7 @@ public final class WorkerMain {
     String token;
     Integer maxFrame; // null: the builder's default
     Long spinNanos; // null: the builder's default
+    String setup; // null: none
     final List<String[]> exports = new ArrayList<>();
     int incarnation = 1;
     final List<String> history = new ArrayList<>();
@@ -124,6 +145,7 @@ public final class WorkerMain {
           case "--spin-nanos" -> a.spinNanos = Long.parseLong(value);
           case "--incarnation" -> a.incarnation = Integer.parseInt(value);
           case "--history" -> a.history.add(value);
+          case "--setup" -> a.setup = value;
           case "--export" -> {
             String[] parts = value.split("=", 3);
             if (parts.length != 3) {
