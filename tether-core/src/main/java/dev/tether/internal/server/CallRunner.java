@@ -80,7 +80,7 @@ final class CallRunner implements Runnable {
     if (call.filtered) { // the user's incoming-call filter: on this call thread, never the reader
       Refusal r = call.connection.gate().filter(call, call.connection.callsInFlight());
       if (r != null) {
-        call.connection.answerRefused(call, r);
+        call.connection.answers.refused(call, r);
         return;
       }
     }
@@ -102,7 +102,7 @@ final class CallRunner implements Runnable {
     } catch (DecodeException e) {
       if (e.isOverBudget()) {
         refusedForSize();
-        call.connection.answerError(call, ErrorCode.RESOURCE_EXHAUSTED, "the arguments of "
+        call.connection.answers.error(call, ErrorCode.RESOURCE_EXHAUSTED, "the arguments of "
             + call.methodName() + " are refused: " + e.getMessage() + " (the server's limit,"
             + " see TetherServer.Builder.maxDecodedBytes)", null);
         return;
@@ -115,7 +115,7 @@ final class CallRunner implements Runnable {
       if (t instanceof OutOfMemoryError) {
         refusedForSize();
       }
-      call.connection.answerError(call, t instanceof OutOfMemoryError
+      call.connection.answers.error(call, t instanceof OutOfMemoryError
           ? ErrorCode.RESOURCE_EXHAUSTED : ErrorCode.REMOTE_EXCEPTION, "the arguments of "
           + call.methodName() + " could not be decoded: " + t, null);
       return;
@@ -124,12 +124,12 @@ final class CallRunner implements Runnable {
       try {
         CallStreams.receiveArguments(call.connection.streams, call, args);
       } catch (TetherException e) {
-        call.connection.answerError(call, e.code(), e.getMessage(), null);
+        call.connection.answers.error(call, e.code(), e.getMessage(), null);
         return;
       }
     }
     if (call.node.isCancelled()) { // cancelled before it started: do not run it at all
-      call.connection.answerCancelled(call);
+      call.connection.answers.cancelled(call);
       return;
     }
     CancelNode.Removal interrupter = call.method.interruptOnCancel()
@@ -170,9 +170,9 @@ final class CallRunner implements Runnable {
   /** Sends the result, after the call's onCancel callbacks if they are running. */
   private void answerResult(Object value) {
     if (call.node.callbacksRunning()) {
-      call.node.afterCallbacks(() -> call.connection.answerResult(call, value));
+      call.node.afterCallbacks(() -> call.connection.answers.result(call, value));
     } else {
-      call.connection.answerResult(call, value);
+      call.connection.answers.result(call, value);
     }
   }
 
@@ -201,10 +201,10 @@ final class CallRunner implements Runnable {
    */
   private void lastResort(Throwable t) {
     try {
-      call.connection.answerError(call, ErrorCode.INTERNAL, "the server failed while serving "
+      call.connection.answers.error(call, ErrorCode.INTERNAL, "the server failed while serving "
           + call.methodName() + ": " + t, null);
     } catch (Throwable again) {
-      call.connection.answerError(call, ErrorCode.INTERNAL, "the server failed", null);
+      call.connection.answers.error(call, ErrorCode.INTERNAL, "the server failed", null);
     }
   }
 
@@ -219,9 +219,9 @@ final class CallRunner implements Runnable {
 
   private void sendThrown(Throwable t) {
     if (call.node.isCancelled() && isCancellation(t)) {
-      call.connection.answerCancelled(call);
+      call.connection.answers.cancelled(call);
     } else {
-      call.connection.answerError(call, ErrorCode.REMOTE_EXCEPTION, t.toString(), t);
+      call.connection.answers.error(call, ErrorCode.REMOTE_EXCEPTION, t.toString(), t);
     }
   }
 

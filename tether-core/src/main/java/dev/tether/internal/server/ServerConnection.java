@@ -6,30 +6,19 @@ import dev.tether.internal.cancel.CancelNode;
 import dev.tether.internal.cancel.CancelReason;
 import dev.tether.internal.cancel.Timers;
 import dev.tether.internal.codec.ByteWriter;
-import dev.tether.internal.codec.MethodCodec;
-import dev.tether.internal.stream.OutboundStream;
 import dev.tether.internal.stream.StreamTable;
 import dev.tether.internal.time.Clock;
-import dev.tether.internal.time.Deadline;
 import dev.tether.internal.transport.Link;
 import dev.tether.internal.transport.PeerCredentials;
 import dev.tether.internal.wire.AuthenticationException;
 import dev.tether.internal.wire.ByteBudget;
-import dev.tether.internal.wire.FrameBuffers;
-import dev.tether.internal.wire.FrameHandler;
 import dev.tether.internal.wire.FrameKind;
 import dev.tether.internal.wire.FrameReader;
-import dev.tether.internal.wire.FrameTooLargeException;
 import dev.tether.internal.wire.FrameWriter;
-import dev.tether.internal.wire.MetadataPayload;
 import dev.tether.internal.wire.Frames;
 import dev.tether.internal.wire.ProtocolException;
-import dev.tether.internal.wire.RemoteError;
-import dev.tether.internal.wire.StreamFrames;
 import dev.tether.TetherException;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,36 +36,39 @@ import java.util.function.Consumer;
  * starts a reader again ({@link #resume}). However the connection ends (the client leaves or says
  * GOAWAY, a protocol error, a failed write, the server closes), {@link #close} runs once: every
  * call still running is cancelled and becomes an orphan, and the server stops counting it.
+ *
+ * <p>Its parts: {@link ServerFrameHandler} acts on each frame (handshake, RESOLVE, the admission
+ * of each CALL), {@link CallAnswers} writes the answers, and this class keeps the connection's
+ * books (the calls running, answers owed, the drain) and its reader's life (inline calls,
+ * parking, closing).
  */
 final class ServerConnection implements InlinePolicy.Reader {
-  /** What the client resolved: the served method for each of its method indexes. */
-  private record Binding(ServedMethod[] methods, boolean admin) {}
-
-  private final ServerCore server;
-  private final Link link;
-  private final FrameReader reader;
+  final ServerCore server;
+  final Link link;
+  final FrameReader reader;
   /** Frames read, arguments of running calls, answers queued: at the limit, reading stops. */
-  private final ByteBudget budget;
+  final ByteBudget budget;
   private final FrameWriter writer;
-  private final CancelNode connectionNode = CancelNode.create(null, null, 0);
-  private final ConcurrentHashMap<Integer, ServerCall> calls = new ConcurrentHashMap<>();
-  private final List<Binding> bindings = new ArrayList<>(); // reader thread only
-  private volatile String peer;
+  final CancelNode connectionNode = CancelNode.create(null, null, 0);
+  final ConcurrentHashMap<Integer, ServerCall> calls = new ConcurrentHashMap<>();
+  volatile String peer;
   /** Set once, by the one {@link #close} that does the closing. */
-  private final AtomicBoolean closed = new AtomicBoolean();
+  final AtomicBoolean closed = new AtomicBoolean();
   /** The client said GOAWAY: the read loop ends and closes the connection. */
-  private volatile boolean clientLeft;
-  private volatile boolean draining;
+  volatile boolean clientLeft;
+  volatile boolean draining;
   /** Why later calls are refused while draining. */
-  private volatile String drainReason = "server shutting down";
+  volatile String drainReason = "server shutting down";
   /** When the last frame arrived, for the idle timeout. */
   private volatile long lastFrameNanos = Clock.system().nanoTime();
-  private int peerMaxFrameBytes = FrameKind.DEFAULT_MAX_FRAME_BYTES;
+  int peerMaxFrameBytes = FrameKind.DEFAULT_MAX_FRAME_BYTES;
   private final ScheduledFuture<?> handshakeTimeout;
-  private final Handler handler;
-  private final ServerHandshake handshake; // reader thread only
+  private final ServerFrameHandler handler;
+  /** Writes the answers that end this connection's calls. */
+  final CallAnswers answers = new CallAnswers(this);
+  final ServerHandshake handshake; // reader thread only
   private final AtomicReference<Object> inline = new AtomicReference<>();
-  private CallRunner nextInline; // reader thread only
+  CallRunner nextInline; // reader thread only
   /** Calls finished whose answer is being written: they still count as running for the drain. */
   private final AtomicInteger answering = new AtomicInteger();
   /** Byte streams of calls (see {@link CallStreams}). */
@@ -101,7 +93,7 @@ final class ServerConnection implements InlinePolicy.Reader {
     this.peer = link.peer();
     this.handshakeTimeout =
         Timers.schedule(this::handshakeTimedOut, server.options().handshakeTimeout().toNanos());
-    this.handler = new Handler(handshakeTimeout);
+    this.handler = new ServerFrameHandler(this, handshakeTimeout);
     this.handshake = new ServerHandshake(link, unixPeer, server.options(), server.authFailures(),
         this::send);
   }
@@ -287,6 +279,7 @@ final class ServerConnection implements InlinePolicy.Reader {
   /** A reader with no frame for this long and nothing owed parks its connection. */
   static final long PARK_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+
   /** True while the connection is parked: no thread reads it, the server's parker watches it. */
   private final AtomicBoolean parked = new AtomicBoolean();
 
@@ -423,7 +416,7 @@ final class ServerConnection implements InlinePolicy.Reader {
    * Closes the connection; calls still running are cancelled and become orphans. Idempotent and
    * safe from any thread: the first caller does it all, later ones return at once. A call
    * registered concurrently either is seen here or sees {@link #closed} itself (see
-   * {@link Handler#call}).
+   * {@link ServerFrameHandler#call}).
    */
   void close(String why) {
     if (!closed.compareAndSet(false, true)) {
@@ -453,99 +446,7 @@ final class ServerConnection implements InlinePolicy.Reader {
     close("protocol error: " + message);
   }
 
-  // ---- answers, from serving threads ----
-
-  void answerResult(ServerCall call, Object value) {
-    if (!finish(call, CallOutcome.OK, null, null, null)) {
-      if (call.method.codec().streamResult()) {
-        CallStreams.dropResult(streams, call, value);
-      }
-      return;
-    }
-    try {
-      writeResult(call, value);
-    } catch (Throwable t) { // even the error frame failed (out of memory): a bare one
-      sendBareError(call, t);
-    } finally {
-      answered();
-      observed(call);
-    }
-  }
-
-  private void writeResult(ServerCall call, Object value) {
-    MethodCodec codec = call.method.codec();
-    OutboundStream stream = null;
-    if (codec.streamResult()) {
-      if (value == null) {
-        streams.callEnded(call.id, "the call ended");
-      } else {
-        stream = CallStreams.sendResult(streams, call, value, connectionNode);
-      }
-    }
-    ByteWriter w = FrameBuffers.acquire();
-    try {
-      Frames.beginResult(w, call.id);
-      codec.encodeResult(w, value);
-      if (stream != null) {
-        StreamFrames.markResultStream(w);
-      }
-      Frames.end(w, peerMaxFrameBytes);
-    } catch (FrameTooLargeException e) {
-      Frames.error(w, call.id, ErrorCode.RESOURCE_EXHAUSTED, "the result of " + call.methodName()
-          + " is " + e.length() + " bytes, more than the client accepts (its maxFrameBytes is "
-          + e.limit() + ")", null, peerMaxFrameBytes);
-    } catch (Throwable e) { // a value the codec refuses, or an Error: the caller still hears
-      String why = "the result of " + call.methodName() + " cannot be sent: " + e;
-      Frames.error(w, call.id, e instanceof OutOfMemoryError ? ErrorCode.RESOURCE_EXHAUSTED
-          : ErrorCode.REMOTE_EXCEPTION, why, new IllegalStateException(why, e), peerMaxFrameBytes);
-    }
-    try {
-      if (call.trace != null) {
-        call.trace.sent(w.size());
-      }
-      write(w);
-    } finally {
-      FrameBuffers.release(w);
-    }
-    if (stream != null) {
-      stream.start(); // sends nothing before the caller's first credit, so after the RESULT
-    }
-  }
-
-  void answerError(ServerCall call, ErrorCode code, String message, Throwable thrown) {
-    if (!finish(call, CallOutcome.ERROR, code, message, thrown)) {
-      return;
-    }
-    try {
-      send(w -> Frames.error(w, call.id, code, message, thrown, peerMaxFrameBytes));
-    } catch (Throwable t) { // the error's own frame failed (out of memory, say): a bare one
-      sendBareError(call, t);
-    } finally {
-      answered();
-      observed(call);
-    }
-  }
-
-  /**
-   * Refuses {@code call} before dispatch: an ERROR flagged refused, so its caller knows the method
-   * never started and may retry (see {@link CallGate}).
-   */
-  void answerRefused(ServerCall call, Refusal r) {
-    call.refused = true;
-    if (!finish(call, r.code() == ErrorCode.REJECTED ? CallOutcome.REJECTED : CallOutcome.BUSY,
-        r.code(), r.message(), null)) {
-      return;
-    }
-    try {
-      send(w -> Frames.refusal(w, call.id, r.code(), r.message(), r.retryAfterNanos(),
-          peerMaxFrameBytes));
-    } catch (Throwable t) { // the frame failed (out of memory, say): a bare error
-      sendBareError(call, t);
-    } finally {
-      answered();
-      observed(call);
-    }
-  }
+  // ---- the ends of calls, from serving threads (their answers: CallAnswers) ----
 
   /** Calls on this connection now, for an incoming-call filter's view of the load. */
   int callsInFlight() {
@@ -554,33 +455,6 @@ final class ServerConnection implements InlinePolicy.Reader {
 
   CallGate gate() {
     return server.gate();
-  }
-
-  void answerCancelled(ServerCall call) {
-    CancelReason r = call.node.reason();
-    if (!finish(call, r != null && r.deadline() ? CallOutcome.DEADLINE : CallOutcome.CANCELLED,
-        null, null, null)) {
-      return;
-    }
-    try {
-      send(w -> Frames.cancelAck(w, call.id, r == null ? null : r.message(),
-          r != null && r.deadline()));
-    } finally {
-      answered();
-      observed(call);
-    }
-  }
-
-  /** The last resort after building an answer threw: an error frame with a constant message. */
-  private void sendBareError(ServerCall call, Throwable t) {
-    ErrorCode code = t instanceof OutOfMemoryError ? ErrorCode.RESOURCE_EXHAUSTED
-        : ErrorCode.INTERNAL;
-    try {
-      send(w -> Frames.error(w, call.id, code, "the server failed to answer", null,
-          peerMaxFrameBytes));
-    } catch (Throwable again) {
-      close("cannot answer call " + call.id); // the caller learns at least that much
-    }
   }
 
   /** Ends a call without an answer (the connection is being closed). */
@@ -597,7 +471,7 @@ final class ServerConnection implements InlinePolicy.Reader {
    * {@link #answered()} once the answer is written: until then the call counts as running, so a
    * drain does not close the connection ahead of the answer.
    */
-  private boolean finish(ServerCall call, CallOutcome how, ErrorCode code, String message,
+  boolean finish(ServerCall call, CallOutcome how, ErrorCode code, String message,
       Throwable thrown) {
     if (!call.finish(server.orphans())) {
       return false;
@@ -626,20 +500,20 @@ final class ServerConnection implements InlinePolicy.Reader {
   }
 
   /** After an answer was written: the call's observers hear of its end. */
-  private static void observed(ServerCall call) {
+  static void observed(ServerCall call) {
     if (call.trace != null) {
       call.trace.end();
     }
   }
 
   /** The answer of a finished call is written (or dropped). */
-  private void answered() {
+  void answered() {
     answering.decrementAndGet();
     server.callFinished();
     closeIfDrained();
   }
 
-  private void write(ByteWriter frame) {
+  void write(ByteWriter frame) {
     try {
       writer.write(frame);
     } catch (IOException e) {
@@ -647,7 +521,7 @@ final class ServerConnection implements InlinePolicy.Reader {
     }
   }
 
-  private void send(Consumer<ByteWriter> build) {
+  void send(Consumer<ByteWriter> build) {
     try {
       writer.write(build);
     } catch (IOException e) {
@@ -660,211 +534,6 @@ final class ServerConnection implements InlinePolicy.Reader {
       writer.write(w -> Frames.goAway(w, code, message));
     } catch (IOException ignored) {
       // closing anyway
-    }
-  }
-
-  private final class Handler implements FrameHandler {
-    private final ScheduledFuture<?> handshakeTimeout;
-    volatile boolean helloSeen;
-
-    Handler(ScheduledFuture<?> handshakeTimeout) {
-      this.handshakeTimeout = handshakeTimeout;
-    }
-
-    private void requireHello() throws ProtocolException {
-      if (!helloSeen) {
-        throw new ProtocolException("expected HELLO first");
-      }
-    }
-
-    @Override
-    public void hello(int version, int maxFrameBytes, String who, int flags)
-        throws ProtocolException {
-      if (helloSeen || !handshake.awaitsHello()) {
-        throw new ProtocolException("second HELLO");
-      }
-      if (version < FrameKind.MIN_VERSION) {
-        throw new ProtocolException("client speaks protocol version " + version
-            + "; this server speaks " + FrameKind.MIN_VERSION + ".." + FrameKind.VERSION);
-      }
-      peerMaxFrameBytes = maxFrameBytes;
-      peer = who + " at " + link.peer();
-      if (handshake.hello(version, maxFrameBytes, who, flags)) {
-        established();
-      }
-    }
-
-    @Override
-    public void auth(int step, String keyId, byte[] value) throws ProtocolException {
-      if (helloSeen || handshake.awaitsHello()) {
-        throw new ProtocolException("unexpected AUTH frame");
-      }
-      if (handshake.auth(step, keyId, value)) {
-        established();
-      }
-    }
-
-    /** The peer is who it must be: frames up to the full limit, calls, the caller's identity. */
-    private void established() {
-      connectionNode.attach(handshake.identity()); // before any call node is created under it
-      helloSeen = true;
-      reader.handshakeDone();
-      handshakeTimeout.cancel(false);
-    }
-
-    @Override
-    public void resolve(int callId, String name, String iface, List<String> signatures)
-        throws ProtocolException {
-      requireHello();
-      ExportedObject object = server.export(name);
-      ByteWriter w = FrameBuffers.acquire();
-      try {
-        if (object != null && server.isAdmin(object) && !handshake.identity().isAuthenticated()) {
-          Frames.error(w, callId, ErrorCode.UNAUTHENTICATED, "'" + name + "' is served only to "
-              + "authenticated peers, and this connection is plain TCP nobody authenticated",
-              null, peerMaxFrameBytes);
-        } else if (object == null) {
-          Frames.error(w, callId, ErrorCode.NOT_FOUND, "no object exported as '" + name
-              + "' (exported: " + server.exportNames() + ")", null, peerMaxFrameBytes);
-        } else {
-          ServedMethod[] methods = new ServedMethod[signatures.size()];
-          List<String> missing = new ArrayList<>();
-          for (int i = 0; i < methods.length; i++) {
-            int index = object.schema().indexOfSignature(signatures.get(i));
-            if (index < 0) {
-              missing.add(signatures.get(i));
-            } else {
-              methods[i] = object.method(index);
-            }
-          }
-          if (missing.isEmpty()) {
-            bindings.add(new Binding(methods, server.isAdmin(object)));
-            Frames.resolved(w, callId, bindings.size() - 1);
-          } else {
-            Frames.error(w, callId, ErrorCode.INCOMPATIBLE, "'" + name + "' is exported as "
-                + object.schema().type().getName() + ", which lacks or differs in " + missing
-                + " of the client's " + iface, null, peerMaxFrameBytes);
-          }
-        }
-        write(w);
-      } finally {
-        FrameBuffers.release(w);
-      }
-    }
-
-    @Override
-    public void call(int callId, int bindingId, int methodIndex, long deadlineNanos, byte[] body,
-        int argsOffset) throws ProtocolException {
-      requireHello();
-      if (bindingId >= bindings.size()) {
-        throw new ProtocolException("CALL on unknown binding " + bindingId);
-      }
-      Binding b = bindings.get(bindingId);
-      if (methodIndex >= b.methods.length) {
-        throw new ProtocolException("CALL of unknown method " + methodIndex);
-      }
-      Deadline deadline = deadlineNanos < 0 ? null : Deadline.after(deadlineNanos, Clock.system());
-      ServerCall call = new ServerCall(ServerConnection.this, callId, b.methods[methodIndex],
-          CancelNode.create(connectionNode, deadline, 0));
-      if ((body[1] & FrameKind.FLAG_METADATA) != 0) { // rare: only calls that carry metadata
-        MetadataPayload.Read md = MetadataPayload.read(body, argsOffset);
-        call.metadata = md.metadata();
-        argsOffset = md.argsOffset();
-      }
-      call.trace = ServerCallTrace.start(ServerConnection.this, call.method, callId,
-          call.metadata, body.length, b.admin(), call.startedNanos);
-      if (calls.putIfAbsent(callId, call) != null) {
-        throw new ProtocolException("call id " + callId + " is already in use");
-      }
-      call.budgetBytes = reader.takeCharge(); // the arguments stay in the budget until it ends
-      server.callStarted();
-      if (closed.get()) { // closed meanwhile: nobody to answer; close() may have orphaned it
-        finished(call);
-        return;
-      }
-      if (draining) {
-        answerRefused(call, Refusal.of(ErrorCode.UNAVAILABLE, drainReason));
-        return;
-      }
-      int max = server.options().maxCallsPerConnection();
-      if (!b.admin() && calls.size() > max) {
-        answerRefused(call, Refusal.of(ErrorCode.RESOURCE_EXHAUSTED, "this connection has " + max
-            + " calls running, its maximum (maxCallsPerConnection " + max + "); "
-            + call.methodName() + " did not run"));
-        return;
-      }
-      String exhausted = b.admin() ? null : server.refusal();
-      Refusal refused = exhausted != null ? Refusal.of(ErrorCode.SERVER_EXHAUSTED, exhausted)
-          : b.admin() ? null : server.gate().admit(call);
-      if (refused != null) {
-        answerRefused(call, refused);
-        return;
-      }
-      call.filtered = !b.admin() && server.gate().hasFilter();
-      CallRunner runner = new CallRunner(call, body, argsOffset, budget,
-          reader.takePenaltyCharge());
-      if (b.admin() || InlinePolicy.mayInline(call.method) && !call.filtered
-          && !server.options().listenerNeedsCallThread()) { // user code never runs on the reader
-        runner.inline = true;
-        nextInline = runner;
-      } else {
-        server.dispatch(runner);
-      }
-    }
-
-    @Override
-    public void cancel(int callId, boolean callerReleased, boolean deadline, long graceNanos)
-        throws ProtocolException {
-      requireHello();
-      ServerCall call = calls.get(callId);
-      if (call == null) {
-        return; // already answered
-      }
-      if (callerReleased) {
-        call.releaseCaller(server.orphans()); // before the cancel: its answer is dropped
-      }
-      // The caller's deadline is this call's deadline too (it may arrive before our own timer).
-      CancelReason why = deadline ? CancelReason.deadlineExceeded(graceNanos)
-          : CancelReason.of("cancelled by the caller", graceNanos);
-      if (call.trace != null) {
-        call.trace.cancelArrived(why);
-      }
-      call.node.cancel(why);
-    }
-
-    @Override
-    public void ping(long value) throws ProtocolException {
-      requireHello();
-      send(w -> Frames.ping(w, true, value));
-    }
-
-    @Override
-    public void pong(long value) {
-      // liveness only
-    }
-
-    @Override
-    public void streamData(int callId, int slot, boolean end, byte[] body, int offset)
-        throws ProtocolException {
-      requireHello();
-      streams.onData(callId, slot, end, body, offset);
-    }
-
-    @Override
-    public void streamCredit(int callId, int slot, int bytes) throws ProtocolException {
-      requireHello();
-      streams.onCredit(callId, slot, bytes);
-    }
-
-    @Override
-    public void streamReset(int callId, int slot, RemoteError error) throws ProtocolException {
-      requireHello();
-      streams.onReset(callId, slot, error);
-    }
-
-    @Override
-    public void goAway(ErrorCode code, String message) {
-      clientLeft = true; // the read loop ends and closes the connection
     }
   }
 }

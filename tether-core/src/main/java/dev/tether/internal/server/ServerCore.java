@@ -261,7 +261,7 @@ public final class ServerCore implements AutoCloseable {
     } catch (java.util.concurrent.RejectedExecutionException e) {
       ServerCall call = runner.call();
       boolean down = isShutdown();
-      call.connection.answerRefused(call, Refusal.of(down ? dev.tether.ErrorCode.UNAVAILABLE
+      call.connection.answers.refused(call, Refusal.of(down ? dev.tether.ErrorCode.UNAVAILABLE
           : dev.tether.ErrorCode.SERVER_EXHAUSTED, down ? "server shutting down"
           : "server exhausted: " + e.getMessage()));
     }
