@@ -143,8 +143,51 @@ class IdleConnectionsFootprintTest {
     }
   }
 
+  @Test
+  void connectionsThatStopInTheMiddleOfTheirHelloHoldNoThread() throws Exception {
+    int n = 200;
+    try (ServerProcess server = ServerProcess.start(dir, 0, "maxConnections=" + (n + 10),
+        "handshakeTimeoutMillis=120000", "failedConnectionRate=100000")) {
+      Endpoint e = Endpoint.parse(server.address);
+      InetSocketAddress where = new InetSocketAddress(e.host(), e.port());
+      try (Tether warmUp = Tether.connect(server.address, PlainTcp.OPTIONS)) {
+        warmUp.get(EchoService.class, "echo").echo(1);
+      }
+      int threads0 = Integer.parseInt(server.procStatus("Threads"));
+      ByteBuffer hello = frame(w -> Frames.hello(w, FrameKind.VERSION, 1 << 20, "halfway"));
+      int half = hello.remaining() / 2;
+      List<SocketChannel> stalled = new ArrayList<>();
+      try {
+        for (int i = 0; i < n; i++) {
+          SocketChannel ch = SocketChannel.open(where);
+          stalled.add(ch);
+          ch.write(hello.duplicate().limit(half)); // the first half of a HELLO, then nothing
+        }
+        try (SocketChannel last = SocketChannel.open(where)) { // every earlier one is accepted
+          last.write(hello.duplicate());
+          assertThat(readFrameKind(last)).isEqualTo(FrameKind.HELLO);
+        }
+        // the handshake timeout (120 s) is far away: only parking frees these readers
+        awaitThreadsBelow(server, threads0 + THREAD_BOUND);
+        int threads = Integer.parseInt(server.procStatus("Threads"));
+        System.out.printf("connections stalled mid-HELLO: %d; server threads %d -> %d%n", n,
+            threads0, threads);
+        assertThat(threads - threads0).as("threads for %d connections stalled mid-HELLO", n)
+            .isLessThan(THREAD_BOUND);
+        SocketChannel resumed = stalled.get(n / 2); // one finishes its HELLO after all
+        resumed.write(hello.duplicate().position(half));
+        assertThat(readFrameKind(resumed)).as("the half kept while parked, then the rest")
+            .isEqualTo(FrameKind.HELLO);
+      } finally {
+        for (SocketChannel ch : stalled) {
+          ch.close();
+        }
+      }
+    }
+  }
+
   private static void awaitThreadsBelow(ServerProcess server, int bound) throws Exception {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (Integer.parseInt(server.procStatus("Threads")) >= bound
         && System.nanoTime() < until) {
       Thread.sleep(50); // another process: poll /proc, bounded

@@ -186,7 +186,7 @@ final class ServerConnection implements InlinePolicy.Reader {
           break;
         }
         if (r == FrameReader.NONE) {
-          if (tryPark()) {
+          if (handler.helloSeen ? tryPark() : parkMidHandshake()) {
             return; // the parker resumes the connection on a new thread when it speaks
           }
           continue;
@@ -257,7 +257,8 @@ final class ServerConnection implements InlinePolicy.Reader {
   private int awaitFrame() throws IOException, ProtocolException {
     long now = Clock.system().nanoTime();
     long spinEnd = now + server.options().spinNanos();
-    long parkAt = now + PARK_AFTER_NANOS;
+    long parkAt = now + (handler.helloSeen || link.watchable() == null ? PARK_AFTER_NANOS
+        : HANDSHAKE_PARK_AFTER_NANOS);
     while (true) {
       Thread.interrupted();
       boolean spinning = now - spinEnd < 0;
@@ -279,6 +280,12 @@ final class ServerConnection implements InlinePolicy.Reader {
   /** A reader with no frame for this long and nothing owed parks its connection. */
   static final long PARK_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+  /**
+   * Before the handshake is done, a reader waits only this long for the next frame before parking
+   * the connection: a client sends its HELLO (and AUTH) at once, so a peer silent for longer is
+   * slow or hostile, and must not hold a thread.
+   */
+  static final long HANDSHAKE_PARK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   /** True while the connection is parked: no thread reads it, the server's parker watches it. */
   private final AtomicBoolean parked = new AtomicBoolean();
@@ -301,6 +308,21 @@ final class ServerConnection implements InlinePolicy.Reader {
       return false;
     }
     writer.trim();
+    return handToParker(channel);
+  }
+
+  /**
+   * Parks a connection whose peer went quiet during the handshake (part of a HELLO, or no AUTH
+   * answer yet), keeping the bytes of its frame so far in an array of their size, so a peer that
+   * stops mid-handshake holds no thread until the handshake timeout closes it. Its state is in
+   * the handshake object and those bytes, none in the link, unless the link cannot be watched so
+   * (TLS once its own handshake has begun): then false, and the reader stays.
+   */
+  private boolean parkMidHandshake() {
+    var channel = link.watchable();
+    if (channel == null || closed.get() || !reader.shrinkBuffer()) {
+      return false;
+    }
     return handToParker(channel);
   }
 

@@ -199,6 +199,27 @@ public final class FrameReader {
     return true;
   }
 
+  /**
+   * Like {@link #releaseBuffer} while a frame that fits the read buffer is still arriving: its
+   * bytes so far move to a heap array of their own size and the read buffer is freed. For parking
+   * a connection whose peer stopped in the middle of its handshake (frames then are at most the
+   * handshake limit, a few KiB). Returns false, changing nothing, while a large frame is being
+   * assembled.
+   */
+  public boolean shrinkBuffer() {
+    if (body != null) {
+      return false;
+    }
+    if (!buffer.hasRemaining()) {
+      buffer = EMPTY;
+      return true;
+    }
+    ByteBuffer kept = ByteBuffer.allocate(buffer.remaining());
+    kept.put(buffer).flip();
+    buffer = kept;
+    return true;
+  }
+
   /** Dispatches the next frame if all of it is here. */
   private boolean dispatchBuffered(FrameHandler handler) throws ProtocolException {
     if (body == null) {
@@ -270,8 +291,9 @@ public final class FrameReader {
       }
       return n;
     }
-    if (buffer == EMPTY) {
-      buffer = ByteBuffer.allocateDirect(BUFFER_BYTES).flip();
+    if (buffer.capacity() < BUFFER_BYTES) { // released or shrunk: a read buffer again
+      ByteBuffer b = ByteBuffer.allocateDirect(BUFFER_BYTES);
+      buffer = b.put(buffer).flip();
     }
     buffer.compact();
     try {
