@@ -14,7 +14,9 @@ import dev.tether.TetherOptions;
 import dev.tether.TetherServer;
 import dev.tether.fixtures.GateService;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,9 +80,11 @@ class PendingCallListenerTest {
 
   @Test
   void aThreadListenerWatchesThisThreadsCallsUntilClosed() {
-    AtomicInteger called = new AtomicInteger();
+    // Which calls the listener saw, not how often: on a loaded machine the cancelled call may
+    // take a few ticks to end on its thread, and ticks until then are fine.
+    List<String> seen = new CopyOnWriteArrayList<>();
     PendingCallWatch watch = PendingCallWatch.after(Duration.ofMillis(20), call -> {
-      called.incrementAndGet();
+      seen.add(call.method().getName());
       call.canceller().cancel(Duration.ZERO);
     });
     try (Tether client = Tether.connect(server.address())) {
@@ -88,9 +92,9 @@ class PendingCallListenerTest {
       try (Registration r = watch.pushOnThisThread()) {
         catchThrowableOfType(CallCancelledException.class, gate::hold);
       }
-      assertThat(called).hasValue(1);
+      assertThat(seen).isNotEmpty().containsOnly("hold");
       assertThat(gate.work(60)).as("no longer watched").isEqualTo(60);
-      assertThat(called).hasValue(1);
+      assertThat(seen).containsOnly("hold");
     }
   }
 
