@@ -228,6 +228,22 @@ public final class RemoteObjectHandler implements InvocationHandler {
    * arrive through the future, even when known at once; only unusable arguments throw here.
    */
   private Object callAsync(int index, MethodCodec codec, Object[] args) {
+    MethodPlan plan = plans[index];
+    if (plan == null || plan.retry().maxAttempts() == 1) {
+      return asyncAttempt(index, codec, args);
+    }
+    RetryBudget budget;
+    try {
+      budget = bound().connection.retryBudget(plan.retry());
+    } catch (TetherException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return AsyncRetry.start(plan, CallContext.current(), () -> asyncAttempt(index, codec, args),
+        budget);
+  }
+
+  /** One attempt of an asynchronous call: its future, failed at once if it cannot be sent. */
+  private CompletableFuture<Object> asyncAttempt(int index, MethodCodec codec, Object[] args) {
     Bound b;
     try {
       b = bound();

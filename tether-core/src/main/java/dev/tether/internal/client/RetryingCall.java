@@ -2,13 +2,10 @@ package dev.tether.internal.client;
 
 import dev.tether.CallCancelledException;
 import dev.tether.CallCanceller;
-import dev.tether.CallRefusedException;
 import dev.tether.CancelResult;
-import dev.tether.ErrorCode;
 import dev.tether.PendingCallInfo;
 import dev.tether.PendingCallWatch;
 import dev.tether.RetryPolicy;
-import dev.tether.ServerBusyException;
 import dev.tether.TetherException;
 import dev.tether.internal.cancel.CallContext;
 import dev.tether.internal.cancel.CancelNode;
@@ -18,7 +15,6 @@ import dev.tether.internal.cancel.PendingWatches;
 import dev.tether.internal.cancel.ThreadCancelState;
 import dev.tether.internal.codec.MethodCodec;
 import dev.tether.internal.time.Clock;
-import dev.tether.internal.time.Deadline;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,54 +110,18 @@ final class RetryingCall implements CallCanceller, PendingCallInfo, CancelNode.L
       TetherException failure;
       try {
         return attempt.run(this);
-      } catch (ServerBusyException e) {
-        failure = e;
       } catch (TetherException e) {
-        if (!idempotent || !dispatchedWithoutAnswer(e)) {
+        if (!RetryStep.retryable(e, idempotent)) {
           throw e;
         }
         failure = e;
       }
-      ServerBusyException.StopReason stop = null;
-      long delay = 0;
-      if (n >= policy.maxAttempts()) {
-        stop = policy.maxAttempts() == 1 ? ServerBusyException.StopReason.NO_RETRIES
-            : ServerBusyException.StopReason.MAX_ATTEMPTS;
-      } else {
-        delay = policy.backoffNanos(n);
-        if (failure instanceof CallRefusedException r && r.retryAfter().isPresent()) {
-          delay = Math.max(delay, r.retryAfter().get().toNanos());
-        }
-        Deadline d = scope == null ? null : scope.deadline();
-        if (d != null && d.remainingNanos() <= delay) {
-          stop = ServerBusyException.StopReason.DEADLINE;
-        } else if (!budget.tryWithdraw()) {
-          stop = ServerBusyException.StopReason.BUDGET;
-        }
+      RetryStep step = RetryStep.after(policy, n, failure, scope, budget);
+      if (step.failure() != null) {
+        throw step.failure();
       }
-      if (stop != null) {
-        throw failure instanceof ServerBusyException b
-            ? new ServerBusyException(b.code(), b.lastRefusal(), b.retryAfter().orElse(null), n,
-                stop)
-            : failure;
-      }
-      waitToRetry(delay);
+      waitToRetry(step.delayNanos());
     }
-  }
-
-  /**
-   * Failures of a dispatched attempt after which the method may or may not have run: the
-   * connection or the worker was lost. Refusals, cancellations and the method's own exceptions
-   * are not among them.
-   */
-  static boolean dispatchedWithoutAnswer(TetherException e) {
-    if (e instanceof CallRefusedException || e instanceof CallCancelledException) {
-      return false;
-    }
-    ErrorCode c = e.code();
-    return c == ErrorCode.UNAVAILABLE || c == ErrorCode.LIVENESS_LOST
-        || c == ErrorCode.WORKER_CRASHED || c == ErrorCode.WORKER_HUNG
-        || c == ErrorCode.WORKER_RESTARTED;
   }
 
   /** Waits {@code nanos} on the caller's thread; throws, as never sent, when cancelled first. */
