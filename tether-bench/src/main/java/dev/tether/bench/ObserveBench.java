@@ -27,7 +27,9 @@ import jdk.jfr.Recording;
  * the same run. Server and client share this JVM (over a Unix socket), so a recording pays for
  * both sides' events. Modes alternate round by round, so the machine's drift hits all alike; the
  * "cold" row is measured first (as many rounds, not interleaved), before any recording ever
- * started, when JFR's classes are not even loaded.
+ * started, when JFR's classes are not even loaded. Then every mode gets the same warm-up as the
+ * plain round trip, in its own setting (its recording on, its metadata set), so that no mode is
+ * timed while the code it switches on is still being compiled.
  *
  * <p>Run: {@code java -cp tether-bench/target/tether-bench-all.jar dev.tether.bench.ObserveBench
  * [--quick]}. Prints a markdown table and one {@code OBSERVE mode ratio} line per mode.
@@ -112,40 +114,54 @@ public final class ObserveBench {
       Echo listenedEcho = c2.get(Echo.class, "echo");
       Echo clientListenedEcho = c3.get(Echo.class, "echo");
       Echo startFirstEcho = c4.get(Echo.class, "echo");
+      Map<Mode, Echo> target = new EnumMap<>(Mode.class);
+      for (Mode m : Mode.values()) {
+        target.put(m, switch (m) {
+          case LISTENER -> listenedEcho;
+          case LISTENER_START_FIRST -> startFirstEcho;
+          case LISTENER_CLIENT -> clientListenedEcho;
+          default -> echo;
+        });
+      }
       progress.println("observe bench: warming up");
       measure(echo, warmup, new Histogram());
-      measure(listenedEcho, warmup, new Histogram());
-      measure(clientListenedEcho, warmup, new Histogram());
-      measure(startFirstEcho, warmup, new Histogram());
       for (int r = 0; r < rounds; r++) { // before any recording: JFR never initialised
         measure(echo, samples, cold);
+      }
+      // Every mode gets the plain round trip's warm-up, in its own setting: the code a recording
+      // or metadata switches on is compiled before it is timed, as the plain path's is.
+      for (Mode m : Mode.values()) {
+        progress.println("observe bench: warming up " + m.name().toLowerCase(Locale.ROOT));
+        run(m, target.get(m), warmup, new Histogram());
       }
       for (int r = 0; r < rounds; r++) {
         progress.println("observe bench: round " + (r + 1) + " of " + rounds);
         for (Mode m : Mode.values()) {
-          switch (m) {
-            case OFF -> measure(echo, samples, results.get(m));
-            case LISTENER -> measure(listenedEcho, samples, results.get(m));
-            case LISTENER_START_FIRST -> measure(startFirstEcho, samples, results.get(m));
-            case LISTENER_CLIENT -> measure(clientListenedEcho, samples, results.get(m));
-            case METADATA -> {
-              try (Registration md = CallMetadata.with("traceparent",
-                  "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")) {
-                measure(echo, samples, results.get(m));
-              }
-            }
-            case JFR_NONE, JFR_ALL, JFR_DEFAULT -> {
-              try (Recording rec = recording(m)) {
-                rec.start();
-                measure(echo, samples, results.get(m));
-                rec.stop();
-              }
-            }
-          }
+          run(m, target.get(m), samples, results.get(m));
         }
       }
     }
     return report(cold, results);
+  }
+
+  /** Times {@code n} round trips of {@code echo} with mode {@code m} switched on. */
+  private static void run(Mode m, Echo echo, int n, Histogram into) throws Exception {
+    switch (m) {
+      case METADATA -> {
+        try (Registration md = CallMetadata.with("traceparent",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")) {
+          measure(echo, n, into);
+        }
+      }
+      case JFR_NONE, JFR_ALL, JFR_DEFAULT -> {
+        try (Recording rec = recording(m)) {
+          rec.start();
+          measure(echo, n, into);
+          rec.stop();
+        }
+      }
+      default -> measure(echo, n, into);
+    }
   }
 
   private static Recording recording(Mode m) throws Exception {

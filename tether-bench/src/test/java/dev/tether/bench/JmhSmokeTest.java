@@ -29,7 +29,8 @@ class JmhSmokeTest {
         .shouldFailOnError(true)
         .build();
     Collection<RunResult> results = new Runner(options).run();
-    // CodecBench 2 x 4 types, FrameBench 2 x 2 calls, PendingTableBench 2 x 2 table sizes
-    assertThat(results).hasSize(16);
+    // CodecBench 2 x 4 types, FrameBench 2 x 2 calls, PendingTableBench 2 x 2 table sizes,
+    // JfrEventBench 5 x 4 recordings
+    assertThat(results).hasSize(36);
   }
 }

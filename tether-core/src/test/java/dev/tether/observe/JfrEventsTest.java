@@ -86,6 +86,30 @@ class JfrEventsTest {
     }
   }
 
+  /** Says which thread serves it. */
+  public interface ThreadProbe {
+    /** The name of the thread running this call. */
+    String thread();
+  }
+
+  @Test
+  void aRecordingLeavesFastCallsInlineOnTheServersReader() throws Exception {
+    try (TetherServer server = TetherServer.builder()
+        .export("probe", ThreadProbe.class, () -> Thread.currentThread().getName()).start();
+        Tether client = Tether.connect(server.address())) {
+      ThreadProbe probe = client.get(ThreadProbe.class, "probe");
+      boolean inline = false;
+      for (int i = 0; i < 20_000 && !inline; i++) { // the inline policy trusts fast methods
+        inline = probe.thread().contains("reader");
+      }
+      assertThat(inline).as("a call ran on the reader while recording").isTrue();
+
+      RecordedEvent s = awaitEvent("dev.tether.ServerCall",
+          method("thread").and(e -> e.getBoolean("inline")));
+      assertThat(s.getString("outcome")).isEqualTo("ok");
+    }
+  }
+
   @Test
   void aCancelledCallRecordsItsCancelOnBothSides() throws Exception {
     try (TetherServer server = TetherServer.builder()

@@ -157,18 +157,22 @@ public final class RemoteObjectHandler implements InvocationHandler {
     int id = connection.nextId();
     CallMetadata metadata = CallContext.metadata();
     ClientCallTrace trace = ClientCallTrace.start(connection, codec, id, metadata);
-    if (trace == null) { // the hot path: nothing observes calls
-      return Answers.unpack(exchange(b, id, index, codec, args, scope, metadata, null, retrying),
-          codec, connection);
-    }
+    // One call site of exchange and unpack whether or not the call is observed (trace null:
+    // nothing observes it). With two, the JIT compiled the observed one apart and stopped
+    // inlining exchange into either once a recording made both hot (JfrEventBench, BENCHMARKS.md).
     Outcome outcome = null;
     try {
-      outcome = exchange(b, id, index, codec, args, scope, trace.metadata(), trace, retrying);
+      outcome = exchange(b, id, index, codec, args, scope,
+          trace == null ? metadata : trace.metadata(), trace, retrying);
       Object value = Answers.unpack(outcome, codec, connection);
-      trace.end(outcome, null);
+      if (trace != null) {
+        trace.end(outcome, null);
+      }
       return value;
     } catch (Throwable t) {
-      trace.end(outcome, t); // on the caller's thread, which no longer reads the connection
+      if (trace != null) {
+        trace.end(outcome, t); // on the caller's thread, which no longer reads the connection
+      }
       throw t;
     }
   }
