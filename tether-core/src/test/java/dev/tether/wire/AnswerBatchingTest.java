@@ -65,15 +65,9 @@ class AnswerBatchingTest {
 
   @Test
   void answersToCallsReadTogetherLeaveInOneWrite() throws Exception {
-    // earn inlining: the method runs on the reader thread once it has been fast for a while
-    for (int i = 0; i < 10_000 && !ranOnlyOnReader(); i++) {
-      threads.clear();
-      send(List.of(call(i)));
-      readFrames(1);
-    }
-    assertThat(ranOnlyOnReader()).as("the method runs inline after many fast calls").isTrue();
     int counted = 0;
-    for (int attempt = 0; attempt < 50 && counted < 10; attempt++) {
+    for (int attempt = 0; attempt < 200 && counted < 5; attempt++) {
+      earnInlining();
       threads.clear();
       List<byte[]> calls = new ArrayList<>();
       for (int i = 0; i < BATCH; i++) {
@@ -82,12 +76,25 @@ class AnswerBatchingTest {
       send(calls); // one write: the server reads all of them at once
       List<Integer> perRead = readFrames(BATCH);
       if (!ranOnlyOnReader()) {
-        continue; // a call ran on another thread (its speed was misjudged): not this test's case
+        continue; // a run was slow (the machine is busy) and the rest went to other threads
       }
       counted++;
       assertThat(perRead).as("answers per read (one write each)").containsExactly(BATCH);
     }
-    assertThat(counted).as("batches run entirely on the reader").isGreaterThanOrEqualTo(10);
+    assertThat(counted).as("batches run entirely on the reader").isEqualTo(5);
+  }
+
+  /** Calls one at a time until the method runs on the reader (it must have been fast lately). */
+  private void earnInlining() throws Exception {
+    for (int i = 0; i < 10_000; i++) {
+      threads.clear();
+      send(List.of(call(i)));
+      readFrames(1);
+      if (ranOnlyOnReader()) {
+        return;
+      }
+    }
+    throw new AssertionError("the method never ran inline in 10,000 calls");
   }
 
   private boolean ranOnlyOnReader() {

@@ -93,6 +93,25 @@ public final class FrameWriter {
   }
 
   /**
+   * Queues the frame for whoever writes next and returns without writing: for a frame some other
+   * thread is about to write anyway (a client's leader reading answers writes the calls its
+   * followers offered, together). The caller must make sure somebody does: {@link #flushOffered}.
+   */
+  public void offer(ByteWriter frame) {
+    enqueue(frame);
+  }
+
+  /**
+   * Writes the queued frames if any and nobody else is writing (then the writing thread does).
+   * Cheap when nothing is queued.
+   *
+   * @throws IOException when writing them fails
+   */
+  public void flushOffered() throws IOException {
+    drainLeftovers();
+  }
+
+  /**
    * Holds back the current thread's frames until {@link #uncork}: they are queued, and written
    * with the next frame that is written (by any thread) or by {@code uncork}. For a thread that
    * will write several frames in a row soon (a server reader answering calls it has already
