@@ -58,6 +58,19 @@ public final class BenchMain implements BenchRunner {
     if (settings.tetherSpinNanos() >= 0) {
       System.setProperty(TetherBench.SPIN_PROPERTY, Long.toString(settings.tetherSpinNanos()));
     }
+    if (settings.coldSamples() > 0) { // --cold N: the cold rows only, N samples each
+      String samples = System.getProperty(BenchPlan.COLD_SAMPLES_PROPERTY);
+      String metrics = System.getProperty(SystemBench.METRICS_PROPERTY);
+      System.setProperty(BenchPlan.COLD_SAMPLES_PROPERTY, Integer.toString(settings.coldSamples()));
+      System.setProperty(SystemBench.METRICS_PROPERTY, java.util.Arrays.stream(Metric.values())
+          .filter(Metric::cold).map(Metric::id).collect(java.util.stream.Collectors.joining(",")));
+      try {
+        return runSideBySide(settings, out, progress);
+      } finally { // as before: other runs in this JVM (tests) measure what they ask for
+        restore(BenchPlan.COLD_SAMPLES_PROPERTY, samples);
+        restore(SystemBench.METRICS_PROPERTY, metrics);
+      }
+    }
     if (settings.attacks() || settings.streams() || settings.scale()) {
       String what = settings.attacks() ? "attack" : settings.streams() ? "stream" : "scaling";
       String report;
@@ -77,6 +90,19 @@ public final class BenchMain implements BenchRunner {
       }
       return 0;
     }
+    return runSideBySide(settings, out, progress);
+  }
+
+  private static void restore(String property, String value) {
+    if (value == null) {
+      System.clearProperty(property);
+    } else {
+      System.setProperty(property, value);
+    }
+  }
+
+  private int runSideBySide(BenchSettings settings, PrintStream out, PrintStream progress)
+      throws IOException {
     BenchPlan plan = BenchPlan.of(settings.quick(), settings.samples());
     long t0 = System.nanoTime();
     List<Row> rows = new ArrayList<>();
@@ -106,6 +132,8 @@ public final class BenchMain implements BenchRunner {
       case "tether-uds" -> new TetherBench(false, plan);
       case "tether-tcp" -> new TetherBench(true, plan);
       case "tether-tls" -> new TetherBench(true, true, plan);
+      case "tether-uds-nospin" -> TetherBench.nospin(false, plan);
+      case "tether-tcp-nospin" -> TetherBench.nospin(true, plan);
       case "rmi" -> new RmiBench(plan);
       case "grpc" -> new GrpcBench(plan);
       case "lsp4j" -> new Lsp4jBench(plan);
@@ -141,7 +169,8 @@ public final class BenchMain implements BenchRunner {
     n.add("RATIO <metric> <peer> <tether/peer> compares tether-uds with each peer; RATIO_TCP "
         + "compares tether-tcp with the TCP peers. Below 1 means Tether is faster or smaller, "
         + "except for throughput_16, where above 1 means Tether does more calls per second. "
-        + "RATIO_TLS compares tether-tls with tether-tcp (the cost of TLS).");
+        + "RATIO_TLS compares tether-tls with tether-tcp (the cost of TLS); RATIO_NOSPIN and "
+        + "RATIO_TCP_NOSPIN compare Tether with spinning off with the blocking raw floor.");
     n.add("cancel_observe subtracts a System.nanoTime() read in this JVM (just before the cancel) "
         + "from one read in the server JVM (when the server method saw it). Both are "
         + "CLOCK_MONOTONIC on Linux, a single machine-wide clock, so the two compare directly.");
@@ -201,6 +230,13 @@ public final class BenchMain implements BenchRunner {
       }
       Row rtt = find(rows, p[0], Metric.RTT);
       Row blocking = find(rows, p[1], Metric.RTT);
+      Row nospin = find(rows, p[0] + "-nospin", Metric.RTT);
+      if (nospin != null && blocking != null) {
+        out.add(String.format(Locale.ROOT, "%s-nospin rtt p50 %s: %.2fx the blocking raw floor "
+            + "(%s, %s; target with spinning off: at most 1.1x).", p[0],
+            Units.duration(nospin.p50() * 1e3), nospin.p50() / blocking.p50(), p[1],
+            Units.duration(blocking.p50() * 1e3)));
+      }
       Row spin = find(rows, p[1] + "-spin", Metric.RTT);
       if (rtt != null && (blocking != null || spin != null)) {
         String s = p[0] + " rtt p50 " + Units.duration(rtt.p50() * 1e3);

@@ -43,8 +43,16 @@ public record BenchPlan(boolean quick, int samples, int warmup, long throughputW
    * {@code tether.bench.coldSamples} overrides it.
    */
   public int coldSamples() {
-    return Integer.getInteger("tether.bench.coldSamples", quick ? 5 : 1000);
+    return Integer.getInteger(COLD_SAMPLES_PROPERTY, quick ? 5 : 1000);
   }
+
+  /**
+   * System property: samples of each cold metric ({@code ./tether bench --cold N} sets it). The
+   * samples are taken one at a time, each on an otherwise idle connection; taking several at
+   * once (parallel client and server pairs) would keep the 2 cores awake for one another and
+   * measure something warmer than a cold cancel.
+   */
+  public static final String COLD_SAMPLES_PROPERTY = "tether.bench.coldSamples";
 
   /** Untimed cold samples before the timed ones (each costs as much as a sample). */
   public int coldWarmup() {

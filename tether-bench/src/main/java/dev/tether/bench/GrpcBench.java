@@ -133,6 +133,11 @@ public final class GrpcBench extends SystemBench {
     }
   }
 
+  @Override
+  protected ScaleTarget scaleTarget() {
+    return new ScaleTarget(() -> unary(ECHO, 7), PendingCalls::new);
+  }
+
   /** Asynchronous calls on the channel, each cancelled through its future. */
   private final class PendingCalls extends FuturesProbe {
     @Override

@@ -158,6 +158,11 @@ public final class Lsp4jBench extends SystemBench {
     }
   }
 
+  @Override
+  protected ScaleTarget scaleTarget() {
+    return new ScaleTarget(() -> get(svc.echo(7)), PendingCalls::new);
+  }
+
   /** Requests pending on the socket, each cancelled through its future. */
   private final class PendingCalls extends FuturesProbe {
     @Override

@@ -48,6 +48,11 @@ public final class RmiBench extends SystemBench {
   }
 
   @Override
+  protected ScaleTarget scaleTarget() {
+    return new ScaleTarget(() -> svc.echo(7), null); // no asynchronous calls, no cancellation
+  }
+
+  @Override
   public void close() {
     if (server != null) {
       server.close();

@@ -21,11 +21,12 @@ public final class ServerMain {
     AutoCloseable server;
     String address;
     switch (args[0]) {
-      case "tether-tcp" -> {
+      case "tether-tcp", "tether-tcp-nospin" -> {
         TetherServer s = TetherServer.builder()
             .export("svc", BenchService.class, new BenchServiceImpl())
             .listen("tcp:127.0.0.1:0").insecurePlaintextTcp()
-            .spin(TetherBench.options().spin())
+            .spin(args[0].endsWith("-nospin") ? java.time.Duration.ZERO
+                : TetherBench.options().spin())
             .maxCallsPerConnection(Integer.getInteger(ScaleBench.MAX_CALLS_PROPERTY,
                 TetherServer.DEFAULT_MAX_CALLS_PER_CONNECTION))
             .start();

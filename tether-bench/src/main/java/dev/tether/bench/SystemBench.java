@@ -56,13 +56,34 @@ public abstract class SystemBench implements AutoCloseable {
    * (comma-separated ids, e.g. {@code cancel_release_cold,one_way_cold}) to re-run some rows.
    */
   private List<Metric> selected() {
-    String only = System.getProperty("tether.bench.metrics");
+    String only = System.getProperty(METRICS_PROPERTY);
     if (only == null || only.isBlank()) {
       return metrics();
     }
     List<String> ids = List.of(only.split(","));
     return metrics().stream().filter(m -> ids.contains(m.id())).toList();
   }
+
+  /**
+   * What {@link ScaleBench} drives on this system: the round trip of {@code throughput_16} and,
+   * where the system has asynchronous calls it can cancel, the probe of {@code cancel_10k}
+   * ({@code pending} null otherwise). Null when the system is not in the scaling tables.
+   */
+  protected ScaleTarget scaleTarget() {
+    return null;
+  }
+
+  /** See {@link #scaleTarget()}. */
+  record ScaleTarget(Measure.Call echo, java.util.function.Supplier<Measure.PendingProbe> pending) {}
+
+  /** Starts the system outside {@link #run} (for {@link ScaleBench}); {@link #close} ends it. */
+  final void open() throws Exception {
+    signal = StartSignal.create();
+    start();
+  }
+
+  /** System property: the metrics to run (comma-separated ids); all when absent. */
+  static final String METRICS_PROPERTY = "tether.bench.metrics";
 
   /** Closes the client and destroys the server JVM. */
   @Override
@@ -81,18 +102,31 @@ public abstract class SystemBench implements AutoCloseable {
     return Long.getLong("tether.bench.limitSeconds", plan.quick() ? 120 : 900);
   }
 
+  /**
+   * The limit for {@code m}: a cold metric's samples take {@link Metric#COLD_PENDING_MILLIS}
+   * each, so 50,000 of them (42 minutes) get three times their waiting if that is more.
+   */
+  private long limitSeconds(Metric m) {
+    long limit = limitSeconds();
+    if (m != null && m.cold()) {
+      long waiting = (plan.coldSamples() + plan.coldWarmup()) * Metric.COLD_PENDING_MILLIS / 1000;
+      limit = Math.max(limit, 3 * waiting);
+    }
+    return limit;
+  }
+
   /** Runs everything and returns the rows, one per metric. Never throws. */
   final List<Row> run(Progress progress) {
     List<Row> rows = new ArrayList<>();
     boolean[] overran = new boolean[1];
-    ScheduledFuture<?> dog = watch(overran);
+    ScheduledFuture<?> dog = watch(overran, null);
     try {
       progress.starting(name);
       signal = StartSignal.create();
       start();
     } catch (Throwable t) {
       for (Metric m : selected()) {
-        rows.add(Row.error(name, m, overran[0] ? overrun() : t));
+        rows.add(Row.error(name, m, overran[0] ? overrun(null) : t));
       }
       closeQuietly();
       return rows;
@@ -107,7 +141,7 @@ public abstract class SystemBench implements AutoCloseable {
           continue;
         }
         long t0 = System.nanoTime();
-        dog = watch(overran);
+        dog = watch(overran, m);
         try {
           for (Row r : measure(m)) {
             if (r.metric() == m) {
@@ -117,7 +151,7 @@ public abstract class SystemBench implements AutoCloseable {
             }
           }
         } catch (Throwable t) {
-          rows.add(Row.error(name, m, overran[0] ? overrun() : t));
+          rows.add(Row.error(name, m, overran[0] ? overrun(m) : t));
           if (t instanceof InterruptedException) {
             Thread.currentThread().interrupt();
             break;
@@ -134,15 +168,16 @@ public abstract class SystemBench implements AutoCloseable {
   }
 
   /** Closes this system (destroying its server) if the current step overruns its limit. */
-  private ScheduledFuture<?> watch(boolean[] overran) {
+  private ScheduledFuture<?> watch(boolean[] overran, Metric m) {
     return WATCHDOG.schedule(() -> {
       overran[0] = true;
       closeQuietly();
-    }, limitSeconds(), TimeUnit.SECONDS);
+    }, limitSeconds(m), TimeUnit.SECONDS);
   }
 
-  private TimeoutException overrun() {
-    return new TimeoutException("took longer than " + limitSeconds() + " s; the system was closed");
+  private TimeoutException overrun(Metric m) {
+    return new TimeoutException("took longer than " + limitSeconds(m)
+        + " s; the system was closed");
   }
 
   private void closeQuietly() {
@@ -160,6 +195,10 @@ public abstract class SystemBench implements AutoCloseable {
     String spin = System.getProperty(TetherBench.SPIN_PROPERTY);
     if (spin != null) {
       args.add("-D" + TetherBench.SPIN_PROPERTY + "=" + spin);
+    }
+    String maxCalls = System.getProperty(ScaleBench.MAX_CALLS_PROPERTY);
+    if (maxCalls != null) { // ScaleBench's 100,000 pending calls
+      args.add("-D" + ScaleBench.MAX_CALLS_PROPERTY + "=" + maxCalls);
     }
     return ServerProcess.start(kind, 60, args);
   }

@@ -10,7 +10,9 @@ import java.util.Locale;
  * Prints the results: a markdown table with one row per system and metric, then the RATIO lines
  * ({@code RATIO <metric> <peer> <tether/peer>} for Tether over its Unix-domain default, and
  * {@code RATIO_TCP ...} for Tether over TCP against the TCP peers, {@code RATIO_TLS ...} for
- * Tether over TLS against Tether over plain TCP), then the notes.
+ * Tether over TLS against Tether over plain TCP, {@code RATIO_NOSPIN} and
+ * {@code RATIO_TCP_NOSPIN} for Tether with spinning off against the blocking raw floor), then the
+ * notes.
  */
 public final class Table {
   /** Tether over its default transport, compared with every peer. */
@@ -19,6 +21,10 @@ public final class Table {
   public static final String TETHER_TCP = "tether-tcp";
   /** Tether over TCP with TLS 1.3, compared with {@link #TETHER_TCP}. */
   public static final String TETHER_TLS = "tether-tls";
+  /** Tether over its Unix-domain socket with spinning off (no polling before a wait blocks). */
+  public static final String TETHER_NOSPIN = "tether-uds-nospin";
+  /** Tether over TCP with spinning off. */
+  public static final String TETHER_TCP_NOSPIN = "tether-tcp-nospin";
   /** Peers in RATIO order. */
   public static final List<String> PEERS = List.of("rmi", "grpc", "lsp4j", "raw-uds", "raw-tcp",
       "raw-uds-spin", "raw-tcp-spin");
@@ -53,6 +59,8 @@ public final class Table {
     addRatios(out, "RATIO", TETHER, PEERS, rows);
     addRatios(out, "RATIO_TCP", TETHER_TCP, TCP_PEERS, rows);
     addRatios(out, "RATIO_TLS", TETHER_TLS, List.of(TETHER_TCP), rows);
+    addRatios(out, "RATIO_NOSPIN", TETHER_NOSPIN, List.of("raw-uds"), rows);
+    addRatios(out, "RATIO_TCP_NOSPIN", TETHER_TCP_NOSPIN, List.of("raw-tcp"), rows);
     return out;
   }
 

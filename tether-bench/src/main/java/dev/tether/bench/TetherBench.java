@@ -21,6 +21,8 @@ public final class TetherBench extends SystemBench {
 
   private final boolean tcp;
   private final boolean tls;
+  /** Spinning off on both sides: the idle strategy that never polls (issue 14's floor target). */
+  private final boolean nospin;
   private ServerProcess server;
   private Tether tether;
   private BenchService svc;
@@ -42,6 +44,11 @@ public final class TetherBench extends SystemBench {
     return spin == null ? o : o.withSpin(Duration.ofNanos(Long.parseLong(spin)));
   }
 
+  /** {@link #options()}, with spinning off for the {@code -nospin} systems. */
+  private TetherOptions ownOptions() {
+    return nospin ? options().withSpin(Duration.ZERO) : options();
+  }
+
   /** Tether over Unix-domain sockets ({@code tcp == false}) or loopback TCP. */
   public TetherBench(boolean tcp, BenchPlan plan) {
     this(tcp, false, plan);
@@ -52,6 +59,23 @@ public final class TetherBench extends SystemBench {
     super(tls ? Table.TETHER_TLS : tcp ? Table.TETHER_TCP : Table.TETHER, plan);
     this.tcp = tcp || tls;
     this.tls = tls;
+    this.nospin = false;
+  }
+
+  /**
+   * Tether with spinning off on client and server ({@code TetherOptions.withSpin(ZERO)},
+   * {@code TetherServer.Builder.spin(ZERO)}): {@code tether-uds-nospin} or
+   * {@code tether-tcp-nospin}, for the round trip against the blocking raw floor.
+   */
+  static TetherBench nospin(boolean tcp, BenchPlan plan) {
+    return new TetherBench(tcp, plan, true);
+  }
+
+  private TetherBench(boolean tcp, BenchPlan plan, boolean nospin) {
+    super(tcp ? Table.TETHER_TCP_NOSPIN : Table.TETHER_NOSPIN, plan);
+    this.tcp = tcp;
+    this.tls = false;
+    this.nospin = nospin;
   }
 
   @Override
@@ -64,8 +88,8 @@ public final class TetherBench extends SystemBench {
       plainTether = Tether.connect(plainServer.address(), options());
       plainSvc = plainTether.get(BenchService.class, "svc");
     } else if (tcp) {
-      server = startServer("tether-tcp");
-      tether = Tether.connect(server.address(), options());
+      server = startServer(nospin ? "tether-tcp-nospin" : "tether-tcp");
+      tether = Tether.connect(server.address(), ownOptions());
     } else {
       tether = Tether.launch(WorkerSpec.builder()
           .name("bench")
@@ -74,7 +98,7 @@ public final class TetherBench extends SystemBench {
           .jvmArgs(signal.jvmArg())
           .startTimeout(Duration.ofSeconds(60))
           .forwardOutput(false)
-          .options(options())
+          .options(ownOptions())
           .build());
     }
     svc = tether.get(BenchService.class, "svc");
@@ -86,6 +110,10 @@ public final class TetherBench extends SystemBench {
     if (tls && m != Metric.RTT && m != Metric.RTT_RECORD && m != Metric.THROUGHPUT_16) {
       return one(Row.notApplicable(name, m, "TLS rows measure the round trip and throughput; "
           + "cancellation is the same machinery as tether-tcp"));
+    }
+    if (nospin && m != Metric.RTT && m != Metric.RTT_RECORD && m != Metric.THROUGHPUT_16) {
+      return one(Row.notApplicable(name, m, "spin-off rows measure the round trip (against the "
+          + "blocking raw floor) and throughput; the other rows use the default idle strategy"));
     }
     return switch (m) {
       case RTT -> one(tls ? interleaved() : latencyRow(m, Measure.latency(plan, () -> svc.echo(7)),
@@ -227,6 +255,11 @@ public final class TetherBench extends SystemBench {
     }
   }
 
+  @Override
+  protected ScaleTarget scaleTarget() {
+    return new ScaleTarget(() -> svc.echo(7), PendingCalls::new);
+  }
+
   /** Asynchronous calls pending on one connection, each cancelled through its future. */
   private final class PendingCalls extends FuturesProbe {
     @Override
@@ -249,6 +282,11 @@ public final class TetherBench extends SystemBench {
 
   @Override
   public List<String> notes() {
+    if (nospin) {
+      return List.of(name + ": " + (tcp ? "tether-tcp" : "tether-uds") + " with spinning off on "
+          + "both sides (TetherOptions.withSpin(ZERO), TetherServer.Builder.spin(ZERO)): every "
+          + "wait blocks at once, like the blocking raw floor it is compared with.");
+    }
     if (tls) {
       return List.of("tether-tls: tether-tcp with TLS 1.3 (the JDK's SSLEngine and its default "
           + "suites, TLS_AES_256_GCM_SHA384 first; a self-signed P-256 certificate "

@@ -25,10 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchQuickTest {
   private static final Pattern RATIO =
-      Pattern.compile("^(RATIO|RATIO_TCP|RATIO_TLS) ([a-z0-9_]+) ([a-z0-9-]+) ([0-9.]+)$");
+      Pattern.compile("^(RATIO|RATIO_TCP|RATIO_TLS|RATIO_NOSPIN|RATIO_TCP_NOSPIN) ([a-z0-9_]+) ([a-z0-9-]+) ([0-9.]+)$");
 
   @Test
-  @Timeout(300) // ten systems; under a load of 20 on 2 cores it took 122 s
+  @Timeout(360) // twelve systems; under a load of 20 on 2 cores ten took 122 s
   void quickRunPrintsEveryRowAndParseableRatios(@TempDir Path dir) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
@@ -50,7 +50,7 @@ class BenchQuickTest {
     assertThat(page).contains("<h3>rtt</h3>", "<h3>cancel_release</h3>", "<svg")
         .doesNotContain("<script");
     assertThat(progress.toString(StandardCharsets.UTF_8))
-        .containsPattern("\\[bench 10/10 systems, [0-9.]+ (s|ms)\\] raw-tcp-spin: rtt [0-9.]+ (s|ms)")
+        .containsPattern("\\[bench 12/12 systems, [0-9.]+ (s|ms)\\] raw-tcp-spin: rtt [0-9.]+ (s|ms)")
         .contains("HTML report: " + html.toAbsolutePath());
     Map<String, String[]> rows = tableRows(report);
     for (String system : BenchSettings.SYSTEMS) {
@@ -85,6 +85,10 @@ class BenchQuickTest {
           .doesNotStartWith("n/a");
     }
     assertThat(rows.get("tether-uds/cancel_overhead")[2]).doesNotStartWith("n/a");
+    for (String nospin : List.of("tether-uds-nospin", "tether-tcp-nospin")) {
+      assertThat(rows.get(nospin + "/rtt")[2]).as(nospin).doesNotStartWith("n/a");
+    }
+    assertThat(report).contains("the blocking raw floor (raw-uds", "target with spinning off");
     assertThat(rows.get("rmi/rtt")[2]).doesNotStartWith("n/a");
     for (String raw : List.of("raw-uds", "raw-tcp")) {
       assertThat(rows.get(raw + "/one_way_cold")[2]).as(raw).doesNotStartWith("n/a");
@@ -103,6 +107,7 @@ class BenchQuickTest {
       assertThat(ratios).contains("RATIO_TCP rtt_p50 " + peer);
     }
     assertThat(ratios).contains("RATIO_TLS rtt_p50 tether-tcp", "RATIO_TLS throughput_16 tether-tcp");
+    assertThat(ratios).contains("RATIO_NOSPIN rtt_p50 raw-uds", "RATIO_TCP_NOSPIN rtt_p50 raw-tcp");
     assertThat(ratios).contains("RATIO cancel_release_p50 grpc", "RATIO cancel_observe_p99 lsp4j",
         "RATIO throughput_16 rmi", "RATIO mem_per_pending grpc");
     assertThat(report).contains("CLOCK_MONOTONIC");

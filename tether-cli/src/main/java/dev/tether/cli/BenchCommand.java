@@ -50,8 +50,9 @@ public final class BenchCommand implements Callable<Integer> {
   int samples;
 
   @Option(names = "--only", split = ",", paramLabel = "SYSTEM",
-      description = "only these systems, comma-separated: tether-uds, tether-tcp, rmi, grpc,"
-          + " lsp4j, raw-uds, raw-tcp, raw-uds-spin, raw-tcp-spin")
+      description = "only these systems, comma-separated: tether-uds, tether-tcp, tether-tls,"
+          + " tether-uds-nospin, tether-tcp-nospin, rmi, grpc, lsp4j, raw-uds, raw-tcp,"
+          + " raw-uds-spin, raw-tcp-spin")
   List<String> only;
 
   @Option(names = "--markdown", paramLabel = "FILE", description = "also write the report here")
@@ -60,6 +61,11 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--html", paramLabel = "FILE", defaultValue = "bench-report.html",
       description = "the HTML report (default: ${DEFAULT-VALUE}); \"none\" for none")
   String html;
+
+  @Option(names = "--cold", paramLabel = "N",
+      description = "only the cold rows (cancel_release_cold, cancel_observe_cold, one_way_cold),"
+          + " N samples each; 50 ms a sample, one sample at a time (50000 take 42 minutes a row)")
+  int cold;
 
   @Option(names = "--tether-spin", paramLabel = "NANOS",
       description = "Tether's idle strategy: nanoseconds of polling before a wait blocks")
@@ -103,6 +109,9 @@ public final class BenchCommand implements Callable<Integer> {
       // 0 is the default only when the option is absent
       throw new ParameterException(spec.commandLine(), "--samples must be positive");
     }
+    if (cold < 0) {
+      throw new ParameterException(spec.commandLine(), "--cold must be positive");
+    }
     if (tetherSpin != null && tetherSpin < 0) {
       throw new ParameterException(spec.commandLine(), "--tether-spin must not be negative");
     }
@@ -124,6 +133,6 @@ public final class BenchCommand implements Callable<Integer> {
     }
     Path htmlFile = html == null || html.equals("none") ? null : Path.of(html);
     return new BenchSettings(quick, samples, systems, markdown, htmlFile,
-        tetherSpin == null ? -1 : tetherSpin, attacks, streams, scale);
+        tetherSpin == null ? -1 : tetherSpin, attacks, streams, scale, cold);
   }
 }

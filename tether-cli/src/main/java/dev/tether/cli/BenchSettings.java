@@ -15,13 +15,16 @@ import java.util.List;
  * @param attacks run the attack benchmark instead of the side-by-side one
  * @param streams run the stream benchmark ({@code stream_mb_s} and friends) instead
  * @param scale run the scaling tables instead
+ * @param coldSamples when positive, run only the cold rows ({@code cancel_release_cold},
+ *     {@code cancel_observe_cold}, {@code one_way_cold}) with this many samples each
  */
 public record BenchSettings(boolean quick, int samples, List<String> only, Path markdown,
-    Path html, long tetherSpinNanos, boolean attacks, boolean streams, boolean scale) {
+    Path html, long tetherSpinNanos, boolean attacks, boolean streams, boolean scale,
+    int coldSamples) {
   /** Every system of the side-by-side benchmark, in table order. */
   public static final List<String> SYSTEMS =
-      List.of("tether-uds", "tether-tcp", "tether-tls", "rmi", "grpc", "lsp4j", "raw-uds", "raw-tcp",
-          "raw-uds-spin", "raw-tcp-spin");
+      List.of("tether-uds", "tether-tcp", "tether-tls", "tether-uds-nospin", "tether-tcp-nospin",
+          "rmi", "grpc", "lsp4j", "raw-uds", "raw-tcp", "raw-uds-spin", "raw-tcp-spin");
 
   /** Copies the list. */
   public BenchSettings {

@@ -44,7 +44,7 @@ class CommandLineTest {
       assertThat(help.err()).as(name).isEmpty();
     }
     assertThat(run("bench", "--help").out()).contains("--quick", "--attacks", "--only",
-        "--samples", "--markdown", "--html", "--tether-spin");
+        "--samples", "--markdown", "--html", "--tether-spin", "--cold");
   }
 
   @Test
@@ -92,6 +92,9 @@ class CommandLineTest {
     Run negative = run("bench", "--samples", "0");
     assertThat(negative.code()).isEqualTo(2);
     assertThat(negative.err()).contains("--samples must be positive");
+    Run cold = run("bench", "--cold", "-5");
+    assertThat(cold.code()).isEqualTo(2);
+    assertThat(cold.err()).contains("--cold must be positive");
   }
 
   @Test

@@ -119,7 +119,8 @@ public final class ClientConnection implements AutoCloseable {
   }
 
   private void start() {
-    replies = new ReplyReader(this, reader, link, new AnswerHandler(this), options.spin().toNanos());
+    replies = new ReplyReader(this, reader, link, new AnswerHandler(this), options.spin().toNanos(),
+        writer);
     heartbeat = Timers.scheduleAtFixedRate(this::checkLiveness, liveness.tickNanos());
   }
 
@@ -212,7 +213,11 @@ public final class ClientConnection implements AutoCloseable {
       return;
     }
     try {
-      writer.write(frame);
+      if (replies != null) {
+        replies.send(frame); // gathered with other callers' while a leader polls
+      } else {
+        writer.write(frame);
+      }
     } catch (IOException e) {
       if (replies != null) {
         replies.readWhatArrived(); // a GOAWAY the server sent before closing says why

@@ -1,10 +1,12 @@
 package dev.tether.internal.client;
 
 import dev.tether.internal.cancel.Grace;
+import dev.tether.internal.codec.ByteWriter;
 import dev.tether.internal.time.Clock;
 import dev.tether.internal.transport.Link;
 import dev.tether.internal.wire.FrameHandler;
 import dev.tether.internal.wire.FrameReader;
+import dev.tether.internal.wire.FrameWriter;
 import dev.tether.internal.wire.ProtocolException;
 import java.io.IOException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -20,6 +22,12 @@ import java.util.concurrent.locks.LockSupport;
  * ends. Callers that find a leader are followers: they park and are woken by whoever completes
  * their call. A leader that steps down while calls are still pending promotes a follower, or, when
  * only asynchronous calls (which have no waiting thread) remain, wakes the background reader.
+ *
+ * <p>Calls gathered: while a leader polls without blocking, a caller that is not the leader
+ * {@linkplain #send offers} its CALL frame to the writer instead of writing it; the leader writes
+ * every offered frame in one system call whenever it finds nothing to read, and before it blocks
+ * or steps down. Many callers then cost the connection one write per batch instead of one per
+ * call, and a lone caller (its own leader, or with nobody reading) still writes its call at once.
  */
 final class ReplyReader {
   private static final long BACKGROUND_RECHECK_NANOS = 50_000_000;
@@ -29,19 +37,47 @@ final class ReplyReader {
   private final Link link;
   private final FrameHandler handler;
   private final long spinNanos;
+  private final FrameWriter writer;
   private final AtomicReference<Thread> leader = new AtomicReference<>();
+  /** A leader polls without blocking and will write offered calls soon (see {@link #send}). */
+  private volatile boolean gathering;
   private final ConcurrentLinkedQueue<PendingCall> followers = new ConcurrentLinkedQueue<>();
   private final Object backgroundLock = new Object();
   private volatile boolean backgroundWanted;
   private Thread background; // guarded by backgroundLock
 
   ReplyReader(ClientConnection connection, FrameReader frames, Link link, FrameHandler handler,
-      long spinNanos) {
+      long spinNanos, FrameWriter writer) {
     this.connection = connection;
+    this.writer = writer;
     this.frames = frames;
     this.link = link;
     this.handler = handler;
     this.spinNanos = spinNanos;
+  }
+
+  /**
+   * Writes a CALL frame: offered to the leader while one polls (it writes the calls that arrive
+   * together in one write), else written now. Frames keep their order either way: a later write
+   * on this connection writes the offered frames first.
+   *
+   * @throws IOException when the write fails
+   */
+  void send(ByteWriter frame) throws IOException {
+    if (gathering && leader.get() != Thread.currentThread()) {
+      writer.offer(frame);
+      if (!gathering) {
+        writer.flushOffered(); // the leader stopped gathering meanwhile: it may have missed it
+      }
+      return;
+    }
+    writer.write(frame);
+  }
+
+  /** The leader stops gathering (before it blocks or steps down) and writes what was offered. */
+  private void stopGathering() throws IOException {
+    gathering = false;
+    writer.flushOffered();
   }
 
   /** Makes the current thread the leader if nobody reads. */
@@ -69,6 +105,7 @@ final class ReplyReader {
 
   private void readUntil(PendingCall call, long wakeAt) {
     long spinEnd = Clock.system().nanoTime() + spinNanos;
+    gathering = spinNanos > 0;
     try {
       while (call == null ? connection.hasPending() : !call.isDone()) {
         if (connection.streamEnded()) {
@@ -102,19 +139,28 @@ final class ReplyReader {
           return;
         }
         if (now - spinEnd < 0) {
+          writer.flushOffered(); // nothing to read: the calls offered meanwhile go out together
           Thread.yield(); // lets a thread waiting for this core (perhaps our peer) run first
           continue;
         }
+        stopGathering();
         // the background reader re-checks now and then whether anything is still pending
         long wait = call == null ? BACKGROUND_RECHECK_NANOS
             : until == Grace.FOREVER ? Long.MAX_VALUE : until - now;
         if (frames.poll(handler, wait) == FrameReader.FRAME) {
           connection.heard();
           spinEnd = Clock.system().nanoTime() + spinNanos;
+          gathering = spinNanos > 0;
         }
       }
     } catch (IOException | ProtocolException e) {
       connection.readEnded(e);
+    } finally {
+      try {
+        stopGathering(); // before stepping down: the next leader gathers anew
+      } catch (IOException e) {
+        connection.readEnded(e);
+      }
     }
   }
 

@@ -184,7 +184,10 @@ final class CallRunner implements Runnable {
     CompletableFuture<?> future = ((CompletionStage<?>) stage).toCompletableFuture();
     // A callback, not a listener: cancelling the future runs the user's dependent stages.
     CancelNode.Removal r = call.node.addCallback(() -> future.cancel(true));
-    future.whenComplete((value, thrown) -> {
+    // handle, not whenComplete: whenComplete's own future would complete with a fresh
+    // CompletionException (stack trace filled in) for every failed or cancelled call, half of
+    // the garbage of a bulk cancel (issue 14, profiled at 100,000 pending calls)
+    future.handle((value, thrown) -> {
       r.remove();
       if (thrown == null) {
         answerResult(value);
@@ -192,6 +195,7 @@ final class CallRunner implements Runnable {
         answerThrown(thrown instanceof CompletionException && thrown.getCause() != null
             ? thrown.getCause() : thrown);
       }
+      return null;
     });
   }
 

@@ -192,6 +192,9 @@ final class ServerConnection implements InlinePolicy.Reader {
           continue;
         }
         lastFrameNanos = Clock.system().nanoTime();
+        if (reader.hasBufferedFrame()) {
+          writer.cork(); // more frames already read: their answers go out with this one's
+        }
         CallRunner runner = nextInline;
         if (runner != null) {
           nextInline = null;
@@ -255,6 +258,9 @@ final class ServerConnection implements InlinePolicy.Reader {
    * cleared, not obeyed (a reader is never meant to be interrupted).
    */
   private int awaitFrame() throws IOException, ProtocolException {
+    if (!reader.hasBufferedFrame()) {
+      writer.uncork(); // the answers held back go out before the reader reads or waits
+    }
     long now = Clock.system().nanoTime();
     long spinEnd = now + server.options().spinNanos();
     long parkAt = now + (handler.helloSeen || link.watchable() == null ? PARK_AFTER_NANOS
@@ -270,6 +276,7 @@ final class ServerConnection implements InlinePolicy.Reader {
       if (r != FrameReader.NONE) {
         return r;
       }
+      writer.uncork(); // a frame held back by the budget: never wait with answers held back
       if (spinning) {
         Thread.yield(); // lets a thread waiting for this core (perhaps our peer) run first
       }
@@ -553,6 +560,7 @@ final class ServerConnection implements InlinePolicy.Reader {
 
   private void sendGoAway(ErrorCode code, String message) {
     try {
+      writer.uncork(); // the GOAWAY must not stay queued behind a close
       writer.write(w -> Frames.goAway(w, code, message));
     } catch (IOException ignored) {
       // closing anyway

@@ -220,6 +220,17 @@ public final class FrameReader {
     return true;
   }
 
+  /**
+   * True when the next frame is already complete in the read buffer, so the next {@link #poll}
+   * dispatches it without reading or waiting (unless the budget holds it back). Cheap: no read.
+   */
+  public boolean hasBufferedFrame() {
+    if (body != null || blocked || buffer.remaining() < FrameKind.LENGTH_BYTES) {
+      return false;
+    }
+    return buffer.remaining() - FrameKind.LENGTH_BYTES >= buffer.getInt(buffer.position());
+  }
+
   /** Dispatches the next frame if all of it is here. */
   private boolean dispatchBuffered(FrameHandler handler) throws ProtocolException {
     if (body == null) {

@@ -25,6 +25,12 @@ import java.util.function.Consumer;
  * it; the link gives up on a write that makes no progress for its stall limit. Other connections
  * are not affected.
  *
+ * <p>A thread that knows more frames of its own follow at once (a server reader with further
+ * calls already read, whose answers it will write) may {@link #cork} the writer: until it calls
+ * {@link #uncork}, its own frames are queued instead of written (up to 32 KiB),
+ * and go out together in one write. Other threads' frames are never held back; their writes carry
+ * the corked frames along.
+ *
  * <p>A write that fails breaks the link: the failure goes to the {@code onError} callback (and is
  * thrown to the thread that was writing), which must close the connection.
  */
@@ -38,6 +44,12 @@ public final class FrameWriter {
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private ByteBuffer batch; // guarded by lock; allocated on first need, freed by trim()
   private final ByteBudget queueBudget; // null: not counted
+  /** The thread whose frames are held back (see {@link #cork}); null: nobody's. */
+  private volatile Thread corker;
+  /** Bytes the corker queued since it corked; the corker's thread only. */
+  private int corkedBytes;
+  /** Most bytes a corked thread queues before its next frame is written (with them) after all. */
+  static final int CORK_BYTES = 32 * 1024;
 
   /** Creates a writer for {@code link}; {@code onError} hears of failed background writes. */
   public FrameWriter(Link link, Consumer<IOException> onError) {
@@ -56,6 +68,14 @@ public final class FrameWriter {
 
   /** Writes the frame built in {@code frame} (see {@link Frames}), or queues it if others write. */
   public void write(ByteWriter frame) throws IOException {
+    if (corker == Thread.currentThread()) {
+      if (corkedBytes + frame.size() <= CORK_BYTES) {
+        corkedBytes += frame.size();
+        enqueue(frame);
+        return;
+      }
+      corkedBytes = 0; // written below, with everything it queued
+    }
     ByteWriter own = frame;
     if (!lock.tryLock()) {
       enqueue(frame);
@@ -69,6 +89,54 @@ public final class FrameWriter {
     } finally {
       lock.unlock();
     }
+    drainLeftovers();
+  }
+
+  /**
+   * Queues the frame for whoever writes next and returns without writing: for a frame some other
+   * thread is about to write anyway (a client's leader reading answers writes the calls its
+   * followers offered, together). The caller must make sure somebody does: {@link #flushOffered}.
+   */
+  public void offer(ByteWriter frame) {
+    enqueue(frame);
+  }
+
+  /**
+   * Writes the queued frames if any and nobody else is writing (then the writing thread does).
+   * Cheap when nothing is queued.
+   *
+   * @throws IOException when writing them fails
+   */
+  public void flushOffered() throws IOException {
+    drainLeftovers();
+  }
+
+  /**
+   * Holds back the current thread's frames until {@link #uncork}: they are queued, and written
+   * with the next frame that is written (by any thread) or by {@code uncork}. For a thread that
+   * will write several frames in a row soon (a server reader answering calls it has already
+   * read). Only one thread corks at a time: a later {@code cork} from another thread (a reader
+   * that took over) replaces it. The caller must {@code uncork} before it waits for anything.
+   */
+  public void cork() {
+    if (corker != Thread.currentThread()) {
+      corker = Thread.currentThread();
+      corkedBytes = 0;
+    }
+  }
+
+  /**
+   * Ends {@link #cork}, whoever corked, and writes what is queued if nobody else is writing (then
+   * the writing thread does). Cheap when not corked.
+   *
+   * @throws IOException when writing the queued frames fails
+   */
+  public void uncork() throws IOException {
+    if (corker == null) {
+      return;
+    }
+    corker = null;
+    corkedBytes = 0;
     drainLeftovers();
   }
 
