@@ -97,7 +97,7 @@ final class ServerConnection implements InlinePolicy.Reader {
         budget);
     link.writeStallNanos(server.options().writeStallTimeout().toNanos());
     this.streams = new StreamTable(writer, e -> close("connection to " + link.peer() + " lost: "
-        + e), () -> peerMaxFrameBytes);
+        + e), () -> peerMaxFrameBytes, server.options().streamWindowBytes());
     this.peer = link.peer();
     this.handshakeTimeout =
         Timers.schedule(this::handshakeTimedOut, server.options().handshakeTimeout().toNanos());

@@ -14,8 +14,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The receiving end of a byte stream, as the user reads it: chunks the connection's reader hands
- * over ({@link #onData}) wait in a queue that the credit bounds to {@link StreamLimits#WINDOW_BYTES};
- * reading gives credit back in steps of {@link StreamLimits#REGRANT_BYTES}.
+ * over ({@link #onData}) wait in a queue that the credit bounds to the table's window; reading
+ * gives credit back in steps of a quarter of it.
  *
  * <p>How it ends: the sender's last chunk (reads then return -1); the sender's reset, which the
  * reader meets as an exception right after the bytes that came before it (never as a silent end);
@@ -39,7 +39,8 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
   private final ArrayDeque<Integer> offsets = new ArrayDeque<>();
   private byte[] current;
   private int pos;
-  private int granted = StreamLimits.WINDOW_BYTES; // credit the sender may still use
+  private final int regrantBytes;
+  private int granted; // credit the sender may still use
   private int readSinceGrant;
   private boolean ended; // the last chunk arrived
   private RemoteError reset; // the sender's reset, met after the queued bytes
@@ -55,6 +56,8 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
     this.slot = slot;
     this.what = what;
     this.cancelOutcome = cancelOutcome;
+    this.granted = table.windowBytes();
+    this.regrantBytes = StreamLimits.regrantBytes(granted);
   }
 
   /** Ties the stream to {@code node}: its cancellation (or deadline) stops the stream. */
@@ -199,7 +202,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
         current = null;
       }
       readSinceGrant += n;
-      if (readSinceGrant >= StreamLimits.REGRANT_BYTES && !ended && reset == null) {
+      if (readSinceGrant >= regrantBytes && !ended && reset == null) {
         grant = readSinceGrant;
         granted += grant;
         readSinceGrant = 0;
