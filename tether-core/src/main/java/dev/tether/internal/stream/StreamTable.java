@@ -36,6 +36,7 @@ public final class StreamTable {
   private final Consumer<IOException> broken;
   private final IntSupplier peerMaxFrameBytes;
   private final int windowBytes;
+  private final long spinNanos;
   private final ConcurrentHashMap<Long, Object> streams = new ConcurrentHashMap<>();
   private volatile int open;
   private volatile int inbound;
@@ -45,14 +46,21 @@ public final class StreamTable {
    * A table writing through {@code writer}; {@code broken} hears of failed writes;
    * {@code peerMaxFrameBytes} bounds a reset's exception chain and a data frame's size;
    * {@code windowBytes} is the credit each inbound stream grants (see
-   * {@link StreamLimits#checkWindow}).
+   * {@link StreamLimits#checkWindow}); a reader with nothing to read polls for {@code spinNanos}
+   * before it parks (the connection's idle strategy).
    */
   public StreamTable(FrameWriter writer, Consumer<IOException> broken,
-      IntSupplier peerMaxFrameBytes, int windowBytes) {
+      IntSupplier peerMaxFrameBytes, int windowBytes, long spinNanos) {
     this.writer = writer;
     this.broken = broken;
     this.peerMaxFrameBytes = peerMaxFrameBytes;
     this.windowBytes = StreamLimits.checkWindow(windowBytes);
+    this.spinNanos = spinNanos;
+  }
+
+  /** How long a reader with nothing to read polls before it parks. */
+  long spinNanos() {
+    return spinNanos;
   }
 
   /** The credit each inbound stream grants. */
