@@ -79,7 +79,12 @@ public final class StreamBench {
         }
         if (transport.equals("uds")) {
           cancels(svc);
-          rttDuringStream(svc);
+          rttDuringStream(svc, "");
+          // the same with a client window of 128 KiB: the answers wait behind less stream data
+          try (Tether small = Tether.connect(tetherServer.address(),
+              TetherBench.options().withStreamWindowBytes(128 * 1024))) {
+            rttDuringStream(small.get(StreamBenchService.class, "streams"), "_window128k");
+          }
         }
       }
     }
@@ -200,7 +205,7 @@ public final class StreamBench {
   }
 
   /** Small calls on the same connection: alone, then while a result stream flows. */
-  private void rttDuringStream(StreamBenchService svc) throws Exception {
+  private void rttDuringStream(StreamBenchService svc, String suffix) throws Exception {
     int n = quick ? 2_000 : 20_000;
     for (int i = 0; i < n; i++) {
       svc.ping(i); // warm-up
@@ -224,11 +229,16 @@ public final class StreamBench {
     stop.set(true);
     reader.join(30_000);
     in.close();
-    addLatency("rtt_baseline", baseline, n + " pings on the connection alone");
-    addLatency("rtt_during_stream", during, n + " pings on the same connection while a result "
-        + "stream is read as fast as possible (" + mib(moved[0]) + " moved meanwhile)");
-    ratios.add(String.format(Locale.ROOT, "RATIO rtt_p99 during_stream/baseline %.2f",
+    String window = suffix.isEmpty() ? "the default 1 MiB window" : "a 128 KiB client window";
+    addLatency("rtt_baseline" + suffix, baseline, n + " pings on the connection alone (" + window
+        + ")");
+    addLatency("rtt_during_stream" + suffix, during, n + " pings on the same connection while a "
+        + "result stream is read as fast as possible (" + window + "; " + mib(moved[0])
+        + " moved meanwhile)");
+    ratios.add(String.format(Locale.ROOT, "RATIO rtt_p99%s during_stream/baseline %.2f", suffix,
         (double) during.percentile(99) / baseline.percentile(99)));
+    ratios.add(String.format(Locale.ROOT, "RATIO rtt_p50%s during_stream/baseline %.2f", suffix,
+        (double) during.percentile(50) / baseline.percentile(50)));
   }
 
   private static Histogram pings(StreamBenchService svc, int n) {
