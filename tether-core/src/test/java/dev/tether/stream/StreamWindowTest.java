@@ -8,9 +8,13 @@ import dev.tether.TetherOptions;
 import dev.tether.TetherServer;
 import dev.tether.fixtures.PatternStream;
 import dev.tether.fixtures.StreamService;
+import dev.tether.testing.Async;
+import dev.tether.testing.Await;
 import java.io.InputStream;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,6 +24,11 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class StreamWindowTest {
+  @BeforeEach
+  void resetFixture() {
+    StreamService.Impl.reset();
+  }
+
   private static long crc(InputStream in) throws Exception {
     CRC32 crc = new CRC32();
     byte[] b = new byte[10_000];
@@ -57,6 +66,37 @@ class StreamWindowTest {
           assertThat(crc(in)).isEqualTo(PatternStream.checksum(size));
         }
       }
+    }
+  }
+
+  @Test
+  void aConfiguredWindowBoundsWhatEachSideSendsAhead() throws Exception {
+    int window = 64 * 1024;
+    try (TetherServer server = TetherServer.builder()
+            .export("s", StreamService.class, new StreamService.Impl())
+            .streamWindowBytes(window).start();
+        Tether client = Tether.connect(server.address(),
+            TetherOptions.defaults().withStreamWindowBytes(window))) {
+      StreamService s = client.get(StreamService.class, "s");
+      // a result stream the caller reads one byte of: the server's pump sends one window, waits
+      try (InputStream in = s.produce(8L << 20)) {
+        assertThat(in.read()).isEqualTo(PatternStream.at(0) & 0xff);
+        Await.until(() -> StreamService.Impl.SOURCE.get().read.get() >= window
+            && StreamControlTest.pumpWaiting("tether-stream the result of StreamService.produce"),
+            "the server's pump to send a window and wait for credit");
+        assertThat(StreamService.Impl.SOURCE.get().read.get()).isEqualTo(window);
+        assertThat(in.readAllBytes()).hasSize((8 << 20) - 1);
+      }
+      // an argument stream the server reads one byte of: the caller's pump sends one window
+      PatternStream source = new PatternStream(8L << 20);
+      CompletableFuture<Long> call = Async.run(() -> s.readOneThenWait(source));
+      assertThat(StreamService.Impl.WAITING.await(30, TimeUnit.SECONDS)).isTrue();
+      Await.until(() -> source.read.get() >= window && StreamControlTest.pumpWaiting(
+          "tether-stream argument 0 of StreamService.readOneThenWait"),
+          "the caller's pump to send a window and wait for credit");
+      assertThat(source.read.get()).isEqualTo(window);
+      StreamService.Impl.RELEASE.countDown();
+      assertThat(call.get(60, TimeUnit.SECONDS)).isEqualTo(8L << 20);
     }
   }
 
