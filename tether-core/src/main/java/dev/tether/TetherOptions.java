@@ -1,5 +1,6 @@
 package dev.tether;
 
+import dev.tether.internal.stream.StreamLimits;
 import dev.tether.internal.wire.FrameKind;
 import java.time.Duration;
 import java.util.Objects;
@@ -9,12 +10,15 @@ import java.util.Objects;
  * {@link #defaults()} and change what you need with the {@code with} methods.
  */
 public final class TetherOptions {
+  /** Default of {@link #withStreamWindowBytes}: 1 MiB. */
+  public static final int DEFAULT_STREAM_WINDOW_BYTES = StreamLimits.DEFAULT_WINDOW_BYTES;
+
   /** Default of {@link #withSpin}: 50 µs. */
   public static final Duration DEFAULT_SPIN = Duration.ofNanos(50_000);
 
   private static final TetherOptions DEFAULTS = new TetherOptions(FrameKind.DEFAULT_MAX_FRAME_BYTES,
       Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(3), DEFAULT_SPIN,
-      null, false, null, ClientPolicies.NONE, null);
+      null, false, null, ClientPolicies.NONE, null, DEFAULT_STREAM_WINDOW_BYTES);
 
   private final int maxFrameBytes;
   private final Duration connectTimeout;
@@ -26,11 +30,12 @@ public final class TetherOptions {
   private final CallListener callListener;
   private final ClientPolicies policies;
   private final TlsSettings tls; // null: plain
+  private final int streamWindowBytes;
 
   private TetherOptions(int maxFrameBytes, Duration connectTimeout, Duration pingInterval,
       Duration pingTimeout, Duration spin, SharedSecret sharedSecret,
       boolean insecurePlaintextTcp, CallListener callListener, ClientPolicies policies,
-      TlsSettings tls) {
+      TlsSettings tls, int streamWindowBytes) {
     this.maxFrameBytes = maxFrameBytes;
     this.connectTimeout = connectTimeout;
     this.pingInterval = pingInterval;
@@ -41,6 +46,7 @@ public final class TetherOptions {
     this.callListener = callListener;
     this.policies = policies;
     this.tls = tls;
+    this.streamWindowBytes = streamWindowBytes;
   }
 
   /**
@@ -60,13 +66,14 @@ public final class TetherOptions {
    */
   public TetherOptions withMaxFrameBytes(int bytes) {
     return new TetherOptions(checkMaxFrameBytes(bytes), connectTimeout, pingInterval, pingTimeout,
-        spin, sharedSecret, insecurePlaintextTcp, callListener, policies, tls);
+        spin, sharedSecret, insecurePlaintextTcp, callListener, policies, tls, streamWindowBytes);
   }
 
   /** Bound on connecting, the handshake and resolving an object with {@link Tether#get}. */
   public TetherOptions withConnectTimeout(Duration timeout) {
     return new TetherOptions(maxFrameBytes, positive(timeout, "connectTimeout"), pingInterval,
-        pingTimeout, spin, sharedSecret, insecurePlaintextTcp, callListener, policies, tls);
+        pingTimeout, spin, sharedSecret, insecurePlaintextTcp, callListener, policies, tls,
+        streamWindowBytes);
   }
 
   /**
@@ -78,7 +85,8 @@ public final class TetherOptions {
    */
   public TetherOptions withLiveness(Duration interval, Duration timeout) {
     return new TetherOptions(maxFrameBytes, connectTimeout, positive(interval, "interval"),
-        positive(timeout, "timeout"), spin, sharedSecret, insecurePlaintextTcp, callListener, policies, tls);
+        positive(timeout, "timeout"), spin, sharedSecret, insecurePlaintextTcp, callListener,
+        policies, tls, streamWindowBytes);
   }
 
   /**
@@ -91,7 +99,8 @@ public final class TetherOptions {
    */
   public TetherOptions withSpin(Duration spin) {
     return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout,
-        checkSpin(spin), sharedSecret, insecurePlaintextTcp, callListener, policies, tls);
+        checkSpin(spin), sharedSecret, insecurePlaintextTcp, callListener, policies, tls,
+        streamWindowBytes);
   }
 
   /**
@@ -105,7 +114,7 @@ public final class TetherOptions {
   public TetherOptions withTls(TlsSettings tls) {
     return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin,
         sharedSecret, insecurePlaintextTcp, callListener, policies,
-        Objects.requireNonNull(tls, "tls"));
+        Objects.requireNonNull(tls, "tls"), streamWindowBytes);
   }
 
   // ---- security (issue 11) ----
@@ -117,7 +126,8 @@ public final class TetherOptions {
    */
   public TetherOptions withSharedSecret(SharedSecret secret) {
     return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin,
-        Objects.requireNonNull(secret, "secret"), insecurePlaintextTcp, callListener, policies, tls);
+        Objects.requireNonNull(secret, "secret"), insecurePlaintextTcp, callListener, policies, tls,
+        streamWindowBytes);
   }
 
   /**
@@ -127,7 +137,7 @@ public final class TetherOptions {
    */
   public TetherOptions withInsecurePlaintextTcp() {
     return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin,
-        sharedSecret, true, callListener, policies, tls);
+        sharedSecret, true, callListener, policies, tls, streamWindowBytes);
   }
 
   /** The shared secret for TCP connections, or null. */
@@ -150,7 +160,7 @@ public final class TetherOptions {
    */
   public TetherOptions withCallListener(CallListener listener) {
     return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin,
-        sharedSecret, insecurePlaintextTcp, listener, policies, tls);
+        sharedSecret, insecurePlaintextTcp, listener, policies, tls, streamWindowBytes);
   }
 
   /** The call listener, or null. */
@@ -199,9 +209,29 @@ public final class TetherOptions {
     return with(policies.withWatch(watch));
   }
 
+  /**
+   * Credit this client grants each stream it receives (an {@code InputStream} or
+   * {@code Stream<T>} result): the most bytes the server may send ahead of the reader, so the
+   * memory one result stream can hold here (default 1 MiB; 16 KiB to 64 MiB). A larger window
+   * lets a fast link stay busy while the reader is slow to come back; a connection receives at
+   * most 16 streams at once, so its stream buffers stay under 16 windows.
+   *
+   * @throws IllegalArgumentException outside 16 KiB to 64 MiB
+   */
+  public TetherOptions withStreamWindowBytes(int bytes) {
+    return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin,
+        sharedSecret, insecurePlaintextTcp, callListener, policies, tls,
+        StreamLimits.checkWindow(bytes));
+  }
+
+  /** Credit this client grants each stream it receives, in bytes. */
+  public int streamWindowBytes() {
+    return streamWindowBytes;
+  }
+
   private TetherOptions with(ClientPolicies p) {
     return new TetherOptions(maxFrameBytes, connectTimeout, pingInterval, pingTimeout, spin,
-        sharedSecret, insecurePlaintextTcp, callListener, p, tls);
+        sharedSecret, insecurePlaintextTcp, callListener, p, tls, streamWindowBytes);
   }
 
   /** The handle's retry policy. */
@@ -280,6 +310,8 @@ public final class TetherOptions {
         + ", pingInterval=" + pingInterval + ", pingTimeout=" + pingTimeout + ", spin=" + spin
         + (sharedSecret == null ? "" : ", sharedSecret=" + sharedSecret)
         + (insecurePlaintextTcp ? ", insecurePlaintextTcp" : "")
-        + (callListener == null ? "" : ", callListener=" + callListener) + "]";
+        + (callListener == null ? "" : ", callListener=" + callListener)
+        + (streamWindowBytes == DEFAULT_STREAM_WINDOW_BYTES ? ""
+            : ", streamWindowBytes=" + streamWindowBytes) + "]";
   }
 }

@@ -214,6 +214,7 @@ public final class TetherServer implements AutoCloseable {
     private ConcurrencyLimit concurrencyLimit;
     private IncomingCallFilter incomingCallFilter;
     private TlsSettings tls; // null: plain TCP
+    private int streamWindowBytes = TetherOptions.DEFAULT_STREAM_WINDOW_BYTES;
 
     private Builder() {}
 
@@ -621,6 +622,22 @@ public final class TetherServer implements AutoCloseable {
       return this;
     }
 
+    // ---- streams (issue 15) ----
+
+    /**
+     * Credit the server grants each stream it receives (an {@code InputStream} or
+     * {@code Stream<T>} argument): the most bytes a client may send ahead of the method reading
+     * them, so the memory one argument stream can hold here (default 1 MiB, as
+     * {@link TetherOptions#DEFAULT_STREAM_WINDOW_BYTES}; 16 KiB to 64 MiB). A connection receives
+     * at most 16 streams at once, so its stream buffers stay under 16 windows.
+     *
+     * @throws IllegalArgumentException outside 16 KiB to 64 MiB
+     */
+    public Builder streamWindowBytes(int bytes) {
+      this.streamWindowBytes = dev.tether.internal.stream.StreamLimits.checkWindow(bytes);
+      return this;
+    }
+
     /**
      * Binds every address and starts serving.
      *
@@ -653,7 +670,8 @@ public final class TetherServer implements AutoCloseable {
                     DEFAULT_MAX_DECODED_BYTES, Runtime.getRuntime().maxMemory() / 8),
                 writeStallTimeout, maxConnections, maxCallsPerConnection, idleTimeout,
                 security, callListener, concurrencyLimit, incomingCallFilter,
-                tls == null ? null : Tether.tlsConfig(tls), failedConnectionRate));
+                tls == null ? null : Tether.tlsConfig(tls), failedConnectionRate,
+                streamWindowBytes));
         TetherServer server = new TetherServer(core, privateSocket);
         admin.server = server;
         return server;

@@ -195,7 +195,8 @@ public final class GrpcBench extends SystemBench {
     /** Starts serving. */
     public static Server start() throws java.io.IOException {
       ServerCounters counters = ServerCounters.INSTANCE;
-      ServerServiceDefinition def = ServerServiceDefinition.builder(GrpcProtocol.SERVICE)
+      ServerServiceDefinition def = GrpcStreams.addTo(ServerServiceDefinition
+          .builder(GrpcProtocol.SERVICE)
           .addMethod(ECHO, ServerCalls.asyncUnaryCall(Server::reply))
           .addMethod(ECHO_PAYLOAD, ServerCalls.asyncUnaryCall(Server::reply))
           .addMethod(BLOCK, ServerCalls.asyncUnaryCall((Integer seq, StreamObserver<Integer> o) -> {
@@ -219,8 +220,8 @@ public final class GrpcBench extends SystemBench {
             reply(n, o);
           }))
           .addMethod(PROGRESS_OF, ServerCalls.asyncUnaryCall(
-              (Integer x, StreamObserver<CancelProgress> o) -> reply(counters.progress(), o)))
-          .build();
+              (Integer x, StreamObserver<CancelProgress> o) -> reply(counters.progress(), o))))
+          .build(); // with StreamBench's streaming methods (GrpcStreams)
       io.grpc.Server s = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
           .addService(def)
           .build()

@@ -3,6 +3,8 @@ package dev.tether.bench;
 import dev.tether.CancelScope;
 import dev.tether.Registration;
 import dev.tether.Tether;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -18,12 +20,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Streams (issue 15): {@code stream_mb_s} (a transfer each way, Tether beside a raw socket copy
- * of the same bytes, over Unix sockets and loopback TCP, interleaved round by round), the time
+ * of the same bytes, over Unix sockets and loopback TCP, and over TCP beside gRPC-java client
+ * and server streaming of 64 KiB messages ({@link GrpcStreams}), interleaved round by round,
+ * every system warmed up with 16 MiB each way first), the time
  * from a cancel to both sides stopped ({@code stream_cancel}, p50/p99, each direction), and the
  * round trip of small calls on the same connection while a stream flows, beside their baseline
  * ({@code rtt_during_stream}). Servers run in their own JVMs ({@link ServerMain} kinds
- * {@code stream-*} and {@code rawstream-*}); stop times come from {@code System.nanoTime} in both
- * JVMs, which on Linux is one clock for the whole machine.
+ * {@code stream-*}, {@code rawstream-*} and {@code grpc}); stop times come from
+ * {@code System.nanoTime} in both JVMs, which on Linux is one clock for the whole machine.
  *
  * <p>Run: {@code java -cp tether-bench/target/tether-bench-all.jar dev.tether.bench.StreamBench
  * [--quick]}: 1 GiB each way (64 MiB quick), 3 rounds (1 quick). Prints a markdown table and
@@ -60,37 +64,85 @@ public final class StreamBench {
           ServerProcess rawServer = ServerProcess.start("rawstream-" + transport, 60, List.of());
           Tether client = Tether.connect(tetherServer.address(), TetherBench.options())) {
         StreamBenchService svc = client.get(StreamBenchService.class, "streams");
-        throughput(transport, svc, rawServer.address());
+        if (transport.equals("tcp")) { // gRPC-java's Netty transport: TCP only
+          try (ServerProcess grpcServer = ServerProcess.start("grpc", 60, List.of())) {
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1",
+                grpcServer.port()).usePlaintext().build();
+            try {
+              throughput(transport, svc, rawServer.address(), channel);
+            } finally {
+              channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+          }
+        } else {
+          throughput(transport, svc, rawServer.address(), null);
+        }
         if (transport.equals("uds")) {
           cancels(svc);
-          rttDuringStream(svc);
+          rttDuringStream(svc, "");
+          // the same with a client window of 128 KiB: the answers wait behind less stream data
+          try (Tether small = Tether.connect(tetherServer.address(),
+              TetherBench.options().withStreamWindowBytes(128 * 1024))) {
+            rttDuringStream(small.get(StreamBenchService.class, "streams"), "_window128k");
+          }
         }
       }
     }
     return report();
   }
 
-  private void throughput(String transport, StreamBenchService svc, String raw) throws Exception {
-    svc.sink(new StreamBenchService.ZeroSource(16L << 20)); // warm-up
-    readAll(svc.source(16L << 20));
-    double[][] mbs = new double[4][rounds]; // tether up, raw up, tether down, raw down
+  /** Tether, raw and (with a {@code grpc} channel) gRPC, interleaved round by round. */
+  private void throughput(String transport, StreamBenchService svc, String raw,
+      ManagedChannel grpc) throws Exception {
+    long warm = 16L << 20; // every system gets the same warm-up
+    svc.sink(new StreamBenchService.ZeroSource(warm));
+    readAll(svc.source(warm));
+    rawUp(raw, warm);
+    rawDown(raw, warm);
+    if (grpc != null) {
+      GrpcStreams.upload(grpc, warm);
+      GrpcStreams.download(grpc, warm);
+    }
+    // tether up, raw up, grpc up, tether down, raw down, grpc down
+    double[][] mbs = new double[6][rounds];
     for (int r = 0; r < rounds; r++) {
       mbs[0][r] = rate(() -> check(svc.sink(new StreamBenchService.ZeroSource(bytes))));
-      mbs[1][r] = rate(() -> check(rawUp(raw)));
-      mbs[2][r] = rate(() -> check(readAll(svc.source(bytes))));
-      mbs[3][r] = rate(() -> check(rawDown(raw)));
-      progress.printf(Locale.ROOT, "[stream] %s round %d: up %.0f / %.0f MB/s, down %.0f / %.0f"
-          + " MB/s (tether / raw)%n", transport, r + 1, mbs[0][r], mbs[1][r], mbs[2][r], mbs[3][r]);
+      mbs[1][r] = rate(() -> check(rawUp(raw, bytes)));
+      if (grpc != null) {
+        mbs[2][r] = rate(() -> check(GrpcStreams.upload(grpc, bytes)));
+      }
+      mbs[3][r] = rate(() -> check(readAll(svc.source(bytes))));
+      mbs[4][r] = rate(() -> check(rawDown(raw, bytes)));
+      if (grpc != null) {
+        mbs[5][r] = rate(() -> check(GrpcStreams.download(grpc, bytes)));
+      }
+      progress.printf(Locale.ROOT, "[stream] %s round %d: up %.0f / %.0f / %.0f MB/s, down %.0f /"
+          + " %.0f / %.0f MB/s (tether / raw / grpc)%n", transport, r + 1, mbs[0][r], mbs[1][r],
+          mbs[2][r], mbs[3][r], mbs[4][r], mbs[5][r]);
     }
-    String what = mib(bytes) + ", median of " + rounds + " round(s), interleaved with raw";
+    String what = mib(bytes) + ", median of " + rounds + " round(s), interleaved";
     add("stream_mb_s_up", "tether-" + transport, median(mbs[0]), what + "; InputStream argument");
     add("stream_mb_s_up", "raw-" + transport, median(mbs[1]), what + "; socket write, 64 KiB");
-    add("stream_mb_s_down", "tether-" + transport, median(mbs[2]), what + "; InputStream result");
-    add("stream_mb_s_down", "raw-" + transport, median(mbs[3]), what + "; socket read, 64 KiB");
-    ratios.add(String.format(Locale.ROOT, "RATIO stream_mb_s_up_%s tether/raw %.2f", transport,
-        median(mbs[0]) / median(mbs[1])));
-    ratios.add(String.format(Locale.ROOT, "RATIO stream_mb_s_down_%s tether/raw %.2f", transport,
-        median(mbs[2]) / median(mbs[3])));
+    if (grpc != null) {
+      add("stream_mb_s_up", "grpc-" + transport, median(mbs[2]), what + "; client streaming, "
+          + "64 KiB messages, sent while isReady()");
+    }
+    add("stream_mb_s_down", "tether-" + transport, median(mbs[3]), what + "; InputStream result");
+    add("stream_mb_s_down", "raw-" + transport, median(mbs[4]), what + "; socket read, 64 KiB");
+    if (grpc != null) {
+      add("stream_mb_s_down", "grpc-" + transport, median(mbs[5]), what + "; server streaming, "
+          + "64 KiB messages, blocking stub");
+    }
+    ratio("stream_mb_s_up_" + transport + " tether/raw", median(mbs[0]) / median(mbs[1]));
+    ratio("stream_mb_s_down_" + transport + " tether/raw", median(mbs[3]) / median(mbs[4]));
+    if (grpc != null) {
+      ratio("stream_mb_s_up_" + transport + " tether/grpc", median(mbs[0]) / median(mbs[2]));
+      ratio("stream_mb_s_down_" + transport + " tether/grpc", median(mbs[3]) / median(mbs[5]));
+    }
+  }
+
+  private void ratio(String what, double value) {
+    ratios.add(String.format(Locale.ROOT, "RATIO %s %.2f", what, value));
   }
 
   /** Cancel mid-transfer: from scope.cancel() to both sides stopped, each direction. */
@@ -153,7 +205,7 @@ public final class StreamBench {
   }
 
   /** Small calls on the same connection: alone, then while a result stream flows. */
-  private void rttDuringStream(StreamBenchService svc) throws Exception {
+  private void rttDuringStream(StreamBenchService svc, String suffix) throws Exception {
     int n = quick ? 2_000 : 20_000;
     for (int i = 0; i < n; i++) {
       svc.ping(i); // warm-up
@@ -177,11 +229,16 @@ public final class StreamBench {
     stop.set(true);
     reader.join(30_000);
     in.close();
-    addLatency("rtt_baseline", baseline, n + " pings on the connection alone");
-    addLatency("rtt_during_stream", during, n + " pings on the same connection while a result "
-        + "stream is read as fast as possible (" + mib(moved[0]) + " moved meanwhile)");
-    ratios.add(String.format(Locale.ROOT, "RATIO rtt_p99 during_stream/baseline %.2f",
+    String window = suffix.isEmpty() ? "the default 1 MiB window" : "a 128 KiB client window";
+    addLatency("rtt_baseline" + suffix, baseline, n + " pings on the connection alone (" + window
+        + ")");
+    addLatency("rtt_during_stream" + suffix, during, n + " pings on the same connection while a "
+        + "result stream is read as fast as possible (" + window + "; " + mib(moved[0])
+        + " moved meanwhile)");
+    ratios.add(String.format(Locale.ROOT, "RATIO rtt_p99%s during_stream/baseline %.2f", suffix,
         (double) during.percentile(99) / baseline.percentile(99)));
+    ratios.add(String.format(Locale.ROOT, "RATIO rtt_p50%s during_stream/baseline %.2f", suffix,
+        (double) during.percentile(50) / baseline.percentile(50)));
   }
 
   private static Histogram pings(StreamBenchService svc, int n) {
@@ -194,7 +251,7 @@ public final class StreamBench {
     return h;
   }
 
-  private long rawUp(String address) throws IOException {
+  private static long rawUp(String address, long bytes) throws IOException {
     try (SocketChannel ch = RawStreamServer.connect(address)) {
       ch.write(ByteBuffer.wrap(new byte[] {'U'}));
       ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
@@ -209,7 +266,7 @@ public final class StreamBench {
     }
   }
 
-  private long rawDown(String address) throws IOException {
+  private static long rawDown(String address, long bytes) throws IOException {
     try (SocketChannel ch = RawStreamServer.connect(address)) {
       ch.write(ByteBuffer.allocate(9).put((byte) 'D').putLong(bytes).flip());
       ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);

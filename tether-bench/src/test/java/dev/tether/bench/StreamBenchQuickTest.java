@@ -35,6 +35,11 @@ class StreamBenchQuickTest {
             + " tether/raw [0-9.]+");
       }
     }
+    for (String dir : new String[] {"up", "down"}) { // gRPC-java streaming: TCP only
+      assertThat(report).containsPattern("\\| stream_mb_s_" + dir
+          + " \\| grpc-tcp \\| [0-9]+ MB/s \\|");
+      assertThat(report).containsPattern("RATIO stream_mb_s_" + dir + "_tcp tether/grpc [0-9.]+");
+    }
     for (String metric : new String[] {"stream_cancel_down", "stream_cancel_up", "rtt_baseline",
         "rtt_during_stream"}) {
       assertThat(report).containsPattern("\\| " + metric

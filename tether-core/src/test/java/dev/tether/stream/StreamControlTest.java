@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class StreamControlTest {
   static final int CHUNK = StreamLimits.CHUNK_BYTES;
-  static final int WINDOW = StreamLimits.WINDOW_BYTES;
+  static final int WINDOW = StreamLimits.DEFAULT_WINDOW_BYTES;
   static LocalServer<StreamService> served;
   static StreamService service;
 

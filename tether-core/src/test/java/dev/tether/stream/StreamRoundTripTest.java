@@ -47,7 +47,7 @@ class StreamRoundTripTest {
   }
 
   @ParameterizedTest
-  @ValueSource(longs = {0, 1, CHUNK, CHUNK + 1, StreamLimits.WINDOW_BYTES + 1})
+  @ValueSource(longs = {0, 1, CHUNK, CHUNK + 1, StreamLimits.DEFAULT_WINDOW_BYTES + 1})
   void anArgumentStreamArrivesWhole(long size) throws Exception {
     PatternStream source = new PatternStream(size);
     assertThat(service.checksum(source)).isEqualTo(PatternStream.checksum(size));
@@ -56,7 +56,7 @@ class StreamRoundTripTest {
   }
 
   @ParameterizedTest
-  @ValueSource(longs = {0, 1, CHUNK, CHUNK + 1, StreamLimits.WINDOW_BYTES + 1})
+  @ValueSource(longs = {0, 1, CHUNK, CHUNK + 1, StreamLimits.DEFAULT_WINDOW_BYTES + 1})
   void aResultStreamArrivesWhole(long size) throws Exception {
     try (InputStream in = service.produce(size)) {
       assertThat(crc(in)).isEqualTo(PatternStream.checksum(size));
@@ -65,7 +65,7 @@ class StreamRoundTripTest {
   }
 
   @ParameterizedTest
-  @ValueSource(longs = {0, 1, CHUNK, 3 * StreamLimits.WINDOW_BYTES + 7})
+  @ValueSource(longs = {0, 1, CHUNK, 3 * StreamLimits.DEFAULT_WINDOW_BYTES + 7})
   void aMethodMayReturnAStreamThatReadsItsArgument(long size) throws Exception {
     try (InputStream in = service.echo(new PatternStream(size))) {
       assertThat(crc(in)).isEqualTo(PatternStream.checksum(size));

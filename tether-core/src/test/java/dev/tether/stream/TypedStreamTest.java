@@ -79,7 +79,7 @@ class TypedStreamTest {
       // an Integer takes at least 2 bytes (length and presence byte): one window holds at most
       // this many, plus the one being encoded
       Await.until(() -> TypedStreamService.Impl.PRODUCED.get() > 1000, "production under way");
-      long bound = StreamLimits.WINDOW_BYTES / 2 + 1;
+      long bound = StreamLimits.DEFAULT_WINDOW_BYTES / 2 + 1;
       Await.until(() -> Thread.getAllStackTraces().keySet().stream().anyMatch(t ->
           t.getName().startsWith("tether-stream the result of TypedStreamService.countUp")
           && t.getState() == Thread.State.WAITING), "the server's pump to wait for credit");

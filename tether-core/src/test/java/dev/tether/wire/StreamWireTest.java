@@ -69,7 +69,7 @@ class StreamWireTest {
     try (ScriptedPeer peer = callCount()) {
       ScriptedPeer.Received credit = peer.nextOf(FrameKind.STREAM_CREDIT);
       assertThat(credit.callId()).isEqualTo(2);
-      assertThat(credit.detail()).isEqualTo("1:" + StreamLimits.WINDOW_BYTES);
+      assertThat(credit.detail()).isEqualTo("1:" + StreamLimits.DEFAULT_WINDOW_BYTES);
       data(peer, 2, 1000, false);
       data(peer, 2, 0, true);
       assertThat(peer.nextOf(FrameKind.RESULT).callId()).isEqualTo(2);
@@ -81,7 +81,7 @@ class StreamWireTest {
     StreamService.Impl.reset(); // a method that reads one byte, so it gives no credit back
     try (ScriptedPeer peer = call("readOneThenWait")) {
       peer.nextOf(FrameKind.STREAM_CREDIT);
-      for (int sent = 0; sent <= StreamLimits.WINDOW_BYTES; sent += StreamLimits.CHUNK_BYTES) {
+      for (int sent = 0; sent <= StreamLimits.DEFAULT_WINDOW_BYTES; sent += StreamLimits.CHUNK_BYTES) {
         data(peer, 2, StreamLimits.CHUNK_BYTES, false);
       }
       assertThat(peer.nextOf(FrameKind.GOAWAY).detail()).startsWith("PROTOCOL_ERROR")

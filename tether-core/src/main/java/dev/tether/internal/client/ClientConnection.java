@@ -82,7 +82,7 @@ public final class ClientConnection implements AutoCloseable {
     this.peer = link.peer();
     this.streams = new StreamTable(writer,
         e -> lost("connection to " + link.peer() + " lost while sending a stream", e),
-        () -> peerMaxFrameBytes);
+        () -> peerMaxFrameBytes, options.streamWindowBytes(), options.spin().toNanos());
   }
 
   /**

