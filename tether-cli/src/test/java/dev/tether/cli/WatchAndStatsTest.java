@@ -54,6 +54,12 @@ class WatchAndStatsTest {
     }
     assertThat(Cancellation.cancel(caller, Duration.ZERO)).isEqualTo(CancelResult.FORCED);
     assertThat(outcome.get(30, TimeUnit.SECONDS)).isInstanceOf(CallCancelledException.class);
+    // The caller is released at once; the server counts the orphan when its CANCEL arrives.
+    until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (server.stats().orphansRunning() != 1) {
+      assertThat(System.nanoTime()).as("the server sees the orphan within 30 s").isLessThan(until);
+      Thread.sleep(5);
+    }
   }
 
   @AfterEach

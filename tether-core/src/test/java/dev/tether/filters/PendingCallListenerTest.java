@@ -100,9 +100,9 @@ class PendingCallListenerTest {
 
   @Test
   void aScopeListenerWatchesCallsInTheScopeAndItsChildren() {
-    AtomicInteger called = new AtomicInteger();
+    List<String> seen = new CopyOnWriteArrayList<>(); // which calls, not how often (see above)
     PendingCallWatch watch = PendingCallWatch.after(Duration.ofMillis(20), call -> {
-      called.incrementAndGet();
+      seen.add(call.method().getName());
       call.canceller().cancel(Duration.ZERO);
     });
     try (Tether client = Tether.connect(server.address());
@@ -112,7 +112,7 @@ class PendingCallListenerTest {
       try (CancelScope inner = CancelScope.open()) {
         catchThrowableOfType(CallCancelledException.class, gate::hold);
       }
-      assertThat(called).hasValue(1);
+      assertThat(seen).isNotEmpty().containsOnly("hold");
     }
   }
 
