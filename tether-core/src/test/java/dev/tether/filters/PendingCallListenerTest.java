@@ -50,14 +50,16 @@ class PendingCallListenerTest {
   }
 
   @Test
-  void aHandleListenerSeesThePendingCallOnAVirtualThreadAndCanCancelIt() {
+  void aHandleListenerSeesThePendingCallOnAVirtualThreadAndCanCancelIt() throws Exception {
     AtomicReference<PendingCallInfo> seen = new AtomicReference<>();
     AtomicReference<Thread> listenerThread = new AtomicReference<>();
-    AtomicReference<CancelResult> result = new AtomicReference<>();
+    // completed by the listener's thread, which may still be returning from cancel() when the
+    // caller (released by the same grace) has gone on: wait for it, bounded
+    CompletableFuture<CancelResult> result = new CompletableFuture<>();
     PendingCallWatch watch = PendingCallWatch.after(Duration.ofMillis(50), call -> {
       seen.set(call);
       listenerThread.set(Thread.currentThread());
-      result.set(call.canceller().cancel(Duration.ofSeconds(5)));
+      result.complete(call.canceller().cancel(Duration.ofSeconds(5)));
     });
     try (Tether client = Tether.connect(server.address(),
         TetherOptions.defaults().withPendingCallWatch(watch))) {
@@ -74,8 +76,9 @@ class PendingCallListenerTest {
       assertThat(listenerThread.get().isVirtual()).isTrue();
       assertThat(listenerThread.get()).isNotEqualTo(Thread.currentThread());
     }
-    assertThat(result.get()).as("the server ends hold() only when released, so the grace"
-        + " runs out or it acknowledges").isIn(CancelResult.FORCED, CancelResult.ACKNOWLEDGED);
+    assertThat(result.get(30, TimeUnit.SECONDS)).as("the server ends hold() only when released,"
+        + " so the grace runs out or it acknowledges")
+        .isIn(CancelResult.FORCED, CancelResult.ACKNOWLEDGED);
   }
 
   @Test
