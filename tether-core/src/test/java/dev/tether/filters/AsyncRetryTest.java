@@ -70,6 +70,19 @@ class AsyncRetryTest {
   }
 
   @Test
+  void aRetryCarriesTheCallersDeadlineLikeTheFirstAttempt() throws Exception {
+    EchoServiceAsync echo = start(1, Duration.ofMillis(1), quick(5));
+    CompletableFuture<Long> f;
+    try (CancelScope scope = CancelScope.withTimeout(Duration.ofSeconds(60))) {
+      f = echo.remainingDeadlineMillis(); // refused once, then sent again from another thread
+    }
+
+    assertThat(f.get(30, TimeUnit.SECONDS)).as("the deadline the server sees on the retry")
+        .isGreaterThan(0);
+    assertThat(attempts).hasValue(2);
+  }
+
+  @Test
   void retriesStopAtTheMostAttemptsWithTheLastRefusal() throws Exception {
     EchoServiceAsync echo = start(Integer.MAX_VALUE, Duration.ofMillis(1), quick(3));
 

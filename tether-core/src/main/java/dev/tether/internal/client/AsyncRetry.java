@@ -2,9 +2,11 @@ package dev.tether.internal.client;
 
 import dev.tether.CallCancelledException;
 import dev.tether.CallCanceller;
+import dev.tether.CallMetadata;
 import dev.tether.CancelResult;
 import dev.tether.RetryPolicy;
 import dev.tether.TetherException;
+import dev.tether.internal.cancel.CallContext;
 import dev.tether.internal.cancel.CancelNode;
 import dev.tether.internal.cancel.CancelReason;
 import dev.tether.internal.cancel.Grace;
@@ -37,6 +39,8 @@ final class AsyncRetry implements CallCanceller, CancelNode.Listener {
   private final RetryPolicy policy;
   private final boolean idempotent;
   private final CancelNode scope;
+  /** The caller's metadata: every attempt carries it, whichever thread sends it. */
+  private final CallMetadata metadata = CallContext.metadata();
   private final Supplier<CompletableFuture<Object>> attempt;
   private final RetryBudget budget;
   private final Result result = new Result();
@@ -91,7 +95,7 @@ final class AsyncRetry implements CallCanceller, CancelNode.Listener {
     }
     CompletableFuture<Object> f;
     try {
-      f = attempt.get();
+      f = sendInCallersContext();
     } catch (RuntimeException | Error e) {
       synchronized (lock) {
         sending = false;
@@ -115,6 +119,22 @@ final class AsyncRetry implements CallCanceller, CancelNode.Listener {
           () -> h.canceller().cancel(Duration.ofNanos(Math.max(0, why.graceNanos()))));
     }
     f.whenComplete(this::attemptEnded); // on the attempt's completing thread, never a reader
+  }
+
+  /**
+   * Sends an attempt with the caller's scope and metadata current, so a retry (on a virtual thread
+   * of its own) carries the deadline, joins the scope and propagates the metadata as the first
+   * attempt did.
+   */
+  private CompletableFuture<Object> sendInCallersContext() {
+    CancelNode previous = CallContext.enter(scope);
+    CallMetadata previousMetadata = CallContext.setMetadata(metadata);
+    try {
+      return attempt.get();
+    } finally {
+      CallContext.setMetadata(previousMetadata);
+      CallContext.restore(previous);
+    }
   }
 
   private void attemptEnded(Object value, Throwable thrown) {
