@@ -66,23 +66,11 @@ final class AcceptLoop implements Runnable {
     long episodeStart = 0;
     boolean warned = false;
     long lastRecovery = Clock.system().nanoTime() - QUIET_NANOS;
-    boolean holding = false;
-    long lastHoldWarning = Clock.system().nanoTime() - QUIET_NANOS;
     while (!stopped.getAsBoolean()) {
-      long hold = sink.acceptHoldNanos();
-      if (hold > 0) {
-        long now = Clock.system().nanoTime();
-        if (!holding && now - lastHoldWarning >= QUIET_NANOS) {
-          lastHoldWarning = now;
-          sink.log(System.Logger.Level.WARNING, "slowing down accepting on " + listener.endpoint()
-              + ": many connections failed (protocol errors, failed authentication or "
-              + "handshakes; see failedConnectionRate); new connections wait their turn");
-        }
-        holding = true;
-        sleep(Math.min(hold, MAX_PAUSE_NANOS));
-        continue;
+      waitOutHold();
+      if (stopped.getAsBoolean()) {
+        return;
       }
-      holding = false;
       Link link;
       try {
         link = listener.accept();
@@ -124,6 +112,14 @@ final class AcceptLoop implements Runnable {
         failures = 0;
         pauseNanos = 0;
       }
+      // The hold was checked before accept() blocked; failures counted since (the connections
+      // just before this one failing) hold this connection too, or one would slip through each
+      // time. It waits accepted, the rest wait in the backlog.
+      waitOutHold();
+      if (stopped.getAsBoolean()) {
+        link.close();
+        return;
+      }
       try {
         sink.accepted(link);
       } catch (RuntimeException | OutOfMemoryError e) { // e.g. no thread could be started
@@ -133,6 +129,28 @@ final class AcceptLoop implements Runnable {
             + ": " + e);
         sleep(FIRST_PAUSE_NANOS);
       }
+    }
+  }
+
+  /** When the last "slowing down" warning was logged; the loop's thread only. */
+  private long lastHoldWarning = Clock.system().nanoTime() - QUIET_NANOS;
+
+  /**
+   * Waits while connections keep failing ({@link Sink#acceptHoldNanos}), logging one warning per
+   * episode at most every {@code QUIET_NANOS}; returns at once when the server stops.
+   */
+  private void waitOutHold() {
+    boolean warned = false;
+    for (long h; (h = sink.acceptHoldNanos()) > 0 && !stopped.getAsBoolean(); ) {
+      long now = Clock.system().nanoTime();
+      if (!warned && now - lastHoldWarning >= QUIET_NANOS) {
+        lastHoldWarning = now;
+        sink.log(System.Logger.Level.WARNING, "slowing down accepting on " + listener.endpoint()
+            + ": many connections failed (protocol errors, failed authentication or "
+            + "handshakes; see failedConnectionRate); new connections wait their turn");
+      }
+      warned = true;
+      sleep(Math.min(h, MAX_PAUSE_NANOS));
     }
   }
 

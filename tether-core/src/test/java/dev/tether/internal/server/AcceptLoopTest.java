@@ -144,10 +144,26 @@ class AcceptLoopTest {
     new AcceptLoop(listener, () -> false, sink).run();
 
     assertThat(sink.accepted).extracting(Link::peer).containsExactly("a", "b");
-    // asked before every accept: "a" at once, then two holds with nothing accepted, then "b"
-    assertThat(sink.acceptedWhenAsked).startsWith(0, 1, 1, 1, 2);
+    // asked before every accept and again before handing an accepted link on: "a" is accepted,
+    // then held twice before it is handed on, then "b" at once
+    assertThat(sink.acceptedWhenAsked).startsWith(0, 0, 0, 0, 1, 1, 2);
     assertThat(sink.logs.stream().filter(l -> l.startsWith("WARNING"))).singleElement()
         .asString().contains("slowing down accepting").contains("failedConnectionRate");
+  }
+
+  @Test
+  void failuresCountedWhileAcceptWaitedHoldTheConnectionItReturns() {
+    ScriptedListener listener = new ScriptedListener();
+    listener.script.addAll(List.of(link("a")));
+    RecordingSink sink = new RecordingSink();
+    // nothing failed before accept() blocked; by the time it returns, connections had failed
+    sink.holds.addAll(List.of(0L, 150_000L, 0L));
+
+    new AcceptLoop(listener, () -> false, sink).run();
+
+    assertThat(sink.accepted).extracting(Link::peer).containsExactly("a");
+    assertThat(sink.acceptedWhenAsked).as("asked again before handing \"a\" on, and held")
+        .startsWith(0, 0, 0, 1);
   }
 
   @Test
