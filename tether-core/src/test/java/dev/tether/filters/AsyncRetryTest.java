@@ -140,6 +140,51 @@ class AsyncRetryTest {
     assertThat(attempts).hasValue(1);
   }
 
+  /** A server method that makes an asynchronous call and waits for it. */
+  public interface Relay {
+    /** Calls the echo server asynchronously (it keeps refusing) and waits for that call's end. */
+    int relay();
+  }
+
+  @Test
+  void aCascadedCancelThatEndsTheWaitToRetryNeverRunsTheCallersStagesOnAReader()
+      throws Exception {
+    EchoServiceAsync echo = start(Integer.MAX_VALUE, Duration.ofSeconds(20), quick(5));
+    CompletableFuture<String> stageThread = new CompletableFuture<>();
+    Relay impl = () -> {
+      CompletableFuture<Integer> f = echo.echo(7); // refused, then waiting 20 s to retry
+      f.whenComplete((v, t) -> stageThread.complete(Thread.currentThread().getName()));
+      try {
+        return f.get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        return -1; // ended by the cascaded cancel, as it should
+      }
+    };
+    try (TetherServer relayServer = TetherServer.builder().export("relay", Relay.class, impl)
+            .start();
+        Tether relayClient = Tether.connect(relayServer.address())) {
+      Relay relay = relayClient.get(Relay.class, "relay");
+      CompletableFuture<Void> caller;
+      try (CancelScope scope = CancelScope.open()) { // closed on this thread whatever happens
+        caller = CompletableFuture.runAsync(scope.wrap(() -> {
+          try {
+            relay.relay();
+          } catch (CallCancelledException expected) {
+            // the point of the test is where the nested call's stage ran
+          }
+        }), r -> Thread.ofPlatform().start(r));
+        Await.until(() -> attempts.get() == 1, "the nested call's first refusal");
+
+        scope.cancel("the outer caller gave up"); // the relay server's reader cascades it
+      }
+      caller.get(30, TimeUnit.SECONDS);
+
+      assertThat(stageThread.get(30, TimeUnit.SECONDS)).as("the thread that ran the stage")
+          .doesNotStartWith("tether-server-reader").isNotEqualTo("tether-timer");
+    }
+    assertThat(attempts).hasValue(1);
+  }
+
   private static Throwable catchCause(CompletableFuture<?> f) throws Exception {
     try {
       f.get(30, TimeUnit.SECONDS);

@@ -84,14 +84,18 @@ final class AsyncRetry implements CallCanceller, CancelNode.Listener {
 
   /** Sends the next attempt, unless cancelled. */
   private void next(boolean first) {
+    CancelReason stop;
     synchronized (lock) {
       wait = null;
-      if (cancelled != null) {
-        finishNotSent(cancelled);
-        return;
+      stop = cancelled;
+      if (stop == null) {
+        attempts++;
+        sending = true;
       }
-      attempts++;
-      sending = true;
+    }
+    if (stop != null) {
+      finishNotSent(stop); // outside the lock: the caller's stages may run now
+      return;
     }
     CompletableFuture<Object> f;
     try {
@@ -161,13 +165,15 @@ final class AsyncRetry implements CallCanceller, CancelNode.Listener {
       return;
     }
     synchronized (lock) {
-      if (cancelled != null) {
-        finishNotSent(cancelled);
-        return;
+      why = cancelled;
+      if (why == null) {
+        wait = CLOCK.schedule(
+            () -> Thread.ofVirtual().name("tether-retry").start(() -> next(false)),
+            step.delayNanos());
       }
-      wait = CLOCK.schedule(
-          () -> Thread.ofVirtual().name("tether-retry").start(() -> next(false)),
-          step.delayNanos());
+    }
+    if (why != null) {
+      finishNotSent(why); // outside the lock: the caller's stages may run now
     }
   }
 
@@ -266,7 +272,11 @@ final class AsyncRetry implements CallCanceller, CancelNode.Listener {
     }
   }
 
-  /** The scope was cancelled: the attempt in flight hears it through its own registration. */
+  /**
+   * The scope was cancelled: the attempt in flight hears it through its own registration; a wait
+   * for the next attempt ends on a virtual thread, because the cancelling thread may be a server's
+   * reader cascading a cancel (or the timer), where the caller's stages must not run.
+   */
   @Override
   public void cancelled(CancelReason reason) {
     synchronized (lock) {
@@ -277,7 +287,7 @@ final class AsyncRetry implements CallCanceller, CancelNode.Listener {
         return;
       }
     }
-    requestCancel(reason);
+    Thread.ofVirtual().name("tether-cancel").start(() -> requestCancel(reason));
   }
 
   @Override
