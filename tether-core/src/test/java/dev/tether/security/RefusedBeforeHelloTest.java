@@ -10,6 +10,7 @@ import dev.tether.fixtures.WhoService;
 import dev.tether.fixtures.WhoServiceImpl;
 import dev.tether.internal.client.ClientConnection;
 import dev.tether.internal.transport.Endpoint;
+import dev.tether.fixtures.ForwardingLink;
 import dev.tether.internal.transport.Link;
 import dev.tether.internal.transport.Transports;
 import dev.tether.internal.wire.AuthenticationException;
@@ -28,20 +29,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RefusedBeforeHelloTest {
   /** Delegates to a real link, but its writes fail as if the server had already closed. */
-  private record ClosedForWrites(Link real) implements Link {
-    @Override
-    public int tryRead(ByteBuffer dst) throws IOException {
-      return real.tryRead(dst);
-    }
-
-    @Override
-    public boolean awaitReadable(long timeoutNanos) throws IOException {
-      return real.awaitReadable(timeoutNanos);
-    }
-
-    @Override
-    public void wakeupReader() {
-      real.wakeupReader();
+  private static final class ClosedForWrites extends ForwardingLink {
+    ClosedForWrites(Link real) {
+      super(real);
     }
 
     @Override
@@ -52,16 +42,6 @@ class RefusedBeforeHelloTest {
     @Override
     public boolean isNetwork() {
       return false;
-    }
-
-    @Override
-    public String peer() {
-      return real.peer();
-    }
-
-    @Override
-    public void close() {
-      real.close();
     }
   }
 

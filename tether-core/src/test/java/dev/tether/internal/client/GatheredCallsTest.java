@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tether.TetherOptions;
 import dev.tether.TetherServer;
 import dev.tether.internal.transport.Endpoint;
+import dev.tether.fixtures.ForwardingLink;
 import dev.tether.internal.transport.Link;
 import dev.tether.internal.transport.Transports;
 import dev.tether.testing.Await;
@@ -34,12 +35,11 @@ class GatheredCallsTest {
   }
 
   /** A link that remembers which thread made each write. */
-  static final class WriterRecordingLink implements Link {
-    private final Link delegate;
+  static final class WriterRecordingLink extends ForwardingLink {
     private final List<String> writers = new ArrayList<>();
 
     WriterRecordingLink(Link delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     synchronized List<String> writers() {
@@ -52,36 +52,6 @@ class GatheredCallsTest {
         writers.add(Thread.currentThread().getName());
       }
       delegate.write(src);
-    }
-
-    @Override
-    public int tryRead(ByteBuffer dst) throws IOException {
-      return delegate.tryRead(dst);
-    }
-
-    @Override
-    public boolean awaitReadable(long timeoutNanos) throws IOException {
-      return delegate.awaitReadable(timeoutNanos);
-    }
-
-    @Override
-    public void wakeupReader() {
-      delegate.wakeupReader();
-    }
-
-    @Override
-    public String peer() {
-      return delegate.peer();
-    }
-
-    @Override
-    public boolean isNetwork() {
-      return delegate.isNetwork();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
     }
   }
 

@@ -2,6 +2,7 @@ package dev.tether.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tether.fixtures.WriteOnlyLink;
 import dev.tether.internal.transport.Endpoint;
 import dev.tether.internal.transport.Link;
 import dev.tether.internal.transport.Listener;
@@ -88,30 +89,9 @@ class AcceptLoopTest {
   }
 
   static Link link(String name) {
-    return new Link() {
-      @Override
-      public int tryRead(ByteBuffer dst) {
-        return 0;
-      }
-
-      @Override
-      public boolean awaitReadable(long timeoutNanos) {
-        return false;
-      }
-
-      @Override
-      public void wakeupReader() {}
-
+    return new WriteOnlyLink(name) {
       @Override
       public void write(ByteBuffer src) {}
-
-      @Override
-      public String peer() {
-        return name;
-      }
-
-      @Override
-      public void close() {}
     };
   }
 

@@ -2,8 +2,8 @@ package dev.tether.internal.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tether.fixtures.WriteOnlyLink;
 import dev.tether.internal.codec.ByteWriter;
-import dev.tether.internal.transport.Link;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -16,21 +16,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class FrameWriterCorkTest {
   /** Records every write as one entry. */
-  static final class RecordingLink implements Link {
+  static final class RecordingLink extends WriteOnlyLink {
     final List<byte[]> writes = new ArrayList<>();
 
-    @Override
-    public int tryRead(ByteBuffer dst) {
-      return 0;
+    RecordingLink() {
+      super("recording");
     }
-
-    @Override
-    public boolean awaitReadable(long timeoutNanos) {
-      return false;
-    }
-
-    @Override
-    public void wakeupReader() {}
 
     @Override
     public synchronized void write(ByteBuffer src) {
@@ -38,14 +29,6 @@ class FrameWriterCorkTest {
       src.get(b);
       writes.add(b);
     }
-
-    @Override
-    public String peer() {
-      return "recording";
-    }
-
-    @Override
-    public void close() {}
 
     synchronized List<byte[]> writes() {
       return List.copyOf(writes);

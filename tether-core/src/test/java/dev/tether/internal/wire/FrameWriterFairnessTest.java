@@ -2,8 +2,8 @@ package dev.tether.internal.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tether.fixtures.WriteOnlyLink;
 import dev.tether.internal.codec.ByteWriter;
-import dev.tether.internal.transport.Link;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -19,11 +19,15 @@ import org.junit.jupiter.api.Test;
  */
 class FrameWriterFairnessTest {
   /** Records what is written; the first write blocks until the test lets it go. */
-  static final class GatedLink implements Link {
+  static final class GatedLink extends WriteOnlyLink {
     final CountDownLatch firstWriteEntered = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
     private final ByteArrayOutputStream written = new ByteArrayOutputStream();
     private boolean first = true;
+
+    GatedLink() {
+      super("gated");
+    }
 
     @Override
     public void write(ByteBuffer src) {
@@ -60,27 +64,6 @@ class FrameWriterFairnessTest {
       }
       return ids;
     }
-
-    @Override
-    public int tryRead(ByteBuffer dst) {
-      return 0;
-    }
-
-    @Override
-    public boolean awaitReadable(long timeoutNanos) {
-      return false;
-    }
-
-    @Override
-    public void wakeupReader() {}
-
-    @Override
-    public String peer() {
-      return "gated";
-    }
-
-    @Override
-    public void close() {}
   }
 
   private static ByteWriter chunk(int callId, int bytes) {
