@@ -44,11 +44,7 @@ class IdleConnectionsFootprintTest {
   void idleConnectionsHoldNoThreadAndStillAnswer() throws Exception {
     int n = Integer.getInteger("tether.idleConnections", 1000);
     try (ServerProcess server = ServerProcess.start(dir, 0, "maxConnections=" + (n + 10))) {
-      Endpoint e = Endpoint.parse(server.address);
-      InetSocketAddress where = new InetSocketAddress(e.host(), e.port());
-      try (Tether warmUp = Tether.connect(server.address, PlainTcp.OPTIONS)) {
-        warmUp.get(EchoService.class, "echo").echo(1);
-      }
+      InetSocketAddress where = addressAfterOneCall(server);
       server.collectGarbage();
       int threads0 = Integer.parseInt(server.procStatus("Threads"));
       long rss0 = kib(server.procStatus("VmRSS"));
@@ -104,11 +100,7 @@ class IdleConnectionsFootprintTest {
     // the one that speaks up late has timed out too, on a loaded machine.
     try (ServerProcess server = ServerProcess.start(dir, 0, "maxConnections=" + (n + 10),
         "handshakeTimeoutMillis=8000", "failedConnectionRate=100000")) {
-      Endpoint e = Endpoint.parse(server.address);
-      InetSocketAddress where = new InetSocketAddress(e.host(), e.port());
-      try (Tether warmUp = Tether.connect(server.address, PlainTcp.OPTIONS)) {
-        warmUp.get(EchoService.class, "echo").echo(1);
-      }
+      InetSocketAddress where = addressAfterOneCall(server);
       int threads0 = Integer.parseInt(server.procStatus("Threads"));
       List<SocketChannel> silent = new ArrayList<>();
       try {
@@ -148,11 +140,7 @@ class IdleConnectionsFootprintTest {
     int n = 200;
     try (ServerProcess server = ServerProcess.start(dir, 0, "maxConnections=" + (n + 10),
         "handshakeTimeoutMillis=120000", "failedConnectionRate=100000")) {
-      Endpoint e = Endpoint.parse(server.address);
-      InetSocketAddress where = new InetSocketAddress(e.host(), e.port());
-      try (Tether warmUp = Tether.connect(server.address, PlainTcp.OPTIONS)) {
-        warmUp.get(EchoService.class, "echo").echo(1);
-      }
+      InetSocketAddress where = addressAfterOneCall(server);
       int threads0 = Integer.parseInt(server.procStatus("Threads"));
       ByteBuffer hello = frame(w -> Frames.hello(w, FrameKind.VERSION, 1 << 20, "halfway"));
       int half = hello.remaining() / 2;
@@ -184,6 +172,15 @@ class IdleConnectionsFootprintTest {
         }
       }
     }
+  }
+
+  /** The server's TCP address, once one call to it has been answered (its code warmed up). */
+  private static InetSocketAddress addressAfterOneCall(ServerProcess server) {
+    try (Tether warmUp = Tether.connect(server.address, PlainTcp.OPTIONS)) {
+      warmUp.get(EchoService.class, "echo").echo(1);
+    }
+    Endpoint e = Endpoint.parse(server.address);
+    return new InetSocketAddress(e.host(), e.port());
   }
 
   private static void awaitThreadsBelow(ServerProcess server, int bound) throws Exception {

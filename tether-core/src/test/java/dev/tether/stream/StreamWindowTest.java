@@ -3,9 +3,9 @@ package dev.tether.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tether.Tether;
 import dev.tether.TetherOptions;
 import dev.tether.TetherServer;
+import dev.tether.fixtures.LocalServer;
 import dev.tether.fixtures.PatternStream;
 import dev.tether.fixtures.StreamService;
 import dev.tether.testing.Async;
@@ -54,12 +54,8 @@ class StreamWindowTest {
   @Test
   void streamsFlowBothWaysWithSmallAndLargeWindows() throws Exception {
     for (int window : new int[] {16 * 1024, 4 << 20}) {
-      try (TetherServer server = TetherServer.builder()
-              .export("s", StreamService.class, new StreamService.Impl())
-              .streamWindowBytes(window).start();
-          Tether client = Tether.connect(server.address(),
-              TetherOptions.defaults().withStreamWindowBytes(window))) {
-        StreamService s = client.get(StreamService.class, "s");
+      try (LocalServer<StreamService> local = withWindow(window)) {
+        StreamService s = local.proxy();
         long size = 3L * window + 12_345;
         assertThat(s.checksum(new PatternStream(size))).isEqualTo(PatternStream.checksum(size));
         try (InputStream in = s.produce(size)) {
@@ -72,12 +68,8 @@ class StreamWindowTest {
   @Test
   void aConfiguredWindowBoundsWhatEachSideSendsAhead() throws Exception {
     int window = 64 * 1024;
-    try (TetherServer server = TetherServer.builder()
-            .export("s", StreamService.class, new StreamService.Impl())
-            .streamWindowBytes(window).start();
-        Tether client = Tether.connect(server.address(),
-            TetherOptions.defaults().withStreamWindowBytes(window))) {
-      StreamService s = client.get(StreamService.class, "s");
+    try (LocalServer<StreamService> local = withWindow(window)) {
+      StreamService s = local.proxy();
       // a result stream the caller reads one byte of: the server's pump sends one window, waits
       try (InputStream in = s.produce(8L << 20)) {
         assertThat(in.read()).isEqualTo(PatternStream.at(0) & 0xff);
@@ -103,17 +95,21 @@ class StreamWindowTest {
   @Test
   void chunksFitAPeerThatAcceptsOnlySmallFrames() throws Exception {
     int limit = 4096; // far below a chunk
-    try (TetherServer server = TetherServer.builder()
-            .export("s", StreamService.class, new StreamService.Impl())
-            .maxFrameBytes(limit).start();
-        Tether client = Tether.connect(server.address(),
-            TetherOptions.defaults().withMaxFrameBytes(limit))) {
-      StreamService s = client.get(StreamService.class, "s");
+    try (LocalServer<StreamService> local = LocalServer.start("s", StreamService.class,
+        new StreamService.Impl(), b -> b.maxFrameBytes(limit),
+        TetherOptions.defaults().withMaxFrameBytes(limit))) {
+      StreamService s = local.proxy();
       long size = 200_000;
       assertThat(s.checksum(new PatternStream(size))).isEqualTo(PatternStream.checksum(size));
       try (InputStream in = s.produce(size)) {
         assertThat(crc(in)).isEqualTo(PatternStream.checksum(size));
       }
     }
+  }
+
+  /** A server and a client that both give each stream {@code window} bytes of credit. */
+  private static LocalServer<StreamService> withWindow(int window) {
+    return LocalServer.start("s", StreamService.class, new StreamService.Impl(),
+        b -> b.streamWindowBytes(window), TetherOptions.defaults().withStreamWindowBytes(window));
   }
 }
