@@ -73,6 +73,7 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
   private volatile Outcome outcome; // written once, by the thread that claimed ENDED
   private volatile CancelReason cancelReason; // the first request's
   private volatile long releaseAt = Grace.FOREVER; // only ever lowered
+  private volatile boolean cancelWritten; // see cancelWritten()
   private volatile Waiter waiters;
   private volatile Clock.Timer releaseTimer;
   private volatile long cancelRequestedNanos; // when the first cancel was asked for, 0 before
@@ -192,6 +193,16 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
     boolean deadline = why != null && why.deadline();
     long grace = why == null ? 0 : why.graceNanos();
     connection.sendCancel(id, released, deadline, grace);
+    cancelWritten = true;
+  }
+
+  /**
+   * True once this call's CANCEL has gone to the writer. The call's argument streams stop on this,
+   * not on the request: a stream reset that overtook the CANCEL would reach the server first, its
+   * method would fail reading and answer an error before it learned of the cancel.
+   */
+  final boolean cancelWritten() {
+    return cancelWritten;
   }
 
   /** Listener of the caller's scope (or served call): the scope was cancelled. */
