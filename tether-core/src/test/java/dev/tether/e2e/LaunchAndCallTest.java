@@ -18,6 +18,7 @@ import dev.tether.fixtures.EchoService;
 import dev.tether.fixtures.FailingAtStartup;
 import dev.tether.fixtures.FixtureException;
 import dev.tether.fixtures.Sample;
+import dev.tether.fixtures.SlowToExit;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -157,6 +158,30 @@ class LaunchAndCallTest {
       assertThatThrownBy(() -> e.echo(1)).isInstanceOf(WorkerFailedException.class)
           .hasMessageContaining("restarting is off").hasMessageContaining("exit code 3");
       assertThat(t.isOpen()).isFalse();
+    } finally {
+      t.close();
+    }
+  }
+
+  /**
+   * A worker that exits from inside a call while another shutdown hook of its own takes longer
+   * than the client waits for an exit after the connection ends: the worker must not close its
+   * connections before the process dies, or its calls fail as "closed its connection (the process
+   * still runs)" without the exit code.
+   */
+  @Test
+  void aWorkerThatTakesLongToExitStillReportsItsExitCode() throws Exception {
+    Tether t = Tether.launch(TestWorkers.echoSpec().supervision(SupervisionPolicy.none())
+        .export("slow", EchoService.class, SlowToExit.class).build());
+    try {
+      EchoService e = t.get(EchoService.class, "slow");
+      assertThatThrownBy(() -> e.exit(3))
+          .isInstanceOfSatisfying(WorkerCrashedException.class,
+              c -> assertThat(c.exitCode()).hasValue(3))
+          .hasMessageContaining("died with exit code 3");
+      assertThatThrownBy(() -> e.echo(1)).isInstanceOf(WorkerFailedException.class)
+          .hasMessageContaining("died with exit code 3")
+          .hasMessageNotContaining("still runs");
     } finally {
       t.close();
     }

@@ -58,13 +58,38 @@ public final class WorkerMain {
       return;
     }
     TetherServer running = server;
-    Runtime.getRuntime().addShutdownHook(new Thread(running::close, "tether-worker-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> drainForExit(running),
+        "tether-worker-shutdown"));
     System.out.println(WorkerProcess.READY + " " + token);
     System.out.flush();
     awaitEndOfInput(System.in);
     stop(running);
     System.exit(0);
   }
+
+  /**
+   * What the JVM's exit does (System.exit from a method, SIGTERM): no new calls, and up to
+   * {@link #EXIT_DRAIN} for the answers callers wait for (a connection closes once it owes none;
+   * orphans are not waited for). A connection that still owes an answer stays open: the end of
+   * the process closes it, so the owner learns of the end of the connection and of the exit
+   * status together. Closing it here would tell the owner "closed its connection" while the
+   * process still runs the rest of its exit (other hooks, sometimes for seconds), and its calls
+   * would fail without the exit code.
+   */
+  private static void drainForExit(TetherServer server) {
+    server.shutdown();
+    long until = System.nanoTime() + EXIT_DRAIN.toNanos();
+    try {
+      while (server.stats().connections() > 0 && System.nanoTime() - until < 0) {
+        Thread.sleep(5);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** How long an exiting worker waits for its running calls: the server's default drain. */
+  static final Duration EXIT_DRAIN = Duration.ofSeconds(2);
 
   /**
    * The polite stop (the owner closed our standard input): {@link TetherServer#close()} stops
