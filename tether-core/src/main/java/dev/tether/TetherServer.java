@@ -83,8 +83,9 @@ public final class TetherServer implements AutoCloseable {
    * are refused), every client is told the server is going away, and a call that arrives
    * afterwards fails on its caller with a {@link ConnectionClosedException} (code
    * {@link ErrorCode#UNAVAILABLE}, "server shutting down"); nothing of it runs. Calls already
-   * running go on, and their answers reach their callers; each connection closes once its client
-   * waits for no more answers. Orphans (calls whose callers gave up) go on running. Idempotent.
+   * running go on, and their answers reach their callers, as do result streams still flowing;
+   * each connection closes once its client waits for no more answers or stream data. Orphans
+   * (calls whose callers gave up) go on running. Idempotent.
    */
   public void shutdown() {
     core.shutdown();
@@ -130,8 +131,8 @@ public final class TetherServer implements AutoCloseable {
 
   /**
    * Drains and stops the server: {@link #shutdown()}, then waits up to the drain timeout
-   * ({@link Builder#drainTimeout}, default 2 s) until every answer a caller waits for has been
-   * delivered, then {@link #shutdownNow()} for whatever still runs. Does not wait for orphans.
+   * ({@link Builder#drainTimeout}, default 2 s) until every answer and result stream a caller
+   * waits for has been delivered, then {@link #shutdownNow()} for whatever still runs. Does not wait for orphans.
    * Idempotent; an interrupt ends the wait early and stays set.
    */
   @Override

@@ -91,6 +91,7 @@ final class ServerConnection implements InlinePolicy.Reader {
     this.streams = new StreamTable(writer, e -> close("connection to " + link.peer() + " lost: "
         + e), () -> peerMaxFrameBytes, server.options().streamWindowBytes(),
         server.options().spinNanos());
+    streams.onRemoved(this::closeIfDrained); // a result stream done may end a drain
     this.peer = link.peer();
     this.handshakeTimeout =
         Timers.schedule(this::handshakeTimedOut, server.options().handshakeTimeout().toNanos());
@@ -124,7 +125,8 @@ final class ServerConnection implements InlinePolicy.Reader {
 
   /**
    * Calls whose caller still waits for the answer: running, or finished with the answer not yet
-   * written. Orphans do not count (their answers are dropped anyway). Reads {@link #calls} before
+   * written, plus result streams still sending (their caller still waits for data). Orphans do
+   * not count (their answers are dropped anyway). Reads {@link #calls} before
    * {@link #answering}: a finishing call enters {@code answering} before it leaves {@code calls},
    * so it is seen in one or the other (the other order could miss it and close the connection
    * ahead of its answer).
@@ -134,7 +136,7 @@ final class ServerConnection implements InlinePolicy.Reader {
     for (ServerCall c : calls.values()) {
       n += c.wasCallerReleased() ? 0 : 1;
     }
-    return n + answering.get();
+    return n + answering.get() + streams.outboundOpen(); // result streams owe data too
   }
 
   /** Reads until the client goes away. Runs on the connection's first reader thread. */

@@ -41,6 +41,8 @@ public final class StreamTable {
   private volatile int open;
   private volatile int inbound;
   private volatile Supplier<? extends TetherException> failure;
+  /** Told after a stream left the table (see {@link #onRemoved}); null: nobody. */
+  private volatile Runnable removedHook;
 
   /**
    * A table writing through {@code writer}; {@code broken} hears of failed writes;
@@ -75,6 +77,24 @@ public final class StreamTable {
 
   private static long key(int callId, int slot) {
     return ((long) callId << 32) | (slot & 0xffffffffL);
+  }
+
+  /**
+   * Streams this side still sends: a server's result streams flowing after their call answered,
+   * which a graceful shutdown waits for like answers.
+   */
+  public int outboundOpen() {
+    synchronized (this) {
+      return open - inbound;
+    }
+  }
+
+  /**
+   * Runs {@code hook} after each stream leaves the table, on the thread that removed it (a reader,
+   * a pump or a caller): it must be short and must not wait.
+   */
+  public void onRemoved(Runnable hook) {
+    this.removedHook = hook;
   }
 
   /** True when no stream is open: what the connection's hooks check first. */
@@ -220,13 +240,19 @@ public final class StreamTable {
 
   /** A stream leaves the table: no frame for it will come any more. Idempotent. */
   void removed(Object stream, int callId, int slot) {
+    boolean gone;
     synchronized (this) {
-      if (streams.remove(key(callId, slot), stream)) {
+      gone = streams.remove(key(callId, slot), stream);
+      if (gone) {
         open--;
         if (stream instanceof InboundStream) {
           inbound--;
         }
       }
+    }
+    Runnable hook = removedHook;
+    if (gone && hook != null) {
+      hook.run();
     }
   }
 
