@@ -123,7 +123,9 @@ final class ReplyReader {
           }
           continue;
         }
-        int r = frames.poll(handler, 0);
+        // with spinning off, a read before the wait would find nothing but cost a system call
+        int r = spinNanos > 0 || frames.hasBufferedFrame() ? frames.poll(handler, 0)
+            : FrameReader.NONE;
         if (r == FrameReader.FRAME) {
           connection.heard();
           spinEnd = Clock.system().nanoTime() + spinNanos;
@@ -147,10 +149,14 @@ final class ReplyReader {
         // the background reader re-checks now and then whether anything is still pending
         long wait = call == null ? BACKGROUND_RECHECK_NANOS
             : until == Grace.FOREVER ? Long.MAX_VALUE : until - now;
-        if (frames.poll(handler, wait) == FrameReader.FRAME) {
+        r = frames.poll(handler, wait);
+        if (r == FrameReader.FRAME) {
           connection.heard();
           spinEnd = Clock.system().nanoTime() + spinNanos;
           gathering = spinNanos > 0;
+        } else if (r == FrameReader.END) {
+          connection.readEnded(null);
+          return;
         }
       }
     } catch (IOException | ProtocolException e) {

@@ -28,6 +28,17 @@ public interface Link extends Closeable {
   void wakeupReader();
 
   /**
+   * True when {@link #awaitReadable} returns at once whenever {@link #tryRead} would find bytes
+   * (the link buffers nothing inbound of its own, as a plain socket's selector sees every byte):
+   * a reader about to wait may then wait first and read once, instead of making a read that
+   * finds nothing before it waits. False by default (TLS keeps decrypted bytes the selector does
+   * not see), which keeps the read-first order.
+   */
+  default boolean waitSeesEveryByte() {
+    return false;
+  }
+
+  /**
    * Prepares the link to be watched by someone else's selector while no thread reads it: releases
    * what the link keeps for its own waits (a selector and its descriptors, reopened by the next
    * {@link #awaitReadable}) and returns the channel to register for reading, or null when this

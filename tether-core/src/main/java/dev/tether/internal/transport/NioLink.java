@@ -119,6 +119,11 @@ final class NioLink implements Link {
   }
 
   @Override
+  public boolean waitSeesEveryByte() {
+    return true; // nothing is buffered here: the selector sees whatever a read would find
+  }
+
+  @Override
   public void wakeupReader() {
     Selector s = readSelector;
     if (s != null) {

@@ -163,6 +163,12 @@ public final class FrameReader {
     if (dispatchBuffered(handler)) {
       return FRAME;
     }
+    if (timeoutNanos > 0 && !blocked && link.waitSeesEveryByte()) {
+      // about to wait: a read now would mostly find nothing (a system call for nothing, one per
+      // round trip with spinning off); the wait returns at once if bytes are already there
+      link.awaitReadable(timeoutNanos);
+      return endOrDispatch(readSome(), handler);
+    }
     int n = readSome();
     if (blocked && n >= 0) {
       if (timeoutNanos > 0 && blocker != null) {
@@ -177,6 +183,11 @@ public final class FrameReader {
       link.awaitReadable(timeoutNanos);
       n = readSome();
     }
+    return endOrDispatch(n, handler);
+  }
+
+  /** After a read that returned {@code n}: the end of the stream, or the next frame if whole. */
+  private int endOrDispatch(int n, FrameHandler handler) throws IOException, ProtocolException {
     if (n < 0) {
       if (body != null || buffer.hasRemaining()) {
         throw new EOFException("stream ended inside a frame");
