@@ -4,6 +4,7 @@ import dev.tether.TetherServer;
 import dev.tether.WorkerHistory;
 import dev.tether.WorkerServerSetup;
 import dev.tether.internal.process.WorkerProcess;
+import dev.tether.internal.time.Clock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -78,9 +79,9 @@ public final class WorkerMain {
    */
   private static void drainForExit(TetherServer server) {
     server.shutdown();
-    long until = System.nanoTime() + EXIT_DRAIN.toNanos();
+    long until = Clock.system().nanoTime() + EXIT_DRAIN.toNanos();
     try {
-      while (server.stats().connections() > 0 && System.nanoTime() - until < 0) {
+      while (server.stats().connections() > 0 && Clock.system().nanoTime() - until < 0) {
         Thread.sleep(5);
       }
     } catch (InterruptedException e) {
