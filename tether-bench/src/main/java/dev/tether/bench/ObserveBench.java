@@ -31,6 +31,11 @@ import jdk.jfr.Recording;
  * plain round trip, in its own setting (its recording on, its metadata set), so that no mode is
  * timed while the code it switches on is still being compiled.
  *
+ * <p>Its JFR rows start and stop a recording every round in one JVM whose compiled code serves
+ * every mode; from run to run they swung by more than the 5 % target (BENCHMARKS.md, "JFR cost,
+ * sixth session"). The JFR figure to judge issue 13 by is {@link JfrAbBench}'s: one JVM per
+ * setting, each recording left on.
+ *
  * <p>Run: {@code java -cp tether-bench/target/tether-bench-all.jar dev.tether.bench.ObserveBench
  * [--quick]}. Prints a markdown table and one {@code OBSERVE mode ratio} line per mode.
  */
