@@ -176,7 +176,9 @@ public final class Demo {
 
   private void graceZero() throws Exception {
     out.println("4. Grace zero: send the cancel and release the caller at once");
-    Caller c = startStubborn(200);
+    // long enough that the cancel reaches it first even on a loaded machine (a 200 ms call
+    // once ended before its cancel, at load 13); the caller is released at once either way
+    Caller c = startStubborn(2000);
     long t0 = System.nanoTime();
     CancelResult r = Cancellation.cancel(c.thread, Duration.ZERO);
     long returned = System.nanoTime();
