@@ -91,6 +91,7 @@ final class ServerConnection implements InlinePolicy.Reader {
     this.streams = new StreamTable(writer, e -> close("connection to " + link.peer() + " lost: "
         + e), () -> peerMaxFrameBytes, server.options().streamWindowBytes(),
         server.options().spinNanos());
+    reader.readChunksInto(streams.chunkBuffers()); // stream chunks: socket to direct buffer
     this.peer = link.peer();
     this.handshakeTimeout =
         Timers.schedule(this::handshakeTimedOut, server.options().handshakeTimeout().toNanos());
