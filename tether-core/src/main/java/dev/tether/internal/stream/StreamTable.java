@@ -171,9 +171,15 @@ public final class StreamTable {
     return chunkBuffers;
   }
 
-  /** A chunk's buffer is no longer used: reused if it is one of {@link #chunkBuffers()}. */
+  /**
+   * A chunk's buffer is no longer used: kept for reuse if it is one of {@link #chunkBuffers()}
+   * and a stream still comes in (else left to the garbage collector, like the chunks a reader
+   * consumes after its stream left the table).
+   */
   void recycle(ByteBuffer data) {
-    chunkBuffers.give(data);
+    if (inbound > 0) {
+      chunkBuffers.give(data);
+    }
   }
 
   /** STREAM_CREDIT (reader thread). */
@@ -249,13 +255,17 @@ public final class StreamTable {
 
   /** A stream leaves the table: no frame for it will come any more. Idempotent. */
   void removed(Object stream, int callId, int slot) {
+    boolean noneInbound = false;
     synchronized (this) {
       if (streams.remove(key(callId, slot), stream)) {
         open--;
         if (stream instanceof InboundStream) {
-          inbound--;
+          noneInbound = --inbound == 0;
         }
       }
+    }
+    if (noneInbound) {
+      chunkBuffers.clear(); // a connection with nothing coming in keeps no chunk buffers
     }
   }
 

@@ -82,8 +82,23 @@ class InboundChunkRecyclingTest {
 
   @Test
   void aChunkForAStreamNobodyReadsAnyMoreGoesBackAtOnce() throws Exception {
+    open(1);
     table.onData(99, 0, false, chunk(1000, (byte) 1));
     assertThat(pool.idle()).isEqualTo(1);
+  }
+
+  @Test
+  void aConnectionWithNothingComingInKeepsNoChunkBuffers() throws Exception {
+    InboundStream in = open(5);
+    table.onData(5, 0, false, chunk(1000, (byte) 1));
+    table.onData(5, 0, false, chunk(1000, (byte) 1));
+    in.read(new byte[1000], 0, 1000);
+    assertThat(pool.idle()).isEqualTo(1);
+    table.onData(5, 0, true, chunk(0, (byte) 1)); // the end: the stream leaves the table
+    assertThat(pool.idle()).isZero();
+    assertThat(in.read(new byte[1000], 0, 1000)).isEqualTo(1000);
+    assertThat(in.read()).isEqualTo(-1);
+    assertThat(pool.idle()).as("read after its stream left").isZero();
   }
 
   @Test
