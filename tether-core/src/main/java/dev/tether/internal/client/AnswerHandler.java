@@ -67,6 +67,12 @@ final class AnswerHandler implements FrameHandler {
   }
 
   @Override
+  public void streamData(int callId, int slot, boolean end, java.nio.ByteBuffer data,
+      dev.tether.internal.wire.ChunkBuffers buffers) throws ProtocolException {
+    connection.streams().onData(callId, slot, end, data);
+  }
+
+  @Override
   public void streamCredit(int callId, int slot, int bytes) {
     connection.streams().onCredit(callId, slot, bytes);
   }

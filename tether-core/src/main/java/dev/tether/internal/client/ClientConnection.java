@@ -83,6 +83,7 @@ public final class ClientConnection implements AutoCloseable {
     this.streams = new StreamTable(writer,
         e -> lost("connection to " + link.peer() + " lost while sending a stream", e),
         () -> peerMaxFrameBytes, options.streamWindowBytes(), options.spin().toNanos());
+    reader.readChunksInto(streams.chunkBuffers()); // stream chunks: socket to direct buffer
   }
 
   /**

@@ -92,6 +92,7 @@ final class ServerConnection implements InlinePolicy.Reader {
         + e), () -> peerMaxFrameBytes, server.options().streamWindowBytes(),
         server.options().spinNanos());
     streams.onRemoved(this::closeIfDrained); // a result stream done may end a drain
+    reader.readChunksInto(streams.chunkBuffers()); // stream chunks: socket to direct buffer
     this.peer = link.peer();
     this.handshakeTimeout =
         Timers.schedule(this::handshakeTimedOut, server.options().handshakeTimeout().toNanos());

@@ -218,6 +218,13 @@ final class ServerFrameHandler implements FrameHandler {
   }
 
   @Override
+  public void streamData(int callId, int slot, boolean end, java.nio.ByteBuffer data,
+      dev.tether.internal.wire.ChunkBuffers buffers) throws ProtocolException {
+    requireHello();
+    c.streams.onData(callId, slot, end, data);
+  }
+
+  @Override
   public void streamCredit(int callId, int slot, int bytes) throws ProtocolException {
     requireHello();
     c.streams.onCredit(callId, slot, bytes);

@@ -9,6 +9,7 @@ import dev.tether.internal.time.Clock;
 import dev.tether.internal.wire.ProtocolException;
 import dev.tether.internal.wire.RemoteError;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -36,10 +37,8 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   // guarded by lock
-  private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
-  private final ArrayDeque<Integer> offsets = new ArrayDeque<>();
-  private byte[] current;
-  private int pos;
+  private final ArrayDeque<ByteBuffer> chunks = new ArrayDeque<>(); // each from its position
+  private ByteBuffer current;
   private final int regrantBytes;
   private int granted; // credit the sender may still use
   private int readSinceGrant;
@@ -70,10 +69,15 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
     scope = node.addListener(this);
   }
 
-  /** A chunk arrived (reader thread). The sender may not exceed its credit. */
-  void onData(byte[] body, int offset, boolean end) throws ProtocolException {
-    int n = body.length - offset;
+  /**
+   * A chunk arrived (reader thread), from {@code data}'s position to its limit; a direct buffer
+   * goes back to the table's {@link dev.tether.internal.wire.ChunkBuffers} once read or dropped.
+   * The sender may not exceed its credit.
+   */
+  void onData(ByteBuffer data, boolean end) throws ProtocolException {
+    int n = data.remaining();
     boolean abandoned;
+    boolean queued = false;
     lock.lock();
     try {
       if (ended || reset != null) {
@@ -90,8 +94,8 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
       }
       if (!abandoned) {
         if (n > 0) {
-          chunks.add(body);
-          offsets.add(offset);
+          chunks.add(data);
+          queued = true;
         }
         ended = end;
         changes++;
@@ -99,6 +103,9 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
       }
     } finally {
       lock.unlock();
+    }
+    if (!queued) {
+      table.recycle(data);
     }
     if (end) {
       ended(); // the reader still has the bytes
@@ -180,7 +187,6 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
         }
         if (current == null && !chunks.isEmpty()) {
           current = chunks.poll();
-          pos = offsets.poll();
         }
         if (current != null) {
           break;
@@ -215,10 +221,10 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
           }
         }
       }
-      n = Math.min(len, current.length - pos);
-      System.arraycopy(current, pos, b, off, n);
-      pos += n;
-      if (pos == current.length) {
+      n = Math.min(len, current.remaining());
+      current.get(b, off, n);
+      if (!current.hasRemaining()) {
+        table.recycle(current);
         current = null;
       }
       readSinceGrant += n;
@@ -253,9 +259,9 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
   public int available() {
     lock.lock();
     try {
-      int n = current == null ? 0 : current.length - pos;
-      for (byte[] c : chunks) {
-        n += c.length; // an estimate: includes each chunk's header bytes
+      int n = current == null ? 0 : current.remaining();
+      for (ByteBuffer c : chunks) {
+        n += c.remaining();
       }
       return failure != null ? 0 : n;
     } finally {
@@ -324,11 +330,9 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
   int bufferedBytes() {
     lock.lock();
     try {
-      int n = current == null ? 0 : current.length - pos;
-      Integer[] offs = offsets.toArray(new Integer[0]);
-      int i = 0;
-      for (byte[] c : chunks) {
-        n += c.length - offs[i++];
+      int n = current == null ? 0 : current.remaining();
+      for (ByteBuffer c : chunks) {
+        n += c.remaining();
       }
       return n;
     } finally {
@@ -343,8 +347,13 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
 
   /** Drops every chunk received and not yet read. Under {@link #lock}. */
   private void discardBuffered() {
-    chunks.clear();
-    offsets.clear();
-    current = null;
+    if (current != null) {
+      table.recycle(current);
+      current = null;
+    }
+    ByteBuffer c;
+    while ((c = chunks.poll()) != null) {
+      table.recycle(c);
+    }
   }
 }

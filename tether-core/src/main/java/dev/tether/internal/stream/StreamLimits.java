@@ -37,7 +37,7 @@ public final class StreamLimits {
   }
 
   /** Bytes of a STREAM_DATA frame's body beyond its data (header and slot), at most. */
-  private static final int DATA_FRAME_OVERHEAD = 16;
+  static final int DATA_FRAME_OVERHEAD = 16;
 
   /**
    * Checks a configured window.

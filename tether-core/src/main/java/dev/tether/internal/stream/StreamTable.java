@@ -5,12 +5,14 @@ import dev.tether.ErrorCode;
 import dev.tether.TetherException;
 import dev.tether.internal.cancel.CancelNode;
 import dev.tether.internal.codec.ByteWriter;
+import dev.tether.internal.wire.ChunkBuffers;
 import dev.tether.internal.wire.FrameWriter;
 import dev.tether.internal.wire.ProtocolException;
 import dev.tether.internal.wire.RemoteError;
 import dev.tether.internal.wire.StreamFrames;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +39,9 @@ public final class StreamTable {
   private final IntSupplier peerMaxFrameBytes;
   private final int windowBytes;
   private final long spinNanos;
+  /** The longest chunk frame's body a peer sends (see StreamLimits#chunkBytes), header included. */
+  private final ChunkBuffers chunkBuffers =
+      new ChunkBuffers(StreamLimits.CHUNK_BYTES + StreamLimits.DATA_FRAME_OVERHEAD);
   private final ConcurrentHashMap<Long, Object> streams = new ConcurrentHashMap<>();
   private volatile int open;
   private volatile int inbound;
@@ -162,8 +167,38 @@ public final class StreamTable {
   /** STREAM_DATA (reader thread). */
   public void onData(int callId, int slot, boolean end, byte[] body, int offset)
       throws ProtocolException {
+    onData(callId, slot, end, ByteBuffer.wrap(body, offset, body.length - offset));
+  }
+
+  /**
+   * STREAM_DATA (reader thread), from {@code data}'s position to its limit; a buffer of
+   * {@link #chunkBuffers()} goes back there once read, or at once when no stream takes it.
+   */
+  public void onData(int callId, int slot, boolean end, ByteBuffer data)
+      throws ProtocolException {
     if (streams.get(key(callId, slot)) instanceof InboundStream s) {
-      s.onData(body, offset, end);
+      s.onData(data, end);
+    } else {
+      recycle(data);
+    }
+  }
+
+  /**
+   * The direct buffers the connection's reader reads large chunks into (see
+   * {@link dev.tether.internal.wire.FrameReader#readChunksInto}), given back here once read.
+   */
+  public ChunkBuffers chunkBuffers() {
+    return chunkBuffers;
+  }
+
+  /**
+   * A chunk's buffer is no longer used: kept for reuse if it is one of {@link #chunkBuffers()}
+   * and a stream still comes in (else left to the garbage collector, like the chunks a reader
+   * consumes after its stream left the table).
+   */
+  void recycle(ByteBuffer data) {
+    if (inbound > 0) {
+      chunkBuffers.give(data);
     }
   }
 
@@ -241,14 +276,18 @@ public final class StreamTable {
   /** A stream leaves the table: no frame for it will come any more. Idempotent. */
   void removed(Object stream, int callId, int slot) {
     boolean gone;
+    boolean noneInbound = false;
     synchronized (this) {
       gone = streams.remove(key(callId, slot), stream);
       if (gone) {
         open--;
         if (stream instanceof InboundStream) {
-          inbound--;
+          noneInbound = --inbound == 0;
         }
       }
+    }
+    if (noneInbound) {
+      chunkBuffers.clear(); // a connection with nothing coming in keeps no chunk buffers
     }
     Runnable hook = removedHook;
     if (gone && hook != null) {

@@ -100,6 +100,21 @@ public interface FrameHandler {
     throw unexpected(FrameKind.STREAM_DATA);
   }
 
+  /**
+   * STREAM_DATA read into a direct buffer of {@code buffers} (see
+   * {@link FrameReader#readChunksInto}): the bytes from {@code data}'s position to its limit. The
+   * handler owns the buffer and gives it back to {@code buffers} once nobody uses it (or drops
+   * it). By default, copies the bytes to an array for
+   * {@link #streamData(int, int, boolean, byte[], int)} and gives the buffer back at once.
+   */
+  default void streamData(int callId, int slot, boolean end, java.nio.ByteBuffer data,
+      ChunkBuffers buffers) throws ProtocolException {
+    byte[] copy = new byte[data.remaining()];
+    data.get(copy);
+    buffers.give(data);
+    streamData(callId, slot, end, copy, 0);
+  }
+
   /** STREAM_CREDIT: the receiver of stream {@code slot} of call {@code callId} takes more bytes. */
   default void streamCredit(int callId, int slot, int bytes) throws ProtocolException {
     throw unexpected(FrameKind.STREAM_CREDIT);

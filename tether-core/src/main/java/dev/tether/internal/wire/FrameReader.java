@@ -37,6 +37,8 @@ public final class FrameReader {
   private int handshakeFrameBytes; // the limit until handshakeDone(); 0: none
   private byte[] body; // the frame being assembled
   private int bodyFilled;
+  private ChunkBuffers chunkBuffers; // null: stream chunks are read into arrays like any frame
+  private ByteBuffer direct; // the STREAM_DATA frame being assembled in one of chunkBuffers
   private int charged; // bytes of budget held for body (or the frame being dispatched)
   private long penaltyCharged; // bytes charged provisionally to the penalty for that frame
   private boolean blocked; // the last poll found no budget for the next frame, or a penalty
@@ -73,6 +75,15 @@ public final class FrameReader {
     this.budget = budget;
     this.handshakeFrameBytes = handshakeFrameBytes;
     this.penalty = penalty;
+  }
+
+  /**
+   * Reads STREAM_DATA frames longer than the read buffer into {@code buffers} and hands them to
+   * {@link FrameHandler#streamData(int, int, boolean, ByteBuffer, ChunkBuffers)} (see
+   * {@link ChunkBuffers}); null (the default) reads them into arrays like any frame.
+   */
+  public void readChunksInto(ChunkBuffers buffers) {
+    chunkBuffers = buffers;
   }
 
   /** The peer completed the handshake: frames up to the full limit are accepted from now on. */
@@ -112,6 +123,7 @@ public final class FrameReader {
    */
   public void release() {
     body = null;
+    direct = null;
     if (budget != null) {
       budget.release(charged);
     }
@@ -189,7 +201,7 @@ public final class FrameReader {
   /** After a read that returned {@code n}: the end of the stream, or the next frame if whole. */
   private int endOrDispatch(int n, FrameHandler handler) throws IOException, ProtocolException {
     if (n < 0) {
-      if (body != null || buffer.hasRemaining()) {
+      if (body != null || direct != null || buffer.hasRemaining()) {
         throw new EOFException("stream ended inside a frame");
       }
       return END;
@@ -203,10 +215,13 @@ public final class FrameReader {
    * keeps everything, when bytes of a frame are pending.
    */
   public boolean releaseBuffer() {
-    if (body != null || buffer.hasRemaining()) {
+    if (body != null || direct != null || buffer.hasRemaining()) {
       return false;
     }
     buffer = EMPTY;
+    if (chunkBuffers != null) {
+      chunkBuffers.clear();
+    }
     return true;
   }
 
@@ -218,7 +233,7 @@ public final class FrameReader {
    * assembled.
    */
   public boolean shrinkBuffer() {
-    if (body != null) {
+    if (body != null || direct != null) {
       return false;
     }
     if (!buffer.hasRemaining()) {
@@ -236,7 +251,8 @@ public final class FrameReader {
    * dispatches it without reading or waiting (unless the budget holds it back). Cheap: no read.
    */
   public boolean hasBufferedFrame() {
-    if (body != null || blocked || buffer.remaining() < FrameKind.LENGTH_BYTES) {
+    if (body != null || direct != null || blocked
+        || buffer.remaining() < FrameKind.LENGTH_BYTES) {
       return false;
     }
     return buffer.remaining() - FrameKind.LENGTH_BYTES >= buffer.getInt(buffer.position());
@@ -244,6 +260,9 @@ public final class FrameReader {
 
   /** Dispatches the next frame if all of it is here. */
   private boolean dispatchBuffered(FrameHandler handler) throws ProtocolException {
+    if (direct != null) {
+      return fillDirect(handler);
+    }
     if (body == null) {
       if (buffer.remaining() < FrameKind.LENGTH_BYTES) {
         return false;
@@ -257,6 +276,13 @@ public final class FrameReader {
       int whole = FrameKind.LENGTH_BYTES + length;
       if (buffer.remaining() < whole && whole <= BUFFER_BYTES) {
         return false; // a small frame still arriving: wait for it in the buffer
+      }
+      boolean chunk = false;
+      if (chunkBuffers != null && whole > BUFFER_BYTES && length <= chunkBuffers.capacity()) {
+        if (buffer.remaining() == FrameKind.LENGTH_BYTES) {
+          return false; // its kind has not arrived yet
+        }
+        chunk = buffer.get(buffer.position() + FrameKind.LENGTH_BYTES) == FrameKind.STREAM_DATA;
       }
       if (budget != null) {
         boolean small = whole <= BUFFER_BYTES;
@@ -281,6 +307,10 @@ public final class FrameReader {
       }
       blocked = false;
       buffer.position(buffer.position() + FrameKind.LENGTH_BYTES);
+      if (chunk) {
+        direct = chunkBuffers.take(length);
+        return fillDirect(handler);
+      }
       body = new byte[length];
       bodyFilled = 0;
     }
@@ -304,8 +334,55 @@ public final class FrameReader {
     return true;
   }
 
+  /**
+   * Moves what is buffered of the STREAM_DATA frame being assembled in {@link #direct} there, and
+   * dispatches it once complete.
+   */
+  private boolean fillDirect(FrameHandler handler) throws ProtocolException {
+    int take = Math.min(buffer.remaining(), direct.remaining());
+    if (take > 0) {
+      direct.put(buffer.slice(buffer.position(), take));
+      buffer.position(buffer.position() + take);
+    }
+    if (direct.hasRemaining()) {
+      return false; // the rest is read straight into it
+    }
+    ByteBuffer frame = direct.flip();
+    direct = null;
+    try {
+      dispatchChunk(frame, handler);
+    } finally {
+      if (charged != 0) {
+        budget.release(charged);
+        charged = 0;
+      }
+      refundPenaltyCharge();
+    }
+    return true;
+  }
+
+  /** Dispatches a STREAM_DATA frame read into a direct buffer (its header decoded from there). */
+  private void dispatchChunk(ByteBuffer frame, FrameHandler h) throws ProtocolException {
+    int flags = frame.get(1) & 0xff;
+    int callId = frame.getInt(2);
+    byte[] head = new byte[Math.min(frame.limit(), FrameKind.HEADER_BYTES + 5)];
+    frame.get(0, head);
+    ByteReader r = new ByteReader(head, FrameKind.HEADER_BYTES, head.length - FrameKind.HEADER_BYTES);
+    int slot;
+    try {
+      slot = r.readVarInt();
+    } catch (DecodeException e) {
+      throw new ProtocolException("malformed STREAM_DATA frame: " + e.getMessage(), e);
+    }
+    frame.position(r.position());
+    h.streamData(callId, slot, (flags & FrameKind.FLAG_STREAM_END) != 0, frame, chunkBuffers);
+  }
+
   /** One non-blocking read, into the large frame being assembled or into the buffer. */
   private int readSome() throws IOException {
+    if (direct != null && !buffer.hasRemaining()) {
+      return link.tryRead(direct);
+    }
     if (body != null && !buffer.hasRemaining()) {
       int n = link.tryRead(ByteBuffer.wrap(body, bodyFilled, body.length - bodyFilled));
       if (n > 0) {
