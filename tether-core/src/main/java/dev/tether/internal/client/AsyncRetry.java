@@ -50,6 +50,7 @@ final class AsyncRetry implements CallCanceller, CancelNode.Listener {
   private boolean sending; // guarded by lock: an attempt is being sent, current not known yet
   private Clock.Timer wait; // guarded by lock: the wait for the next attempt
   private CancelReason cancelled; // guarded by lock; the first request's
+  private TetherException lastFailure; // guarded by lock: the last attempt's retryable failure
   private CancelNode.Removal inScope;
 
   private AsyncRetry(MethodPlan plan, CancelNode scope, Supplier<CompletableFuture<Object>> attempt,
@@ -155,6 +156,9 @@ final class AsyncRetry implements CallCanceller, CancelNode.Listener {
       finish(value, t);
       return;
     }
+    synchronized (lock) {
+      lastFailure = (TetherException) t;
+    }
     if (why != null) { // refused (or lost) and then cancelled: no attempt runs any more
       finishNotSent(why);
       return;
@@ -186,9 +190,20 @@ final class AsyncRetry implements CallCanceller, CancelNode.Listener {
     }
   }
 
+  /**
+   * Ends the call cancelled between attempts: as never sent, or, for a deadline after a failed
+   * attempt, as {@link RetryStep#cutShort} says.
+   */
   private void finishNotSent(CancelReason why) {
-    finish(null, new Outcome.Cancelled(CallCancelledException.Outcome.NOT_SENT, why)
-        .toException());
+    TetherException last;
+    int n;
+    synchronized (lock) {
+      last = lastFailure;
+      n = attempts;
+    }
+    TetherException deadline = RetryStep.cutShort(why, last, n);
+    finish(null, deadline != null ? deadline
+        : new Outcome.Cancelled(CallCancelledException.Outcome.NOT_SENT, why).toException());
   }
 
   private void detach() {

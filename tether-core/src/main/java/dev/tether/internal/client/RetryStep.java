@@ -7,6 +7,7 @@ import dev.tether.RetryPolicy;
 import dev.tether.ServerBusyException;
 import dev.tether.TetherException;
 import dev.tether.internal.cancel.CancelNode;
+import dev.tether.internal.cancel.CancelReason;
 import dev.tether.internal.time.Deadline;
 
 /**
@@ -59,6 +60,24 @@ record RetryStep(long delayNanos, TetherException failure) {
     return new RetryStep(0, failure instanceof ServerBusyException b
         ? new ServerBusyException(b.code(), b.lastRefusal(), b.retryAfter().orElse(null), n, stop)
         : failure);
+  }
+
+  /**
+   * How a call ends when {@code why} cut its wait for attempt {@code n + 1} short (or came right
+   * after it), {@code last} being attempt {@code n}'s failure: a deadline that passes then ends it
+   * as {@link #after} ends a call whose wait would pass the deadline (a busy refusal stopped
+   * because of the DEADLINE, or the failure itself), whether the wait was judged too long in
+   * advance or the deadline came first because the wait overran. Returns null for any other
+   * cancel, or before any attempt ({@code last} null): the call ends as never sent.
+   */
+  static TetherException cutShort(CancelReason why, TetherException last, int n) {
+    if (last == null || !why.deadline()) {
+      return null;
+    }
+    return last instanceof ServerBusyException b
+        ? new ServerBusyException(b.code(), b.lastRefusal(), b.retryAfter().orElse(null), n,
+            ServerBusyException.StopReason.DEADLINE)
+        : last;
   }
 
   /**

@@ -101,13 +101,13 @@ final class RetryingCall implements CallCanceller, PendingCallInfo, CancelNode.L
     if (budget != null) {
       budget.deposit();
     }
+    TetherException failure = null;
     for (int n = 1; ; n++) {
       attempts = n;
       CancelReason why = cancelReason();
       if (why != null) {
-        throw notSent(why);
+        throw endedBetweenAttempts(why, failure, n - 1);
       }
-      TetherException failure;
       try {
         return attempt.run(this);
       } catch (TetherException e) {
@@ -120,12 +120,15 @@ final class RetryingCall implements CallCanceller, PendingCallInfo, CancelNode.L
       if (step.failure() != null) {
         throw step.failure();
       }
-      waitToRetry(step.delayNanos());
+      waitToRetry(step.delayNanos(), failure, n);
     }
   }
 
-  /** Waits {@code nanos} on the caller's thread; throws, as never sent, when cancelled first. */
-  private void waitToRetry(long nanos) {
+  /**
+   * Waits {@code nanos} on the caller's thread before the attempt after {@code n}, which failed
+   * with {@code last}; throws when cancelled first (see {@link #endedBetweenAttempts}).
+   */
+  private void waitToRetry(long nanos, TetherException last, int n) {
     long until = CLOCK.nanoTime() + nanos;
     CancelNode.Removal inScope = scope == null ? null : scope.addListener(this);
     ThreadCancelState thread = ThreadCancelState.currentIfEnabled();
@@ -150,7 +153,7 @@ final class RetryingCall implements CallCanceller, PendingCallInfo, CancelNode.L
           requestCancel(CancelReason.of("the calling thread was interrupted", 0));
         }
       }
-      throw notSent(why);
+      throw endedBetweenAttempts(why, last, n);
     } finally {
       synchronized (lock) {
         waiting = false;
@@ -165,6 +168,16 @@ final class RetryingCall implements CallCanceller, PendingCallInfo, CancelNode.L
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /**
+   * What a call cancelled between attempts ends with: never sent again; a deadline after a
+   * failed attempt ends it as {@link RetryStep#cutShort} says, other cancels as never sent.
+   */
+  private TetherException endedBetweenAttempts(CancelReason why, TetherException last, int n) {
+    CallCancelledException notSent = notSent(why);
+    TetherException deadline = RetryStep.cutShort(why, last, n);
+    return deadline != null ? deadline : notSent;
   }
 
   private CallCancelledException notSent(CancelReason why) {
