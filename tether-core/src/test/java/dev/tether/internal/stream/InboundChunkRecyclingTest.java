@@ -3,7 +3,7 @@ package dev.tether.internal.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.CallCancelledException;
-import dev.tether.internal.transport.Link;
+import dev.tether.fixtures.WriteOnlyLink;
 import dev.tether.internal.wire.ChunkBuffers;
 import dev.tether.internal.wire.FrameWriter;
 import java.nio.ByteBuffer;
@@ -12,32 +12,15 @@ import org.junit.jupiter.api.Test;
 /** A chunk's direct buffer goes back to the connection's pool once read, or once discarded. */
 class InboundChunkRecyclingTest {
   /** Drops everything written (credits, resets). */
-  static final class NullLink implements Link {
-    @Override
-    public int tryRead(ByteBuffer dst) {
-      return 0;
+  static final class NullLink extends WriteOnlyLink {
+    NullLink() {
+      super("null");
     }
-
-    @Override
-    public boolean awaitReadable(long timeoutNanos) {
-      return false;
-    }
-
-    @Override
-    public void wakeupReader() {}
 
     @Override
     public void write(ByteBuffer src) {
       src.position(src.limit());
     }
-
-    @Override
-    public String peer() {
-      return "null";
-    }
-
-    @Override
-    public void close() {}
   }
 
   private final StreamTable table = new StreamTable(new FrameWriter(new NullLink(), e -> {}),

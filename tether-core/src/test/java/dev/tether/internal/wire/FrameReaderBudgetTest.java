@@ -1,14 +1,14 @@
 package dev.tether.internal.wire;
 
+import static dev.tether.internal.wire.PingFrames.ping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.internal.codec.ByteWriter;
+import dev.tether.internal.wire.PingFrames.Pings;
 import dev.tether.internal.transport.Link;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The reader allocates a frame body only within its budget, and never a large one pre-HELLO. */
@@ -59,22 +59,6 @@ class FrameReaderBudgetTest {
 
     @Override
     public void close() {}
-  }
-
-  /** Counts PINGs. */
-  static final class Pings implements FrameHandler {
-    final List<Long> values = new ArrayList<>();
-
-    @Override
-    public void ping(long value) {
-      values.add(value);
-    }
-  }
-
-  private static byte[] ping(long value) {
-    ByteWriter w = new ByteWriter(32);
-    Frames.ping(w, false, value);
-    return java.util.Arrays.copyOf(w.array(), w.size());
   }
 
   /** The first bytes of a frame announcing {@code length} bytes (kind PING). */

@@ -1,8 +1,9 @@
 package dev.tether.internal.wire;
 
+import static dev.tether.internal.wire.PingFrames.ping;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tether.internal.codec.ByteWriter;
+import dev.tether.internal.wire.PingFrames.Pings;
 import dev.tether.internal.transport.Link;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -78,22 +79,6 @@ class FrameReaderWaitFirstTest {
 
     @Override
     public void close() {}
-  }
-
-  /** Records PINGs. */
-  static final class Pings implements FrameHandler {
-    final List<Long> values = new ArrayList<>();
-
-    @Override
-    public void ping(long value) {
-      values.add(value);
-    }
-  }
-
-  private static byte[] ping(long value) {
-    ByteWriter w = new ByteWriter(32);
-    Frames.ping(w, false, value);
-    return java.util.Arrays.copyOf(w.array(), w.size());
   }
 
   @Test

@@ -74,7 +74,7 @@ class RefusalPenaltyTest {
     int length = 512 * 1024;
     link.feed(ByteBuffer.allocate(10).putInt(length).put((byte) FrameKind.PING).put((byte) 0)
         .putInt(0).array());
-    FrameReaderBudgetTest.Pings pings = new FrameReaderBudgetTest.Pings();
+    PingFrames.Pings pings = new PingFrames.Pings();
     assertThat(reader.poll(pings, 0)).isEqualTo(FrameReader.NONE);
     assertThat(connection.used()).as("nothing allocated for the held frame").isZero();
     clock.advance(Duration.ofSeconds(1));
@@ -99,7 +99,7 @@ class RefusalPenaltyTest {
       readers.add(new FrameReader(link, 4 << 20, connection, 0, penalty));
     }
     penalty.refused(2 * MIB); // a hold of one second
-    FrameReaderBudgetTest.Pings pings = new FrameReaderBudgetTest.Pings();
+    PingFrames.Pings pings = new PingFrames.Pings();
     for (FrameReader r : readers) {
       assertThat(r.poll(pings, 0)).isEqualTo(FrameReader.NONE);
     }
@@ -133,7 +133,7 @@ class RefusalPenaltyTest {
     penalty.refused(MIB / 2); // in debt, within the allowance: the next large frame is charged
     link.feed(ByteBuffer.allocate(10).putInt(3 * (int) MIB / 4).put((byte) FrameKind.PING)
         .put((byte) 0).putInt(0).array());
-    FrameReaderBudgetTest.Pings pings = new FrameReaderBudgetTest.Pings();
+    PingFrames.Pings pings = new PingFrames.Pings();
     assertThat(reader.poll(pings, 0)).isEqualTo(FrameReader.NONE);
     assertThat(penalty.allowsLargeFrame()).as("charged provisionally").isFalse();
 
@@ -152,7 +152,7 @@ class RefusalPenaltyTest {
     var w = new dev.tether.internal.codec.ByteWriter(32);
     Frames.ping(w, false, 7);
     link.feed(java.util.Arrays.copyOf(w.array(), w.size()));
-    FrameReaderBudgetTest.Pings pings = new FrameReaderBudgetTest.Pings();
+    PingFrames.Pings pings = new PingFrames.Pings();
     assertThat(reader.poll(pings, 0)).isEqualTo(FrameReader.FRAME);
     assertThat(pings.values).containsExactly(7L);
   }
