@@ -143,21 +143,22 @@ final class AsyncRetry implements CallCanceller, CancelNode.Listener {
   }
 
   private void attemptEnded(Object value, Throwable thrown) {
+    Throwable t = thrown instanceof CompletionException && thrown.getCause() != null
+        ? thrown.getCause() : thrown;
+    boolean retryable = t != null && RetryStep.retryable(t, idempotent);
     int n;
     CancelReason why;
     synchronized (lock) {
       current = null;
       n = attempts;
       why = cancelled;
+      if (retryable) {
+        lastFailure = (TetherException) t;
+      }
     }
-    Throwable t = thrown instanceof CompletionException && thrown.getCause() != null
-        ? thrown.getCause() : thrown;
-    if (t == null || !RetryStep.retryable(t, idempotent)) {
+    if (!retryable) {
       finish(value, t);
       return;
-    }
-    synchronized (lock) {
-      lastFailure = (TetherException) t;
     }
     if (why != null) { // refused (or lost) and then cancelled: no attempt runs any more
       finishNotSent(why);

@@ -57,9 +57,19 @@ record RetryStep(long delayNanos, TetherException failure) {
     if (stop == null) {
       return new RetryStep(delay, null);
     }
-    return new RetryStep(0, failure instanceof ServerBusyException b
+    return new RetryStep(0, stopped(failure, n, stop));
+  }
+
+  /**
+   * What a call that makes no further attempt after attempt {@code n} failed with {@code failure}
+   * ends with: a busy refusal says how many attempts were made and why they stopped; any other
+   * failure is reported as it is.
+   */
+  private static TetherException stopped(TetherException failure, int n,
+      ServerBusyException.StopReason stop) {
+    return failure instanceof ServerBusyException b
         ? new ServerBusyException(b.code(), b.lastRefusal(), b.retryAfter().orElse(null), n, stop)
-        : failure);
+        : failure;
   }
 
   /**
@@ -74,10 +84,7 @@ record RetryStep(long delayNanos, TetherException failure) {
     if (last == null || !why.deadline()) {
       return null;
     }
-    return last instanceof ServerBusyException b
-        ? new ServerBusyException(b.code(), b.lastRefusal(), b.retryAfter().orElse(null), n,
-            ServerBusyException.StopReason.DEADLINE)
-        : last;
+    return stopped(last, n, ServerBusyException.StopReason.DEADLINE);
   }
 
   /**
