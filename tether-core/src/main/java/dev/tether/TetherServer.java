@@ -132,8 +132,8 @@ public final class TetherServer implements AutoCloseable {
   /**
    * Drains and stops the server: {@link #shutdown()}, then waits up to the drain timeout
    * ({@link Builder#drainTimeout}, default 2 s) until every answer and result stream a caller
-   * waits for has been delivered, then {@link #shutdownNow()} for whatever still runs. Does not wait for orphans.
-   * Idempotent; an interrupt ends the wait early and stays set.
+   * waits for has been delivered, then {@link #shutdownNow()} for whatever still runs. Does not
+   * wait for orphans. Idempotent; an interrupt ends the wait early and stays set.
    */
   @Override
   public void close() {

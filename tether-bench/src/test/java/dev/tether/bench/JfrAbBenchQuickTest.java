@@ -17,7 +17,8 @@ class JfrAbBenchQuickTest {
 
   @Test
   @Timeout(180)
-  void quickRunReportsEverySettingAgainstTheJvmWithoutARecordingAfterWarmingEachUp() throws Exception {
+  void quickRunReportsEverySettingAgainstTheJvmWithoutARecordingAfterWarmingEachUp()
+      throws Exception {
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
     String report = new JfrAbBench(3, 100, 1_000,
         new PrintStream(progress, true, StandardCharsets.UTF_8)).run();

@@ -3,10 +3,12 @@ package dev.tether.internal.client;
 import dev.tether.CallCancelledException;
 import dev.tether.ErrorCode;
 import dev.tether.internal.cancel.CancelReason;
+import dev.tether.internal.wire.ChunkBuffers;
 import dev.tether.internal.wire.FrameHandler;
 import dev.tether.internal.wire.ProtocolException;
 import dev.tether.internal.wire.StreamFrames;
 import dev.tether.internal.wire.RemoteError;
+import java.nio.ByteBuffer;
 
 /**
  * What the client does with each frame the server sends: hands answers to their pending calls
@@ -67,8 +69,8 @@ final class AnswerHandler implements FrameHandler {
   }
 
   @Override
-  public void streamData(int callId, int slot, boolean end, java.nio.ByteBuffer data,
-      dev.tether.internal.wire.ChunkBuffers buffers) throws ProtocolException {
+  public void streamData(int callId, int slot, boolean end, ByteBuffer data,
+      ChunkBuffers buffers) throws ProtocolException {
     connection.streams().onData(callId, slot, end, data);
   }
 

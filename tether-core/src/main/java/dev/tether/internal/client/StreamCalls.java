@@ -33,7 +33,8 @@ final class StreamCalls {
           ? new ElementEncoder(elements, codec.streamElements(i)) : (InputStream) args[i];
       if (source != null) {
         OutboundStream s = table.openOutbound(call.id, i + 1, "argument " + i + " of "
-            + Answers.describe(codec) + " (call " + call.id + ")", source, call::cancelWritten, null);
+            + Answers.describe(codec) + " (call " + call.id + ")", source, call::cancelWritten,
+            null);
         s.start();
       }
     }

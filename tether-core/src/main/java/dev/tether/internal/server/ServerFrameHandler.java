@@ -6,6 +6,7 @@ import dev.tether.internal.cancel.CancelReason;
 import dev.tether.internal.codec.ByteWriter;
 import dev.tether.internal.time.Clock;
 import dev.tether.internal.time.Deadline;
+import dev.tether.internal.wire.ChunkBuffers;
 import dev.tether.internal.wire.FrameBuffers;
 import dev.tether.internal.wire.FrameHandler;
 import dev.tether.internal.wire.FrameKind;
@@ -13,6 +14,7 @@ import dev.tether.internal.wire.Frames;
 import dev.tether.internal.wire.MetadataPayload;
 import dev.tether.internal.wire.ProtocolException;
 import dev.tether.internal.wire.RemoteError;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -218,8 +220,8 @@ final class ServerFrameHandler implements FrameHandler {
   }
 
   @Override
-  public void streamData(int callId, int slot, boolean end, java.nio.ByteBuffer data,
-      dev.tether.internal.wire.ChunkBuffers buffers) throws ProtocolException {
+  public void streamData(int callId, int slot, boolean end, ByteBuffer data,
+      ChunkBuffers buffers) throws ProtocolException {
     requireHello();
     c.streams.onData(callId, slot, end, data);
   }

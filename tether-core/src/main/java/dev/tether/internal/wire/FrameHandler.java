@@ -1,6 +1,7 @@
 package dev.tether.internal.wire;
 
 import dev.tether.ErrorCode;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -107,7 +108,7 @@ public interface FrameHandler {
    * it). By default, copies the bytes to an array for
    * {@link #streamData(int, int, boolean, byte[], int)} and gives the buffer back at once.
    */
-  default void streamData(int callId, int slot, boolean end, java.nio.ByteBuffer data,
+  default void streamData(int callId, int slot, boolean end, ByteBuffer data,
       ChunkBuffers buffers) throws ProtocolException {
     byte[] copy = new byte[data.remaining()];
     data.get(copy);

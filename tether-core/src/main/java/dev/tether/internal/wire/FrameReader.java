@@ -367,7 +367,8 @@ public final class FrameReader {
     int callId = frame.getInt(2);
     byte[] head = new byte[Math.min(frame.limit(), FrameKind.HEADER_BYTES + 5)];
     frame.get(0, head);
-    ByteReader r = new ByteReader(head, FrameKind.HEADER_BYTES, head.length - FrameKind.HEADER_BYTES);
+    ByteReader r = new ByteReader(head, FrameKind.HEADER_BYTES,
+        head.length - FrameKind.HEADER_BYTES);
     int slot;
     try {
       slot = r.readVarInt();
