@@ -295,10 +295,19 @@ public final class StreamTable {
     }
   }
 
-  /** Sends a STREAM_CREDIT now (a reading thread). */
+  /**
+   * Sends a STREAM_CREDIT now (a reading thread). A failed write is not the connection's failure:
+   * the peer stopped reading, so it sends nothing beyond what has arrived, and what has arrived
+   * must still be read (a server closes right after a result stream's last bytes when it drains).
+   * The connection's reader finds out what became of the connection after that data.
+   */
   void credit(int callId, int slot, int bytes) {
     if (failure == null) {
-      send(w -> StreamFrames.credit(w, callId, slot, bytes));
+      try {
+        writer.write(w -> StreamFrames.credit(w, callId, slot, bytes));
+      } catch (IOException peerStoppedReading) {
+        // see above: the reader reports the end, after the bytes that came before it
+      }
     }
   }
 
