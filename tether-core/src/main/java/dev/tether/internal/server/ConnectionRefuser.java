@@ -3,6 +3,7 @@ package dev.tether.internal.server;
 import dev.tether.ErrorCode;
 import dev.tether.internal.codec.ByteWriter;
 import dev.tether.internal.time.Clock;
+import dev.tether.internal.transport.Lingering;
 import dev.tether.internal.transport.Link;
 import dev.tether.internal.wire.Frames;
 import java.io.IOException;
@@ -13,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Turns away a connection the server will not serve (it has {@code maxConnections} already):
  * writes GOAWAY with the reason, so the client's handshake fails with it instead of hanging, then
- * closes. Before closing it reads and drops what the client sent (its HELLO) for a moment: closing
- * a socket with unread input resets it, and the reset may destroy the GOAWAY before the client
- * reads it. That short linger runs on a virtual thread, at most {@value #MAX_LINGERING} at once;
+ * closes. Before closing it ends its sending and reads and drops what the client sent (its HELLO)
+ * for a moment ({@link Lingering}): closing a socket with unread input resets it, and the reset
+ * may destroy the GOAWAY before the client reads it. That short linger runs on a virtual thread, at most {@value #MAX_LINGERING} at once;
  * beyond that a refused connection is closed at once (a flood gets no reason, only the close).
  *
  * <p>Thread-safe.
@@ -50,20 +51,8 @@ final class ConnectionRefuser {
 
   private void linger(Link link) {
     try {
-      ByteBuffer sink = ByteBuffer.allocate(1024);
-      long end = Clock.system().nanoTime() + LINGER_NANOS;
-      while (Clock.system().nanoTime() - end < 0) {
-        sink.clear();
-        int n = link.tryRead(sink);
-        if (n < 0) {
-          break; // the client read the GOAWAY and left
-        }
-        if (n == 0) {
-          Thread.sleep(10);
-        }
-      }
-    } catch (IOException | InterruptedException e) {
-      // closing anyway
+      link.shutdownOutput(); // the client reads the GOAWAY, then our end, and leaves
+      Lingering.untilPeerEnds(link, LINGER_NANOS, Clock.system());
     } finally {
       link.close();
       lingering.release();

@@ -8,6 +8,7 @@ import dev.tether.internal.cancel.Timers;
 import dev.tether.internal.codec.ByteWriter;
 import dev.tether.internal.stream.StreamTable;
 import dev.tether.internal.time.Clock;
+import dev.tether.internal.transport.Lingering;
 import dev.tether.internal.transport.Link;
 import dev.tether.internal.transport.PeerCredentials;
 import dev.tether.internal.wire.AuthenticationException;
@@ -73,6 +74,17 @@ final class ServerConnection implements InlinePolicy.Reader {
   private final AtomicInteger answering = new AtomicInteger();
   /** Byte streams of calls (see {@link CallStreams}). */
   final StreamTable streams;
+  /** Set by {@link #closeGracefully}: the close half-closes and lingers (see {@link #close}). */
+  private volatile boolean closingGracefully;
+  /**
+   * Who closes the link after a graceful close: {@link #LINGER_UNDECIDED}, then either
+   * {@link #LINGER_BY_READER} (the closer left it to the reader, which reads until the client's
+   * end first) or {@link #READER_GONE} (the reader ended first: the closer closes it at once).
+   */
+  private final AtomicInteger linger = new AtomicInteger();
+  private static final int LINGER_UNDECIDED = 0;
+  private static final int LINGER_BY_READER = 1;
+  private static final int READER_GONE = 2;
 
   ServerConnection(ServerCore server, Link link) {
     this(server, link, null);
@@ -237,6 +249,10 @@ final class ServerConnection implements InlinePolicy.Reader {
     reader.release();
     handshakeTimeout.cancel(false);
     close(why);
+    if (linger.getAndSet(READER_GONE) == LINGER_BY_READER) {
+      Lingering.untilPeerEnds(link, server.options().drainTimeout().toNanos(), Clock.system());
+    }
+    link.close();
   }
 
   /**
@@ -281,6 +297,9 @@ final class ServerConnection implements InlinePolicy.Reader {
         return r;
       }
       writer.uncork(); // a frame held back by the budget: never wait with answers held back
+      if (closed.get()) {
+        return FrameReader.NONE; // closed meanwhile: the loop ends (and lingers if asked to)
+      }
       if (spinning) {
         Thread.yield(); // lets a thread waiting for this core (perhaps our peer) run first
       }
@@ -348,8 +367,9 @@ final class ServerConnection implements InlinePolicy.Reader {
       parked.set(false);
       return false;
     }
-    if (closed.get()) {
-      server.parker().wakeup(); // closed while parking: let the descriptor go now
+    if (closed.get()) { // closed while parking: no reader is left to linger
+      link.close();
+      server.parker().wakeup(); // let the descriptor go now
     }
     return true;
   }
@@ -434,7 +454,8 @@ final class ServerConnection implements InlinePolicy.Reader {
 
   /**
    * Writes out every frame already handed to the writer (bounded), then closes: the answers and
-   * the GOAWAY sent before reach the client ahead of the end of the stream.
+   * the GOAWAY sent before reach the client ahead of the end of the stream, and the link lingers
+   * until the client's end (see {@link #close}).
    */
   void closeGracefully(String why) {
     try {
@@ -442,6 +463,7 @@ final class ServerConnection implements InlinePolicy.Reader {
     } catch (IOException e) {
       // the link broke: close below says why the calls end
     }
+    closingGracefully = true;
     close(why);
   }
 
@@ -449,14 +471,22 @@ final class ServerConnection implements InlinePolicy.Reader {
    * Closes the connection; calls still running are cancelled and become orphans. Idempotent and
    * safe from any thread: the first caller does it all, later ones return at once. A call
    * registered concurrently either is seen here or sees {@link #closed} itself (see
-   * {@link ServerFrameHandler#call}).
+   * {@link ServerFrameHandler#call}). The link is closed at once, except after
+   * {@link #closeGracefully} with a reader running: then it is half-closed and the reader reads
+   * until the client's end, at most the drain timeout, before closing it ({@link Lingering}: a
+   * close with unread input would reset the connection and could lose the last answers).
    */
   void close(String why) {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     ConnectionLog.closed(peer, why);
-    link.close();
+    if (closingGracefully && !parked.get() && link.shutdownOutput()
+        && linger.compareAndSet(LINGER_UNDECIDED, LINGER_BY_READER)) {
+      link.wakeupReader(); // it reads until the client's end, at most the drain timeout, and closes
+    } else {
+      link.close();
+    }
     writer.discardQueued(); // answers nobody will read: free them now
     if (parked.get()) {
       server.parker().wakeup(); // its selector lets the closed channel's descriptor go

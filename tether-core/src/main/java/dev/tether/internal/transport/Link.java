@@ -96,6 +96,16 @@ public interface Link extends Closeable {
     return true;
   }
 
+  /**
+   * Ends this side's sending (TCP: a FIN after every byte written; TLS: close_notify first) while
+   * reading goes on, so the peer reads everything sent, then its end of the stream. Returns false,
+   * having done nothing, when the link cannot (the default) or a write is under way; the caller
+   * then just closes. Never throws.
+   */
+  default boolean shutdownOutput() {
+    return false;
+  }
+
   /** Closes the stream; idempotent; never throws. */
   @Override
   void close();

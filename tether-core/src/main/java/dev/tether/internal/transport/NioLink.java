@@ -238,6 +238,23 @@ final class NioLink implements Link {
 
   /** Idempotent and safe from any thread: the first caller releases everything. */
   @Override
+  public boolean shutdownOutput() {
+    if (closed.get()) {
+      return false;
+    }
+    try {
+      if (out instanceof java.nio.channels.SocketChannel socket) {
+        socket.shutdownOutput();
+      } else {
+        out.close(); // a pipe's sink: the other end reads its end of stream
+      }
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;

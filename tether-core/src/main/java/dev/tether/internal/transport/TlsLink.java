@@ -618,6 +618,26 @@ final class TlsLink implements Link {
    * write is in progress (one non-blocking attempt), then closes the underlying link. A server
    * link closed before its handshake finished (the handshake timeout) counts as a failure.
    */
+  /** Sends close_notify (as {@link #close} does), then ends the socket's sending side. */
+  @Override
+  public boolean shutdownOutput() {
+    if (closed.get() || !handshakeDone || !writeLock.tryLock()) {
+      return false;
+    }
+    try {
+      engine.closeOutbound();
+      ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+      engine.wrap(EMPTY, out);
+      out.flip();
+      raw.write(out); // non-blocking: what does not fit is dropped
+      return net.shutdownOutput();
+    } catch (IOException | RuntimeException e) {
+      return false;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
