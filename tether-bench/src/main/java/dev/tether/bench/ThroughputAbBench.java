@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * Tether in the same rounds. Every peer makes the same calls with the same warm-up.
  *
  * <p>Run: {@code java -cp tether-bench/target/tether-bench-all.jar dev.tether.bench.ThroughputAbBench
- * [--quick] [--rounds N] [--block MILLIS] [--warmup MILLIS] [--systems a,b] [--base-jar JAR]}.
+ * [--quick] [--rounds N] [--block MILLIS] [--warmup MILLIS] [--systems a,b] [--base-jar JAR]
+ * [--callers N]}.
  * Prints a markdown table and one {@code TPUTAB peer/against median p25 p75} line per comparison.
  * Not thread-safe.
  */
@@ -48,6 +49,7 @@ public final class ThroughputAbBench {
   private final long blockMillis;
   private final long warmupMillis;
   private final PrintStream progress;
+  private int callers = ThroughputAbPeer.CALLERS;
 
   ThroughputAbBench(List<String> systems, String baseJar, int rounds, long blockMillis,
       long warmupMillis, PrintStream progress) {
@@ -67,7 +69,7 @@ public final class ThroughputAbBench {
     System.out.print(new ThroughputAbBench(List.of(systems.split(",")),
         stringArg(a, "--base-jar", null), (int) longArg(a, "--rounds", quick ? 3 : 100),
         longArg(a, "--block", quick ? 100 : 300), longArg(a, "--warmup", quick ? 500 : 5_000),
-        System.err).run());
+        System.err).callers((int) longArg(a, "--callers", ThroughputAbPeer.CALLERS)).run());
     System.out.flush();
     System.exit(0);
   }
@@ -80,6 +82,15 @@ public final class ThroughputAbBench {
   private static long longArg(List<String> args, String name, long dflt) {
     String v = stringArg(args, name, null);
     return v == null ? dflt : Long.parseLong(v);
+  }
+
+  /**
+   * Caller threads per peer (16 by default); with 1, a block's calls per second is the inverse of
+   * the mean round trip, for checking the single-caller path in the same rounds.
+   */
+  ThroughputAbBench callers(int n) {
+    this.callers = n;
+    return this;
   }
 
   /** The peers' labels, in start order: the systems, the RMI twin, then the base jar's. */
@@ -119,7 +130,7 @@ public final class ThroughputAbBench {
     try {
       for (String label : labels) { // one at a time: warm-ups do not share the CPU
         progress.println("throughput a/b: starting and warming up " + label);
-        peers.put(label, Peer.start(label, classPath(label), warmupMillis));
+        peers.put(label, Peer.start(label, classPath(label), warmupMillis, callers));
       }
       Map<String, double[]> ops = new LinkedHashMap<>();
       for (String label : labels) {
@@ -154,14 +165,16 @@ public final class ThroughputAbBench {
 
   String report(Map<String, double[]> ops) {
     StringBuilder sb = new StringBuilder();
-    sb.append("# throughput_16, same-run blocks (").append(rounds).append(" rounds x ")
-        .append(blockMillis).append(" ms per peer, 16 callers, one client JVM per peer)\n\n");
-    sb.append("| peer | median block calls/s | p25 | p75 |\n|---|---:|---:|---:|\n");
+    sb.append("# throughput, same-run blocks (").append(rounds).append(" rounds x ")
+        .append(blockMillis).append(" ms per peer, ").append(callers)
+        .append(" callers, one client JVM per peer)\n\n");
+    sb.append("| peer | median block calls/s | p25 | p75 | mean |\n|---|---:|---:|---:|---:|\n");
     for (Map.Entry<String, double[]> e : ops.entrySet()) {
       double[] v = e.getValue().clone();
       Arrays.sort(v);
-      sb.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f |%n", e.getKey(),
-          quantile(v, 0.5), quantile(v, 0.25), quantile(v, 0.75)));
+      sb.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %,.0f |%n", e.getKey(),
+          quantile(v, 0.5), quantile(v, 0.25), quantile(v, 0.75),
+          Arrays.stream(v).average().orElse(0)));
     }
     sb.append("\n| ratio (per round) | median | p25 | p75 |\n|---|---:|---:|---:|\n");
     List<String> lines = new ArrayList<>();
@@ -206,7 +219,8 @@ public final class ThroughputAbBench {
       this.in = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
     }
 
-    static Peer start(String label, String classPath, long warmupMillis) throws IOException {
+    static Peer start(String label, String classPath, long warmupMillis, int callers)
+        throws IOException {
       List<String> cmd = new ArrayList<>();
       cmd.add(ServerProcess.javaExecutable());
       cmd.add("-Xms256m");
@@ -216,6 +230,7 @@ public final class ThroughputAbBench {
       cmd.add(ThroughputAbPeer.class.getName());
       cmd.add(system(label));
       cmd.add(Long.toString(warmupMillis));
+      cmd.add(Integer.toString(callers));
       Path err = Files.createTempFile("tether-tputab-", ".err");
       err.toFile().deleteOnExit();
       Peer p = new Peer(new ProcessBuilder(cmd).redirectError(err.toFile()).start(), err);

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One JVM of {@link ThroughputAbBench}: the client of one system (its server in a JVM of its own,
- * started as {@code ./tether bench} starts it) with 16 caller threads that call {@code echo(int)}
+ * started as {@code ./tether bench} starts it) with 16 caller threads (or as many as given) that
+ * call {@code echo(int)}
  * in a loop only while a block is timed, and wait on a semaphore otherwise, so a JVM that is not
  * being timed leaves the CPU to the one that is.
  *
@@ -23,8 +24,10 @@ import java.util.concurrent.atomic.LongAdder;
  * path (the A/B of two builds). The reading thread drives; the callers only count.
  */
 public final class ThroughputAbPeer {
-  /** Caller threads: the {@code throughput_16} row's. */
+  /** Caller threads by default: the {@code throughput_16} row's. */
   static final int CALLERS = 16;
+
+  private final int callers;
 
   private final Measure.Call call;
   private final Semaphore go = new Semaphore(0);
@@ -34,17 +37,19 @@ public final class ThroughputAbPeer {
   private volatile boolean counting;
   private final Semaphore parked = new Semaphore(0);
 
-  private ThroughputAbPeer(Measure.Call call) {
+  private ThroughputAbPeer(Measure.Call call, int callers) {
     this.call = call;
-    for (int i = 0; i < CALLERS; i++) {
+    this.callers = callers;
+    for (int i = 0; i < callers; i++) {
       Thread.ofPlatform().daemon().name("ab-caller-" + i).start(this::callerLoop);
     }
   }
 
-  /** Entry point: {@code SYSTEM WARMUP_MILLIS}. */
+  /** Entry point: {@code SYSTEM WARMUP_MILLIS [CALLERS]} (16 callers when not given). */
   public static void main(String[] args) throws Exception {
     String system = args[0];
     long warmupMillis = Long.parseLong(args[1]);
+    int callers = args.length > 2 ? Integer.parseInt(args[2]) : CALLERS;
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     try (SystemBench bench = BenchMain.create(system, BenchPlan.of(true, 0))) {
       bench.open();
@@ -52,8 +57,8 @@ public final class ThroughputAbPeer {
       if (target == null) {
         throw new IllegalArgumentException(system + " has no echo call to drive");
       }
-      ThroughputAbPeer peer = new ThroughputAbPeer(target.echo());
-      peer.block(0, warmupMillis); // the same warm-up, with 16 callers, for every system
+      ThroughputAbPeer peer = new ThroughputAbPeer(target.echo(), callers);
+      peer.block(0, warmupMillis); // the same warm-up, with the same callers, for every system
       out.println("READY");
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in,
           StandardCharsets.UTF_8));
@@ -74,7 +79,7 @@ public final class ThroughputAbPeer {
   private double block(long rampMillis, long millis) throws Exception {
     done.reset();
     running = true;
-    go.release(CALLERS);
+    go.release(callers);
     Thread.sleep(rampMillis); // the timing itself, not synchronisation
     counting = true;
     long t0 = System.nanoTime();
@@ -83,7 +88,7 @@ public final class ThroughputAbPeer {
     long elapsed = System.nanoTime() - t0;
     long calls = done.sum();
     running = false;
-    if (!parked.tryAcquire(CALLERS, 30, TimeUnit.SECONDS)) {
+    if (!parked.tryAcquire(callers, 30, TimeUnit.SECONDS)) {
       throw new IllegalStateException("a caller did not come back within 30 s");
     }
     if (failure.get() != null) {

@@ -154,9 +154,12 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
     return releaseAt;
   }
 
-  /** Wakes the calling thread, whether it is parked or leading the reading. */
+  /**
+   * Wakes the calling thread, whether it is parked or leading the reading; not the current thread
+   * (a leader completing its own call): a permit left on it would only cut its next park short.
+   */
   final void wakeCaller() {
-    if (caller != null) {
+    if (caller != null && caller != Thread.currentThread()) {
       LockSupport.unpark(caller);
       connection.replies().wakeLeader(caller);
     }
@@ -344,11 +347,7 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
         continue; // the leader just left: lead instead
       }
       if (outcome == null) {
-        if (wakeAt == Grace.FOREVER) {
-          LockSupport.park(this);
-        } else {
-          LockSupport.parkNanos(this, wakeAt - now);
-        }
+        replies.park(this, wakeAt, now); // a parked follower, or the watcher of an empty seat
       }
       replies.unfollow(this);
     }
