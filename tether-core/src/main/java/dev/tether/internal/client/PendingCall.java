@@ -154,12 +154,9 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
     return releaseAt;
   }
 
-  /**
-   * Wakes the calling thread, whether it is parked or leading the reading; not the current thread
-   * (a leader completing its own call): a permit left on it would only cut its next park short.
-   */
+  /** Wakes the calling thread, whether it is parked or leading the reading. */
   final void wakeCaller() {
-    if (caller != null && caller != Thread.currentThread()) {
+    if (caller != null) {
       LockSupport.unpark(caller);
       connection.replies().wakeLeader(caller);
     }
@@ -347,7 +344,11 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
         continue; // the leader just left: lead instead
       }
       if (outcome == null) {
-        replies.park(this, wakeAt, now); // a parked follower, or the watcher of an empty seat
+        if (wakeAt == Grace.FOREVER) {
+          LockSupport.park(this);
+        } else {
+          LockSupport.parkNanos(this, wakeAt - now);
+        }
       }
       replies.unfollow(this);
     }

@@ -28,14 +28,6 @@ import java.util.concurrent.locks.LockSupport;
  * every offered frame in one system call whenever it finds nothing to read, and before it blocks
  * or steps down. Many callers then cost the connection one write per batch instead of one per
  * call, and a lone caller (its own leader, or with nobody reading) still writes its call at once.
- *
- * <p>The seat kept for the caller that comes back (when spinning is on): a leader whose own answer
- * arrived steps down without waking a follower when one follower is the <em>watcher</em> (it
- * parks for at most {@link #WATCH_SPINS} spins instead of indefinitely). The thread that just got
- * its answer usually makes its next call within microseconds and leads again, with no futex and
- * no context switch; if no caller comes back, the watcher's timed wait ends and it leads. A
- * watcher that stops watching while nobody leads and calls are pending hands the seat on as a
- * stepping-down leader does. See {@link SeatWatch}.
  */
 final class ReplyReader {
   private static final long BACKGROUND_RECHECK_NANOS = 50_000_000;
@@ -50,8 +42,6 @@ final class ReplyReader {
   /** A leader polls without blocking and will write offered calls soon (see {@link #send}). */
   private volatile boolean gathering;
   private final ConcurrentLinkedQueue<PendingCall> followers = new ConcurrentLinkedQueue<>();
-  /** The follower whose wait is bounded while the seat may be empty; null with spinning off. */
-  private final SeatWatch watch;
   private final Object backgroundLock = new Object();
   private volatile boolean backgroundWanted;
   private Thread background; // guarded by backgroundLock
@@ -64,11 +54,7 @@ final class ReplyReader {
     this.link = link;
     this.handler = handler;
     this.spinNanos = spinNanos;
-    this.watch = spinNanos > 0 ? new SeatWatch(WATCH_SPINS * spinNanos) : null;
   }
-
-  /** How many spin windows a watcher waits before it looks for an empty seat. */
-  static final int WATCH_SPINS = 4;
 
   /**
    * Writes a CALL frame: offered to the leader while one polls (it writes the calls that arrive
@@ -216,43 +202,14 @@ final class ReplyReader {
     if (!connection.hasPending()) {
       return;
     }
-    if (watch != null && watch.watching()) {
-      return; // the caller that comes back first leads; else the watcher's bounded wait ends
-    }
-    handOff(null);
-  }
-
-  /** Wakes a waiting follower other than {@code except} to lead, or the background reader. */
-  private void handOff(PendingCall except) {
     PendingCall f;
     while ((f = followers.poll()) != null) {
-      if (f != except && !f.isDone()) {
+      if (!f.isDone()) {
         f.wakeCaller();
         return;
       }
     }
     wakeBackground();
-  }
-
-  /**
-   * Parks a registered follower until its call ends, {@code wakeAt} passes (or, as the watcher,
-   * its watch ends) or it is woken. Returns with the thread ready to retry leading.
-   */
-  void park(PendingCall call, long wakeAt, long now) {
-    if (watch != null && watch.tryWatch(call)) {
-      watch.park(call, wakeAt, now);
-      // Dekker with stepDown: it clears the seat, then reads the watch; the watch was cleared
-      // before this read of the seat. A watcher that will not lead (its call ended) hands on.
-      if (leader.get() == null && call.isDone() && connection.hasPending()) {
-        handOff(call);
-      }
-      return;
-    }
-    if (wakeAt == Grace.FOREVER) {
-      LockSupport.park(call);
-    } else {
-      LockSupport.parkNanos(call, wakeAt - now);
-    }
   }
 
   /**
