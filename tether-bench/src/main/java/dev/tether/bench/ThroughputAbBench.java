@@ -34,7 +34,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Run: {@code java -cp tether-bench/target/tether-bench-all.jar dev.tether.bench.ThroughputAbBench
  * [--quick] [--rounds N] [--block MILLIS] [--warmup MILLIS] [--systems a,b] [--base-jar JAR]
  * [--callers N]}.
- * Prints a markdown table and one {@code TPUTAB peer/against median p25 p75} line per comparison.
+ * The bench's {@code tether.bench.*} system properties (such as {@code tether.bench.spinNanos} or
+ * {@code tether.bench.serverJvmArgs}) are passed to every peer alike. Prints a markdown table and
+ * one {@code TPUTAB peer/against median p25 p75} line per comparison.
  * Not thread-safe.
  */
 public final class ThroughputAbBench {
@@ -225,6 +227,11 @@ public final class ThroughputAbBench {
       cmd.add(ServerProcess.javaExecutable());
       cmd.add("-Xms256m");
       cmd.add("-Xmx512m");
+      for (String k : System.getProperties().stringPropertyNames()) {
+        if (k.startsWith("tether.bench.")) { // the bench's settings, for every peer alike
+          cmd.add("-D" + k + "=" + System.getProperty(k));
+        }
+      }
       cmd.add("-cp");
       cmd.add(classPath);
       cmd.add(ThroughputAbPeer.class.getName());
