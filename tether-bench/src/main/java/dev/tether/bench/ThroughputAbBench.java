@@ -31,9 +31,9 @@ import java.util.concurrent.TimeUnit;
  * with that jar first on the class path ({@code tether-tcp@base}), for an A/B of two builds of
  * Tether in the same rounds. Every peer makes the same calls with the same warm-up.
  *
- * <p>Run: {@code java -cp tether-bench/target/tether-bench-all.jar dev.tether.bench.ThroughputAbBench
- * [--quick] [--rounds N] [--block MILLIS] [--warmup MILLIS] [--systems a,b] [--base-jar JAR]
- * [--callers N]}.
+ * <p>Run: {@code java -cp tether-bench/target/tether-bench-all.jar
+ * dev.tether.bench.ThroughputAbBench [--quick] [--rounds N] [--block MILLIS] [--warmup MILLIS]
+ * [--systems a,b] [--base-jar JAR] [--callers N]}.
  * The bench's {@code tether.bench.*} system properties (such as {@code tether.bench.spinNanos} or
  * {@code tether.bench.serverJvmArgs}) are passed to every peer alike. Prints a markdown table and
  * one {@code TPUTAB peer/against median p25 p75} line per comparison.
