@@ -1,0 +1,275 @@
+package dev.tether.bench;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code throughput_16} as a same-run comparison robust to a loaded machine (issue 14): one client
+ * JVM per peer ({@link ThroughputAbPeer}: 16 caller threads, one connection or stub, calling
+ * {@code echo(int)}; its server in a JVM of its own), all started and warmed up first, one at a
+ * time. Then the peers are timed in short blocks, one peer at a time while the others' callers
+ * wait, in an order that rotates every round; each round gives one ratio per comparison (calls per
+ * second of one peer's block over another's in the same round). Reported: the median of those
+ * ratios and their quartiles, so rounds disturbed by the machine do not move the verdict.
+ *
+ * <p>Peers: the systems given ({@code tether-uds,tether-tcp,rmi} by default), a second RMI JVM
+ * ({@code rmi~twin}) whose ratio to {@code rmi} is the A/A control (the method's own scatter
+ * between two JVMs of the same thing), and with {@code --base-jar JAR} each Tether system again
+ * with that jar first on the class path ({@code tether-tcp@base}), for an A/B of two builds of
+ * Tether in the same rounds. Every peer makes the same calls with the same warm-up.
+ *
+ * <p>Run: {@code java -cp tether-bench/target/tether-bench-all.jar
+ * dev.tether.bench.ThroughputAbBench [--quick] [--rounds N] [--block MILLIS] [--warmup MILLIS]
+ * [--systems a,b] [--base-jar JAR] [--callers N]}.
+ * The bench's {@code tether.bench.*} system properties (such as {@code tether.bench.spinNanos} or
+ * {@code tether.bench.serverJvmArgs}) are passed to every peer alike. Prints a markdown table and
+ * one {@code TPUTAB peer/against median p25 p75} line per comparison.
+ * Not thread-safe.
+ */
+public final class ThroughputAbBench {
+  /** The peer every system is compared with, and its A/A twin. */
+  static final String RMI = "rmi";
+  static final String TWIN = "~twin";
+  static final String BASE = "@base";
+
+  private final List<String> systems;
+  private final String baseJar;
+  private final int rounds;
+  private final long blockMillis;
+  private final long warmupMillis;
+  private final PrintStream progress;
+  private int callers = ThroughputAbPeer.CALLERS;
+
+  ThroughputAbBench(List<String> systems, String baseJar, int rounds, long blockMillis,
+      long warmupMillis, PrintStream progress) {
+    this.systems = List.copyOf(systems);
+    this.baseJar = baseJar;
+    this.rounds = rounds;
+    this.blockMillis = blockMillis;
+    this.warmupMillis = warmupMillis;
+    this.progress = progress;
+  }
+
+  /** Entry point; see the class comment for the options. */
+  public static void main(String[] args) throws Exception {
+    List<String> a = List.of(args);
+    boolean quick = a.contains("--quick");
+    String systems = stringArg(a, "--systems", "tether-uds,tether-tcp,rmi");
+    System.out.print(new ThroughputAbBench(List.of(systems.split(",")),
+        stringArg(a, "--base-jar", null), (int) longArg(a, "--rounds", quick ? 3 : 100),
+        longArg(a, "--block", quick ? 100 : 300), longArg(a, "--warmup", quick ? 500 : 5_000),
+        System.err).callers((int) longArg(a, "--callers", ThroughputAbPeer.CALLERS)).run());
+    System.out.flush();
+    System.exit(0);
+  }
+
+  private static String stringArg(List<String> args, String name, String dflt) {
+    int i = args.indexOf(name);
+    return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : dflt;
+  }
+
+  private static long longArg(List<String> args, String name, long dflt) {
+    String v = stringArg(args, name, null);
+    return v == null ? dflt : Long.parseLong(v);
+  }
+
+  /**
+   * Caller threads per peer (16 by default); with 1, a block's calls per second is the inverse of
+   * the mean round trip, for checking the single-caller path in the same rounds.
+   */
+  ThroughputAbBench callers(int n) {
+    this.callers = n;
+    return this;
+  }
+
+  /** The peers' labels, in start order: the systems, the RMI twin, then the base jar's. */
+  List<String> peers() {
+    List<String> peers = new ArrayList<>(systems);
+    if (systems.contains(RMI)) {
+      peers.add(RMI + TWIN);
+    }
+    if (baseJar != null) {
+      for (String s : systems) {
+        if (s.startsWith("tether")) {
+          peers.add(s + BASE);
+        }
+      }
+    }
+    return peers;
+  }
+
+  /** Pairs {numerator, denominator} of the ratios reported. */
+  List<String[]> comparisons() {
+    List<String[]> c = new ArrayList<>();
+    for (String p : peers()) {
+      if (!p.equals(RMI) && systems.contains(RMI)) {
+        c.add(new String[] {p, RMI});
+      }
+      if (p.endsWith(BASE)) {
+        c.add(new String[] {p.substring(0, p.length() - BASE.length()), p});
+      }
+    }
+    return c;
+  }
+
+  /** Starts the JVMs, times the rounds and returns the report. */
+  String run() throws Exception {
+    List<String> labels = peers();
+    Map<String, Peer> peers = new LinkedHashMap<>();
+    try {
+      for (String label : labels) { // one at a time: warm-ups do not share the CPU
+        progress.println("throughput a/b: starting and warming up " + label);
+        peers.put(label, Peer.start(label, classPath(label), warmupMillis, callers));
+      }
+      Map<String, double[]> ops = new LinkedHashMap<>();
+      for (String label : labels) {
+        ops.put(label, new double[rounds]);
+      }
+      for (int r = 0; r < rounds; r++) {
+        if (r % 10 == 0) {
+          progress.println("throughput a/b: round " + (r + 1) + " of " + rounds);
+        }
+        for (int k = 0; k < labels.size(); k++) {
+          String label = labels.get((r + k) % labels.size());
+          ops.get(label)[r] = peers.get(label).block(blockMillis);
+        }
+      }
+      return report(ops);
+    } finally {
+      for (Peer p : peers.values()) {
+        p.close();
+      }
+    }
+  }
+
+  private String classPath(String label) {
+    String own = System.getProperty("java.class.path");
+    return label.endsWith(BASE) ? baseJar + File.pathSeparator + own : own;
+  }
+
+  private static String system(String label) {
+    int cut = label.indexOf('~') >= 0 ? label.indexOf('~') : label.indexOf('@');
+    return cut < 0 ? label : label.substring(0, cut);
+  }
+
+  String report(Map<String, double[]> ops) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("# throughput, same-run blocks (").append(rounds).append(" rounds x ")
+        .append(blockMillis).append(" ms per peer, ").append(callers)
+        .append(" callers, one client JVM per peer)\n\n");
+    sb.append("| peer | median block calls/s | p25 | p75 | mean |\n|---|---:|---:|---:|---:|\n");
+    for (Map.Entry<String, double[]> e : ops.entrySet()) {
+      double[] v = e.getValue().clone();
+      Arrays.sort(v);
+      sb.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %,.0f |%n", e.getKey(),
+          quantile(v, 0.5), quantile(v, 0.25), quantile(v, 0.75),
+          Arrays.stream(v).average().orElse(0)));
+    }
+    sb.append("\n| ratio (per round) | median | p25 | p75 |\n|---|---:|---:|---:|\n");
+    List<String> lines = new ArrayList<>();
+    for (String[] c : comparisons()) {
+      double[] num = ops.get(c[0]);
+      double[] den = ops.get(c[1]);
+      double[] r = new double[rounds];
+      for (int i = 0; i < rounds; i++) {
+        r[i] = num[i] / den[i];
+      }
+      Arrays.sort(r);
+      String name = c[0] + "/" + c[1];
+      sb.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f |%n", name,
+          quantile(r, 0.5), quantile(r, 0.25), quantile(r, 0.75)));
+      lines.add(String.format(Locale.ROOT, "TPUTAB %s %.4f %.4f %.4f", name, quantile(r, 0.5),
+          quantile(r, 0.25), quantile(r, 0.75)));
+    }
+    sb.append('\n').append(String.join("\n", lines)).append('\n');
+    return sb.toString();
+  }
+
+  /** The {@code q} quantile of sorted {@code v}, by linear interpolation. */
+  static double quantile(double[] v, double q) {
+    double pos = q * (v.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = Math.min(v.length - 1, lo + 1);
+    return v[lo] + (v[hi] - v[lo]) * (pos - lo);
+  }
+
+  /** One client JVM (and, through it, its server JVM) and its pipes. */
+  private static final class Peer implements AutoCloseable {
+    private final Process process;
+    private final BufferedReader out;
+    private final PrintStream in;
+    private final Path err;
+
+    private Peer(Process process, Path err) {
+      this.process = process;
+      this.err = err;
+      this.out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+          StandardCharsets.UTF_8));
+      this.in = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
+    }
+
+    static Peer start(String label, String classPath, long warmupMillis, int callers)
+        throws IOException {
+      List<String> cmd = new ArrayList<>();
+      cmd.add(ServerProcess.javaExecutable());
+      cmd.add("-Xms256m");
+      cmd.add("-Xmx512m");
+      for (String k : System.getProperties().stringPropertyNames()) {
+        if (k.startsWith("tether.bench.")) { // the bench's settings, for every peer alike
+          cmd.add("-D" + k + "=" + System.getProperty(k));
+        }
+      }
+      cmd.add("-cp");
+      cmd.add(classPath);
+      cmd.add(ThroughputAbPeer.class.getName());
+      cmd.add(system(label));
+      cmd.add(Long.toString(warmupMillis));
+      cmd.add(Integer.toString(callers));
+      Path err = Files.createTempFile("tether-tputab-", ".err");
+      err.toFile().deleteOnExit();
+      Peer p = new Peer(new ProcessBuilder(cmd).redirectError(err.toFile()).start(), err);
+      String line = p.out.readLine();
+      if (!"READY".equals(line)) {
+        p.close();
+        throw new IOException(label + " did not start (" + line + "): " + Files.readString(err));
+      }
+      return p;
+    }
+
+    /** Times one block in this peer and returns its calls per second. */
+    double block(long millis) throws IOException {
+      in.println("BLOCK " + millis);
+      String line = out.readLine();
+      if (line == null || !line.startsWith("OPS ")) {
+        throw new IOException("peer failed (" + line + "): " + Files.readString(err));
+      }
+      return Double.parseDouble(line.substring(4).trim());
+    }
+
+    @Override
+    public void close() {
+      in.println("QUIT");
+      try {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
