@@ -330,16 +330,39 @@ public final class StreamTable {
   /**
    * Writes a finished STREAM_DATA frame as bulk data (behind any call or control frame queued
    * meanwhile: see {@link FrameWriter#writeBulk}); false (and the connection is broken) when the
-   * write failed.
+   * write failed. With {@code stopped} (null: write at once), first waits without holding the
+   * writer until the link has room (see {@link FrameWriter#awaitRoom}), at most
+   * {@link StreamLimits#ROOM_WAIT_NANOS} (then it writes anyway, and the link's stall limit
+   * applies as to any write); returns false without writing if {@code stopped} turns true
+   * meanwhile.
    */
-  boolean writeData(ByteWriter frame) {
+  boolean writeData(ByteWriter frame, BooleanSupplier stopped) {
     try {
+      if (stopped != null) {
+        for (long waited = 0; !writer.awaitRoom(StreamLimits.ROOM_CHECK_NANOS)
+            && waited < StreamLimits.ROOM_WAIT_NANOS; waited += StreamLimits.ROOM_CHECK_NANOS) {
+          if (stopped.getAsBoolean()) {
+            return false;
+          }
+        }
+        if (stopped.getAsBoolean()) {
+          return false;
+        }
+      }
       writer.writeBulk(frame);
       return true;
     } catch (IOException e) {
       broken.accept(e);
       return false;
     }
+  }
+
+  /**
+   * Changes whenever a call, an answer or a control frame is sent on this connection beside its
+   * streams' data (see {@link FrameWriter#smallFramesBesideBulk}).
+   */
+  int smallFramesBesideData() {
+    return writer.smallFramesBesideBulk();
   }
 
   private void send(Consumer<ByteWriter> build) {
