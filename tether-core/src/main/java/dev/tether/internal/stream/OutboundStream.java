@@ -129,13 +129,18 @@ public final class OutboundStream {
     CancelNode previous = node == null ? null : CallContext.enter(node);
     int chunk = table.chunkBytes();
     ByteWriter w = new ByteWriter(chunk + StreamFrames.DATA_OVERHEAD);
-    int smallSeen = table.smallFramesBesideData();
+    int smallSeen = 0;
+    boolean first = true;
     int yielding = 0; // chunks left to send leaving room for small frames
     try {
       while (true) {
         int n = awaitCredit(chunk);
         if (n <= 0) {
           return; // stopped; whoever stopped it told the receiver
+        }
+        if (first) { // from here: the call or answer that opened the stream went before
+          first = false;
+          smallSeen = table.smallFramesBesideData();
         }
         if (callCancelled.getAsBoolean()) {
           stop("the call was cancelled", true);
