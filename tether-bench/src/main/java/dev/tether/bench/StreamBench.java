@@ -30,11 +30,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code System.nanoTime} in both JVMs, which on Linux is one clock for the whole machine.
  *
  * <p>Run: {@code java -cp tether-bench/target/tether-bench-all.jar dev.tether.bench.StreamBench
- * [--quick]}: 1 GiB each way (64 MiB quick), 3 rounds (1 quick). Prints a markdown table and
- * {@code RATIO} lines.
+ * [--quick] [--rtt]}: 1 GiB each way (64 MiB quick), 3 rounds (1 quick); {@code --rtt}: only
+ * the small calls during a transfer (Unix socket, both windows), with what the stream moved
+ * while the pings ran. Prints a markdown table and {@code RATIO} lines.
  */
 public final class StreamBench {
   private final boolean quick;
+  private boolean rttOnly;
   private final long bytes;
   private final int rounds;
   private final int samples;
@@ -53,12 +55,24 @@ public final class StreamBench {
   /** {@code [--quick]}. */
   public static void main(String[] args) throws Exception {
     StreamBench b = new StreamBench(Arrays.asList(args).contains("--quick"), System.err);
+    b.rttOnly = Arrays.asList(args).contains("--rtt");
     System.out.print(b.run());
     System.exit(0);
   }
 
   /** Runs everything; returns the report. */
   String run() throws Exception {
+    if (rttOnly) {
+      try (ServerProcess tetherServer = ServerProcess.start("stream-uds", 60, List.of());
+          Tether client = Tether.connect(tetherServer.address(), TetherBench.options())) {
+        rttDuringStream(client.get(StreamBenchService.class, "streams"), "");
+        try (Tether small = Tether.connect(tetherServer.address(),
+            TetherBench.options().withStreamWindowBytes(128 * 1024))) {
+          rttDuringStream(small.get(StreamBenchService.class, "streams"), "_window128k");
+        }
+      }
+      return report();
+    }
     for (String transport : List.of("uds", "tcp")) {
       try (ServerProcess tetherServer = ServerProcess.start("stream-" + transport, 60, List.of());
           ServerProcess rawServer = ServerProcess.start("rawstream-" + transport, 60, List.of());
@@ -225,7 +239,9 @@ public final class StreamBench {
         throw new java.io.UncheckedIOException(e);
       }
     });
+    long t0 = System.nanoTime();
     Histogram during = pings(svc, n);
+    long pingNanos = System.nanoTime() - t0;
     stop.set(true);
     reader.join(30_000);
     in.close();
@@ -234,7 +250,8 @@ public final class StreamBench {
         + ")");
     addLatency("rtt_during_stream" + suffix, during, n + " pings on the same connection while a "
         + "result stream is read as fast as possible (" + window + "; " + mib(moved[0])
-        + " moved meanwhile)");
+        + " moved meanwhile, " + String.format(Locale.ROOT, "~%.0f MB/s", moved[0] / 1e3
+        / (pingNanos / 1e6)) + ")");
     ratios.add(String.format(Locale.ROOT, "RATIO rtt_p99%s during_stream/baseline %.2f", suffix,
         (double) during.percentile(99) / baseline.percentile(99)));
     ratios.add(String.format(Locale.ROOT, "RATIO rtt_p50%s during_stream/baseline %.2f", suffix,

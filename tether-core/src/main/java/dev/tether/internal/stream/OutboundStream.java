@@ -23,6 +23,12 @@ import java.util.function.BooleanSupplier;
  * however it ends. A source that throws resets the stream with the exception, which the reader
  * meets where the data stops.
  *
+ * <p>Small frames first: when calls, answers or control frames are sent on the connection beside
+ * the stream, the pump leaves them room for the next {@link StreamLimits#YIELD_CHUNKS} chunks: it
+ * waits for the socket to drain before each chunk, without holding the connection's writer, so
+ * an answer never waits behind a chunk blocked in a full socket and finds less data ahead of it
+ * in the kernel. A stream alone keeps the socket full (its best throughput).
+ *
  * <p>The pump is a platform thread (like a call thread: the source is user code and may spin).
  * On the server it runs in a cancel node of its own, so a source that produces data as it is read
  * sees {@code Cancellation.isCancelled()} when the receiver gives up. Thread-safe: one lock guards
@@ -123,11 +129,18 @@ public final class OutboundStream {
     CancelNode previous = node == null ? null : CallContext.enter(node);
     int chunk = table.chunkBytes();
     ByteWriter w = new ByteWriter(chunk + StreamFrames.DATA_OVERHEAD);
+    int smallSeen = 0;
+    boolean first = true;
+    int yielding = 0; // chunks left to send leaving room for small frames
     try {
       while (true) {
         int n = awaitCredit(chunk);
         if (n <= 0) {
           return; // stopped; whoever stopped it told the receiver
+        }
+        if (first) { // from here: the call or answer that opened the stream went before
+          first = false;
+          smallSeen = table.smallFramesBesideData();
         }
         if (callCancelled.getAsBoolean()) {
           stop("the call was cancelled", true);
@@ -156,7 +169,17 @@ public final class OutboundStream {
         if (!take(Math.max(got, 0))) {
           return;
         }
-        if (!table.writeData(w) || got < 0) {
+        int small = table.smallFramesBesideData();
+        if (small != smallSeen) {
+          smallSeen = small;
+          yielding = StreamLimits.YIELD_CHUNKS;
+        }
+        BooleanSupplier yieldUnless = null;
+        if (yielding > 0) {
+          yielding--;
+          yieldUnless = this::isStopped;
+        }
+        if (!table.writeData(w, yieldUnless) || got < 0) {
           return;
         }
       }

@@ -23,6 +23,18 @@ public final class StreamLimits {
   public static final int MAX_WINDOW_BYTES = 64 * 1024 * 1024;
   /** Most streams coming in on one connection at once (parameters on a server, results on a client). */
   public static final int MAX_INBOUND_STREAMS = 16;
+  /**
+   * Chunks a pump sends in the mode that leaves room for small frames after it last saw one
+   * (a call, an answer, a credit) sent beside its data: in that mode it waits, before each
+   * chunk, until the socket's send buffer has drained (without holding the connection's writer),
+   * so an answer waits behind less stream data and never behind a chunk blocked in the socket.
+   * 32 chunks are 4 MiB: a stream with no call beside it soon runs at full speed again.
+   */
+  static final int YIELD_CHUNKS = 32;
+  /** How long a yielding pump waits for room at a time before it checks whether to stop. */
+  static final long ROOM_CHECK_NANOS = 50_000_000L;
+  /** Most a yielding pump waits for room before it writes anyway (and blocks as before). */
+  static final long ROOM_WAIT_NANOS = 1_000_000_000L;
 
   private StreamLimits() {}
 

@@ -5,6 +5,7 @@ import dev.tether.ErrorCode;
 import dev.tether.TetherException;
 import dev.tether.internal.cancel.CancelNode;
 import dev.tether.internal.codec.ByteWriter;
+import dev.tether.internal.time.Clock;
 import dev.tether.internal.wire.ChunkBuffers;
 import dev.tether.internal.wire.FrameWriter;
 import dev.tether.internal.wire.ProtocolException;
@@ -330,16 +331,60 @@ public final class StreamTable {
   /**
    * Writes a finished STREAM_DATA frame as bulk data (behind any call or control frame queued
    * meanwhile: see {@link FrameWriter#writeBulk}); false (and the connection is broken) when the
-   * write failed.
+   * write failed. With {@code stopped} (null: write at once), first waits without holding the
+   * writer until the link has room (see {@link #awaitRoom}); returns false without writing if
+   * {@code stopped} turns true meanwhile.
    */
-  boolean writeData(ByteWriter frame) {
+  boolean writeData(ByteWriter frame, BooleanSupplier stopped) {
     try {
+      if (stopped != null && (!awaitRoom(stopped) || stopped.getAsBoolean())) {
+        return false;
+      }
       writer.writeBulk(frame);
       return true;
     } catch (IOException e) {
       broken.accept(e);
       return false;
     }
+  }
+
+  /**
+   * Waits until the link has room (see {@link FrameWriter#awaitRoom}): polls for the connection's
+   * spin, yielding the core (the socket usually drains within microseconds while the peer reads,
+   * and a pump's wake-up costs more than that, during which the peer's reader runs dry), then
+   * waits in steps of {@link StreamLimits#ROOM_CHECK_NANOS}, checking {@code stopped} between
+   * them, at most {@link StreamLimits#ROOM_WAIT_NANOS} in all: then the chunk is written anyway
+   * and the link's stall limit applies, as to any write. False when stopped meanwhile.
+   */
+  private boolean awaitRoom(BooleanSupplier stopped) throws IOException {
+    if (writer.awaitRoom(0)) {
+      return true;
+    }
+    long spinEnd = Clock.system().nanoTime() + spinNanos;
+    while (Clock.system().nanoTime() - spinEnd < 0) {
+      Thread.yield();
+      if (writer.awaitRoom(0)) {
+        return true;
+      }
+    }
+    for (long waited = 0; waited < StreamLimits.ROOM_WAIT_NANOS;
+        waited += StreamLimits.ROOM_CHECK_NANOS) {
+      if (stopped.getAsBoolean()) {
+        return false;
+      }
+      if (writer.awaitRoom(StreamLimits.ROOM_CHECK_NANOS)) {
+        return true;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Changes whenever a call, an answer or a control frame is sent on this connection beside its
+   * streams' data (see {@link FrameWriter#smallFramesBesideBulk}).
+   */
+  int smallFramesBesideData() {
+    return writer.smallFramesBesideBulk();
   }
 
   private void send(Consumer<ByteWriter> build) {

@@ -57,6 +57,18 @@ public interface Link extends Closeable {
     return null;
   }
 
+  /**
+   * Waits, at most {@code timeoutNanos}, until a {@link #write} would not block: the kernel has
+   * drained this link's send buffer far enough (for a Unix socket, to a quarter of it). Returns
+   * false on timeout. Holds nothing a writer needs while it waits, so a thread may wait here before
+   * it takes the right to write a large frame. Links that cannot tell return true at once.
+   *
+   * @throws IOException when the link is closed
+   */
+  default boolean awaitWritable(long timeoutNanos) throws IOException {
+    return true;
+  }
+
   /** Writes all remaining bytes of {@code src}, blocking as needed. */
   void write(ByteBuffer src) throws IOException;
 

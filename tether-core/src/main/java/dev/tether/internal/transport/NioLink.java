@@ -140,18 +140,45 @@ final class NioLink implements Link {
     }
   }
 
+  @Override
+  public boolean awaitWritable(long timeoutNanos) throws IOException {
+    writeSelectorLock.lock();
+    try {
+      Selector ws = writeSelector();
+      int ready;
+      try {
+        ready = ws.selectNow();
+        ws.selectedKeys().clear();
+      } catch (ClosedSelectorException e) {
+        throw new ClosedChannelException();
+      }
+      return ready > 0 || (timeoutNanos > 0 && await(ws, timeoutNanos));
+    } finally {
+      writeSelectorLock.unlock();
+    }
+  }
+
+  /** The selector writers wait in, opened on first need. Under writeSelectorLock. */
+  private Selector writeSelector() throws IOException {
+    Selector ws = writeSelector;
+    if (ws == null) {
+      if (closed.get()) {
+        throw new ClosedChannelException();
+      }
+      ws = Selector.open();
+      ((SelectableChannel) out).register(ws, SelectionKey.OP_WRITE);
+      writeSelector = ws;
+      if (closed.get()) {
+        closeQuietly(ws); // close() ran before the selector was published: it missed it
+      }
+    }
+    return ws;
+  }
+
   private void awaitWritable() throws IOException {
     writeSelectorLock.lock();
     try {
-      Selector ws = writeSelector;
-      if (ws == null) {
-        ws = Selector.open();
-        ((SelectableChannel) out).register(ws, SelectionKey.OP_WRITE);
-        writeSelector = ws;
-        if (closed.get()) {
-          closeQuietly(ws); // close() ran before the selector was published: it missed it
-        }
-      }
+      Selector ws = writeSelector();
       long stall = writeStallNanos;
       if (!await(ws, stall)) {
         close();

@@ -487,6 +487,12 @@ final class TlsLink implements Link {
     return begun || handshakeDone ? null : net.watchable();
   }
 
+  /** Room in the socket beneath: {@link #write} leaves nothing of its own buffered. */
+  @Override
+  public boolean awaitWritable(long timeoutNanos) throws IOException {
+    return net.awaitWritable(timeoutNanos);
+  }
+
   /**
    * Encrypts and writes all of {@code src}: as many records as fit the outbound buffer per system
    * call.

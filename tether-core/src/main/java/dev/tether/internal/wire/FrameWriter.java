@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -23,6 +24,9 @@ import java.util.function.Consumer;
  * for the link, then writes whatever call and control frames were queued meanwhile before its
  * chunk, and the chunk straight from its array. So a small frame waits behind at most the one
  * chunk being written, never behind a backlog of chunks, and a chunk is never copied to be queued.
+ * A bulk writer beside small frames ({@link #smallFramesBesideBulk} changes) should first wait for
+ * room without holding the writer ({@link #awaitRoom}), so that its chunk does not block in the
+ * link while an answer waits behind it.
  *
  * <p>Queued frames are counted in a {@link ByteBudget} (the connection's, never its parent's):
  * while a peer does not read, its answers pile up only until that budget is exhausted, at which
@@ -55,6 +59,10 @@ public final class FrameWriter {
   private int corkedBytes;
   /** Most bytes a corked thread queues before its next frame is written (with them) after all. */
   static final int CORK_BYTES = 32 * 1024;
+  /** True once bulk data was written (until {@link #trim}): small frames are counted then. */
+  private volatile boolean bulkSeen;
+  /** Small frames handed over while {@link #bulkSeen}; only its changes mean anything. */
+  private final AtomicInteger smallFrames = new AtomicInteger();
 
   /** Creates a writer for {@code link}; {@code onError} hears of failed background writes. */
   public FrameWriter(Link link, Consumer<IOException> onError) {
@@ -73,6 +81,9 @@ public final class FrameWriter {
 
   /** Writes the frame built in {@code frame} (see {@link Frames}), or queues it if others write. */
   public void write(ByteWriter frame) throws IOException {
+    if (bulkSeen) {
+      smallFrames.incrementAndGet(); // see smallFramesBesideBulk: costs nothing without streams
+    }
     if (corker == Thread.currentThread()) {
       if (corkedBytes + frame.size() <= CORK_BYTES) {
         corkedBytes += frame.size();
@@ -103,6 +114,9 @@ public final class FrameWriter {
    * followers offered, together). The caller must make sure somebody does: {@link #flushOffered}.
    */
   public void offer(ByteWriter frame) {
+    if (bulkSeen) {
+      smallFrames.incrementAndGet();
+    }
     enqueue(frame);
   }
 
@@ -153,6 +167,9 @@ public final class FrameWriter {
    * after the link's stall limit.
    */
   public void writeBulk(ByteWriter frame) throws IOException {
+    if (!bulkSeen) {
+      bulkSeen = true;
+    }
     lock.lock();
     try {
       flush(frame);
@@ -160,6 +177,29 @@ public final class FrameWriter {
       lock.unlock();
     }
     drainLeftovers();
+  }
+
+  /**
+   * Waits, at most {@code timeoutNanos} and without holding the writer, until the link would take
+   * bytes without blocking (see {@link Link#awaitWritable}); false on timeout. A thread about to
+   * {@link #writeBulk} may wait here first: then it does not hold the writer while the peer drains
+   * the link, and the small frames written meanwhile go out at once instead of behind its chunk.
+   *
+   * @throws IOException when the link is closed
+   */
+  public boolean awaitRoom(long timeoutNanos) throws IOException {
+    return link.awaitWritable(timeoutNanos);
+  }
+
+  /**
+   * A number that changes whenever a frame other than bulk data is handed to this writer (written,
+   * offered or queued) after bulk data was: a bulk writer that sees it change knows that calls,
+   * answers or control frames are being sent beside its data, and can leave them room (see
+   * {@link #awaitRoom}). Counting starts with the first {@link #writeBulk}, so a connection without
+   * streams pays one volatile read per frame. Thread-safe.
+   */
+  public int smallFramesBesideBulk() {
+    return smallFrames.get();
   }
 
   /** Builds a frame with {@code build} in this thread's scratch buffer and {@link #write}s it. */
@@ -189,6 +229,9 @@ public final class FrameWriter {
    * queued) shortly. For frames whose delay of a few microseconds does not matter.
    */
   public void writeSoon(ByteWriter frame) {
+    if (bulkSeen) {
+      smallFrames.incrementAndGet();
+    }
     enqueue(frame);
     if (flushScheduled.compareAndSet(false, true)) {
       Thread.ofVirtual().name("tether-flush").start(this::backgroundFlush);
@@ -251,13 +294,15 @@ public final class FrameWriter {
 
   /**
    * Frees the batch buffer if nobody is writing and nothing is queued, so an idle connection
-   * costs no buffer memory; the next write allocates it again. Never waits.
+   * costs no buffer memory; the next write allocates it again. Never waits. An idle connection
+   * also stops counting small frames until bulk data flows again.
    */
   public void trim() {
     if (lock.tryLock()) {
       try {
         if (queued.isEmpty()) {
           batch = null;
+          bulkSeen = false;
         }
       } finally {
         lock.unlock();
