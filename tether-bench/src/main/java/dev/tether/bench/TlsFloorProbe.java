@@ -16,7 +16,7 @@ import java.util.Locale;
 /**
  * The floor under issue 11's target (TLS round trip p50 at most 1.3x plain TCP's): a 64-byte
  * ping-pong over Tether's own links with no frames, calls or threads of Tether's in it, each end
- * polling for 50 us before it waits (Tether's default idle strategy), plain TCP against
+ * polling (the spin-polled floor: no wake-ups in the way), plain TCP against
  * TLS 1.3 (the {@code tether-tls} rows' certificate and trust), in one JVM, the two alternating
  * in blocks so the machine's state changes hit both alike. Its TLS / plain ratio is what the
  * JDK's TLS costs a round trip at the least; Tether's own ratio cannot be expected below it by
@@ -29,8 +29,12 @@ import java.util.Locale;
 public final class TlsFloorProbe {
   private static final int MESSAGE = 64;
   private static final int BLOCK = 5_000;
-  /** Tether's default spin window (its idle strategy). */
-  private static final long SPIN_NANOS = 50_000;
+  /**
+   * How long an end polls before it waits: 1 ms, so the pair being timed never sleeps (a 50 us
+   * window, Tether's default, lets a pair fall into a regime where each end's wake-up outlasts
+   * the other's window and both sleep every time), while the pair not being timed does.
+   */
+  private static final long SPIN_NANOS = 1_000_000;
 
   private TlsFloorProbe() {}
 
@@ -167,9 +171,9 @@ public final class TlsFloorProbe {
     }
 
     /**
-     * Reads until {@code buf} is full, polling for {@link #SPIN_NANOS} as Tether's threads do by
-     * default, then waiting in the link's selector (so the pair not being timed sleeps instead of
-     * taking a core from the one that is); false at the end of the stream.
+     * Reads until {@code buf} is full, polling for {@link #SPIN_NANOS}, then waiting in the link's
+     * selector (so the pair not being timed sleeps instead of taking a core from the one that
+     * is); false at the end of the stream.
      */
     private static boolean fill(Link link, ByteBuffer buf) throws IOException {
       long spinStart = System.nanoTime();
