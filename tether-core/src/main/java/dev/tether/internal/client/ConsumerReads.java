@@ -135,6 +135,9 @@ final class ConsumerReads implements ReadAssist {
    * none waits.
    */
   boolean handOff() {
+    if (waiting.isEmpty()) {
+      return false; // the usual case: no iterator
+    }
     boolean any = false;
     for (InboundStream s : waiting) {
       s.nudge();
@@ -146,12 +149,13 @@ final class ConsumerReads implements ReadAssist {
   /**
    * One liveness tick (timer thread; never blocks): when streams are open, nobody reads and no
    * consumer has led since the last tick, wakes the background reader, so nothing the peer sends
-   * waits longer than about a tick for a consumer that is busy elsewhere.
+   * waits longer than about a tick for a consumer that is busy elsewhere. From a virtual thread:
+   * the first wake starts the reader thread, which may take a while on a busy machine.
    */
   void tick() {
     long l = leads;
     if (l == leadsAtTick && !connection.streams().isEmpty() && !replies.hasLeader()) {
-      replies.ensureReader();
+      Thread.ofVirtual().name("tether-stream-reading").start(replies::ensureReader);
     }
     leadsAtTick = l;
   }
