@@ -43,6 +43,9 @@ class ConsumerReadsTest {
     /** A stream whose source blocks (at most a minute) before its first byte. */
     InputStream stalled();
 
+    /** {@code size} bytes of {@link PatternStream}, once gate {@code gate} opens (at most a minute). */
+    InputStream gated(int gate, long size);
+
     /** A small call. */
     int ping(int x);
   }
@@ -50,6 +53,21 @@ class ConsumerReadsTest {
   static final class Impl implements Feeds {
     final CountDownLatch stalledRead = new CountDownLatch(1);
     final CountDownLatch stalledClosed = new CountDownLatch(1);
+    final CountDownLatch[] gates = {new CountDownLatch(1), new CountDownLatch(1)};
+
+    @Override
+    public InputStream gated(int gate, long size) {
+      return new PatternStream(size) {
+        @Override
+        protected void beforeRead(long position) {
+          try {
+            gates[gate].await(1, TimeUnit.MINUTES);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      };
+    }
 
     @Override
     public InputStream pattern(long size) {
@@ -142,6 +160,44 @@ class ConsumerReadsTest {
     // Consumers hand the connection to each other hundreds of times here. One left waiting with
     // nobody reading would wait for the liveness tick (250 ms by default) each time.
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
+  }
+
+  /** Whether {@code t} waits for its stream to change while another thread reads. */
+  private static boolean waitingForTheConnection(Thread t) {
+    return t.getState() == Thread.State.WAITING && Arrays.stream(t.getStackTrace())
+        .anyMatch(e -> e.getMethodName().equals("readOrWait"));
+  }
+
+  @Test
+  void aConsumerWaitingForTheConnectionReadsItOnceTheReaderBeforeItStops() throws Exception {
+    Feeds feeds = start(TetherOptions.defaults());
+    InputStream a = feeds.gated(0, 1000);
+    InputStream b = feeds.gated(1, 1000);
+    AtomicReference<Thread> readerOfA = new AtomicReference<>();
+    AtomicReference<Thread> readerOfB = new AtomicReference<>();
+    CompletableFuture<Integer> firstOfA = Async.run(() -> {
+      readerOfA.set(Thread.currentThread());
+      return a.read();
+    });
+    Await.until(() -> readerOfA.get() != null && readingTheConnection(readerOfA.get()),
+        "the reader of the first stream to read the connection");
+    CompletableFuture<byte[]> allOfB = Async.run(() -> {
+      readerOfB.set(Thread.currentThread());
+      return b.readAllBytes();
+    });
+    Await.until(() -> readerOfB.get() != null && waitingForTheConnection(readerOfB.get()),
+        "the reader of the second stream to wait");
+
+    impl.gates[0].countDown(); // the first reader gets its byte, steps down and reads no more
+    assertThat(firstOfA.get(10, TimeUnit.SECONDS)).isEqualTo(PatternStream.at(0) & 0xff);
+    impl.gates[1].countDown(); // only the second reader is left to read its data
+
+    byte[] expected = new byte[1000];
+    for (int i = 0; i < expected.length; i++) {
+      expected[i] = PatternStream.at(i);
+    }
+    assertThat(allOfB.get(10, TimeUnit.SECONDS)).isEqualTo(expected);
+    a.close();
   }
 
   @Test
