@@ -54,6 +54,8 @@ public final class ClientConnection implements AutoCloseable {
   private volatile boolean streamEnded;
   private volatile Runnable onIdle;
   private ReplyReader replies;
+  /** Result streams' consumers reading for themselves (see {@link ConsumerReads}). */
+  private ConsumerReads consumers;
   /** Byte streams of calls (see {@link StreamCalls}). */
   private final StreamTable streams;
   private ScheduledFuture<?> heartbeat;
@@ -120,8 +122,11 @@ public final class ClientConnection implements AutoCloseable {
   }
 
   private void start() {
-    replies = new ReplyReader(this, reader, link, new AnswerHandler(this), options.spin().toNanos(),
-        writer);
+    AnswerHandler answers = new AnswerHandler(this);
+    replies = new ReplyReader(this, reader, link, answers, options.spin().toNanos(), writer);
+    consumers = new ConsumerReads(this, replies, reader, answers, link, options.spin().toNanos());
+    replies.consumers(consumers);
+    streams.readBy(consumers);
     heartbeat = Timers.scheduleAtFixedRate(this::checkLiveness, liveness.tickNanos());
   }
 
@@ -375,6 +380,7 @@ public final class ClientConnection implements AutoCloseable {
     if (failure != null) {
       return;
     }
+    consumers.tick();
     long now = Clock.system().nanoTime();
     switch (liveness.tick(now, hasPending())) {
       case NOTHING -> { }

@@ -45,6 +45,8 @@ final class ReplyReader {
   private final Object backgroundLock = new Object();
   private volatile boolean backgroundWanted;
   private Thread background; // guarded by backgroundLock
+  /** Result streams' consumers that read for themselves (set once, before any call). */
+  private ConsumerReads consumers;
 
   ReplyReader(ClientConnection connection, FrameReader frames, Link link, FrameHandler handler,
       long spinNanos, FrameWriter writer) {
@@ -80,6 +82,24 @@ final class ReplyReader {
     writer.flushOffered();
   }
 
+  /** Lets result streams' consumers lead (see {@link ConsumerReads}); called once, at start. */
+  void consumers(ConsumerReads c) {
+    this.consumers = c;
+  }
+
+  /** True while some thread leads. */
+  boolean hasLeader() {
+    return leader.get() != null;
+  }
+
+  /**
+   * The background reader stands aside: only streams are open (no call pending) and a stream's
+   * consumer waits to read the connection itself.
+   */
+  private boolean standAside() {
+    return consumers != null && consumers.wanted() && connection.pendingCount() == 0;
+  }
+
   /** Makes the current thread the leader if nobody reads. */
   boolean tryLead() {
     return leader.get() == null && leader.compareAndSet(null, Thread.currentThread());
@@ -107,7 +127,7 @@ final class ReplyReader {
     long spinEnd = Clock.system().nanoTime() + spinNanos;
     gathering = spinNanos > 0;
     try {
-      while (call == null ? connection.hasPending() : !call.isDone()) {
+      while (call == null ? connection.hasPending() && !standAside() : !call.isDone()) {
         if (connection.streamEnded()) {
           // the peer is gone and its owner is finding out how (a worker's exit code): nothing to
           // read; wait briefly (woken by the failure) rather than spin on end-of-stream
@@ -197,7 +217,13 @@ final class ReplyReader {
     return b == Grace.FOREVER || a - b < 0 ? a : b;
   }
 
-  private void stepDown() {
+  /**
+   * Leaves the lead and wakes who reads next: a parked caller, else a result stream's consumer
+   * waiting to read, else, when calls are pending, the background reader. Streams alone wake
+   * nobody: their consumers read for themselves ({@link ConsumerReads#tick} wakes the background
+   * reader when they do not).
+   */
+  void stepDown() {
     leader.set(null);
     if (!connection.hasPending()) {
       return;
@@ -208,6 +234,9 @@ final class ReplyReader {
         f.wakeCaller();
         return;
       }
+    }
+    if (consumers != null && (consumers.handOff() || connection.pendingCount() == 0)) {
+      return;
     }
     wakeBackground();
   }
@@ -269,6 +298,10 @@ final class ReplyReader {
       backgroundWanted = false;
       Thread.interrupted(); // nobody may interrupt this thread into a busy loop
       while (connection.isOpen() && connection.hasPending() && tryLead()) {
+        if (standAside()) {
+          stepDown(); // wakes the consumer waiting to read
+          break;
+        }
         lead(null, Grace.FOREVER);
       }
     }

@@ -43,12 +43,14 @@ final class StreamCalls {
     }
   }
 
-  /** The result stream of call {@code callId}: grants its window and makes sure frames are read. */
+  /**
+   * The result stream of call {@code callId}: grants its window. Its reader reads the connection
+   * itself when it waits for data ({@link ConsumerReads}).
+   */
   static Object receiveResult(ClientConnection connection, int callId, MethodCodec codec) {
     String what = "the result of " + Answers.describe(codec) + " (call " + callId + ")";
     InboundStream s = connection.streams().openInbound(callId, 0, what, CallContext.current(),
         CallCancelledException.Outcome.FORCED);
-    connection.replies().ensureReader();
     return codec.resultElements() == null ? s
         : ElementDecoder.stream(s, codec.resultElements(), what);
   }

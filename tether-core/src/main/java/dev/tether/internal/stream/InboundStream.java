@@ -152,6 +152,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
     } finally {
       lock.unlock();
     }
+    wakeReader();
     ended();
     if (first && tellPeer) {
       // The sender answers with a reset of its own; until then its frames in flight are
@@ -197,6 +198,11 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
         if (reset != null) {
           throw StreamErrors.fromPeer(reset, what);
         }
+        ReadAssist assist = table.readAssist();
+        if (assist != null) {
+          readOrWait(assist);
+          continue;
+        }
         if (!spun && spinNanos > 0) {
           spun = true;
           int seen = changes;
@@ -240,6 +246,69 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
       table.credit(callId, slot, grant);
     }
     return n;
+  }
+
+  /**
+   * Nothing to read: reads the connection for this stream through {@code assist}, or, when another
+   * thread reads it, waits (polling briefly first) until this stream changes. Under {@link #lock},
+   * which it releases while it reads or polls. An interrupt fails the stream, as in a wait.
+   */
+  private void readOrWait(ReadAssist assist) {
+    int seen = changes;
+    int how;
+    lock.unlock();
+    try {
+      how = assist.readFor(this, seen);
+    } finally {
+      lock.lock();
+    }
+    if (how == ReadAssist.WAIT) {
+      try {
+        if (changes == seen && spinNanos > 0) {
+          lock.unlock();
+          try {
+            spinWhile(seen);
+          } finally {
+            lock.lock();
+          }
+        }
+        while (changes == seen) {
+          changed.await();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        assist.stopWaiting(this);
+      }
+    }
+    if (Thread.currentThread().isInterrupted() && failure == null) {
+      lock.unlock();
+      try {
+        fail(new CallCancelledException(cancelOutcome, what
+            + " stopped: the reading thread was interrupted"), true);
+      } finally {
+        lock.lock();
+      }
+    }
+  }
+
+  /** True when something a reader waits for happened since {@code seen} ({@link #changes}). */
+  public boolean changedSince(int seen) {
+    return changes != seen;
+  }
+
+  /**
+   * Makes a reader that waits after {@link ReadAssist#WAIT} look again (the connection is free to
+   * read). Never blocks for long.
+   */
+  public void nudge() {
+    lock.lock();
+    try {
+      changes++;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -291,12 +360,21 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
     } finally {
       lock.unlock();
     }
+    wakeReader();
     ended();
     if (early) {
       table.resetSoon(callId, slot, ErrorCode.CANCELLED, "the reader closed " + what);
     }
     if (!keep) {
       removed();
+    }
+  }
+
+  /** A reader reading the connection for this stream (see {@link ReadAssist}) looks again. */
+  private void wakeReader() {
+    ReadAssist assist = table.readAssist();
+    if (assist != null) {
+      assist.wake(this);
     }
   }
 

@@ -49,6 +49,8 @@ public final class StreamTable {
   private volatile Supplier<? extends TetherException> failure;
   /** Told after a stream left the table (see {@link #onRemoved}); null: nobody. */
   private volatile Runnable removedHook;
+  /** Lets inbound streams' readers read the connection themselves (see {@link #readBy}). */
+  private volatile ReadAssist readAssist;
 
   /**
    * A table writing through {@code writer}; {@code broken} hears of failed writes;
@@ -101,6 +103,19 @@ public final class StreamTable {
    */
   public void onRemoved(Runnable hook) {
     this.removedHook = hook;
+  }
+
+  /**
+   * From now on, a reader of an inbound stream that finds nothing to read reads the connection
+   * itself through {@code assist} (null: waits for the connection's reader to hand chunks over).
+   */
+  public void readBy(ReadAssist assist) {
+    this.readAssist = assist;
+  }
+
+  /** See {@link #readBy}; null when chunks are handed over. */
+  ReadAssist readAssist() {
+    return readAssist;
   }
 
   /** True when no stream is open: what the connection's hooks check first. */

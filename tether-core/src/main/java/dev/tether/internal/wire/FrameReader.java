@@ -39,6 +39,8 @@ public final class FrameReader {
   private int bodyFilled;
   private ChunkBuffers chunkBuffers; // null: stream chunks are read into arrays like any frame
   private ByteBuffer direct; // the STREAM_DATA frame being assembled in one of chunkBuffers
+  private boolean peekNext; // a chunk was just read whole: read only the next frame's start
+  private boolean peeked; // the last readSome read only that (see #readSome)
   private int charged; // bytes of budget held for body (or the frame being dispatched)
   private long penaltyCharged; // bytes charged provisionally to the penalty for that frame
   private boolean blocked; // the last poll found no budget for the next frame, or a penalty
@@ -198,7 +200,10 @@ public final class FrameReader {
     return endOrDispatch(n, handler);
   }
 
-  /** After a read that returned {@code n}: the end of the stream, or the next frame if whole. */
+  /**
+   * After a read that returned {@code n}: the end of the stream, or the next frame if whole. A
+   * read that took only the start of a frame (see {@link #readSome}) is followed by one more.
+   */
   private int endOrDispatch(int n, FrameHandler handler) throws IOException, ProtocolException {
     if (n < 0) {
       if (body != null || direct != null || buffer.hasRemaining()) {
@@ -206,7 +211,10 @@ public final class FrameReader {
       }
       return END;
     }
-    return dispatchBuffered(handler) ? FRAME : NONE;
+    if (dispatchBuffered(handler)) {
+      return FRAME;
+    }
+    return peeked ? endOrDispatch(readSome(), handler) : NONE;
   }
 
   /**
@@ -349,6 +357,7 @@ public final class FrameReader {
     }
     ByteBuffer frame = direct.flip();
     direct = null;
+    peekNext = true; // another chunk is likely next: its start only, then the rest straight in
     try {
       dispatchChunk(frame, handler);
     } finally {
@@ -379,8 +388,17 @@ public final class FrameReader {
     h.streamData(callId, slot, (flags & FrameKind.FLAG_STREAM_END) != 0, frame, chunkBuffers);
   }
 
-  /** One non-blocking read, into the large frame being assembled or into the buffer. */
+  /**
+   * One non-blocking read, into the large frame being assembled or into the buffer. Right after a
+   * chunk read into a direct buffer, with nothing else buffered, it reads only the next frame's
+   * length and kind: when that is another chunk, all of it then goes straight into its direct
+   * buffer, where a full read would have put up to 64 KiB of it in the read buffer, to be copied
+   * over (half of every chunk copied once more). The extra read costs a system call only when the
+   * next frame is not a chunk: a chunk otherwise takes two reads (the buffer's, then the rest)
+   * either way.
+   */
   private int readSome() throws IOException {
+    peeked = false;
     if (direct != null && !buffer.hasRemaining()) {
       return link.tryRead(direct);
     }
@@ -396,11 +414,21 @@ public final class FrameReader {
       buffer = b.put(buffer).flip();
     }
     buffer.compact();
-    try {
-      return link.tryRead(buffer);
-    } finally {
-      buffer.flip();
+    boolean peek = peekNext && buffer.position() == 0;
+    if (peek) {
+      buffer.limit(FrameKind.LENGTH_BYTES + 1);
     }
+    int n;
+    try {
+      n = link.tryRead(buffer);
+    } finally {
+      buffer.flip(); // the limit is the end of what was read, peeking or not
+    }
+    if (n > 0) {
+      peekNext = false;
+      peeked = peek;
+    }
+    return n;
   }
 
   private static void dispatch(byte[] body, FrameHandler h) throws ProtocolException {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The reader allocates a frame body only within its budget, and never a large one pre-HELLO. */
 class FrameReaderBudgetTest {
   /** A link whose incoming bytes the test appends; writes are dropped. */
-  static final class FakeLink implements Link {
+  static class FakeLink implements Link {
     private final ByteBuffer in = ByteBuffer.allocate(4 << 20).flip();
     private boolean ended;
 

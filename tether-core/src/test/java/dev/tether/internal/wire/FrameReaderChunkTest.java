@@ -96,6 +96,86 @@ class FrameReaderChunkTest {
     assertThat(h.bytes.get(0)).isEqualTo(pattern(100_000));
   }
 
+  /** A {@link FakeLink} that notes, per read, how many bytes were asked for and where. */
+  static final class ReadRecordingLink extends FakeLink {
+    final List<String> reads = new ArrayList<>();
+
+    @Override
+    public int tryRead(ByteBuffer dst) {
+      int asked = dst.remaining();
+      int n = super.tryRead(dst);
+      if (n > 0) {
+        reads.add((dst.capacity() > 64 * 1024 ? "chunk " : "buffer ") + asked + " got " + n);
+      }
+      return n;
+    }
+  }
+
+  @Test
+  void aChunkAfterAChunkGoesIntoItsDirectBufferWithoutPassingThroughTheReadBuffer()
+      throws Exception {
+    ReadRecordingLink link = new ReadRecordingLink();
+    FrameReader reader = new FrameReader(link, 16 << 20);
+    reader.readChunksInto(new ChunkBuffers(CHUNK + 16));
+    Chunks h = new Chunks();
+    link.feed(data(9, 0, false, CHUNK));
+    link.feed(data(9, 0, false, CHUNK));
+    assertThat(reader.poll(h, 0)).isEqualTo(FrameReader.NONE); // the first chunk's first half
+    assertThat(reader.poll(h, 0)).isEqualTo(FrameReader.FRAME);
+    link.reads.clear();
+
+    assertThat(reader.poll(h, 0)).isEqualTo(FrameReader.FRAME);
+
+    // the second: its length and kind only, then all the rest straight into its buffer
+    int rest = data(9, 0, false, CHUNK).length - 5;
+    assertThat(link.reads).containsExactly("buffer 5 got 5", "chunk " + rest + " got " + rest);
+    assertThat(h.how).containsExactly("direct 9/0", "direct 9/0");
+    assertThat(h.bytes.get(1)).isEqualTo(pattern(CHUNK));
+  }
+
+  @Test
+  void framesOfEveryKindAroundChunksArriveOnceAndInOrderHoweverTheBytesAreCut()
+      throws Exception {
+    ByteWriter w = new ByteWriter(32);
+    Frames.ping(w, false, 5);
+    byte[] ping = Arrays.copyOf(w.array(), w.size());
+    java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+    List<String> expected = new ArrayList<>();
+    List<byte[]> expectedBytes = new ArrayList<>();
+    int[] sizes = {CHUNK, CHUNK, 10, CHUNK, 0, CHUNK, 70_000, CHUNK, 3};
+    for (int i = 0; i < sizes.length; i++) {
+      wire.writeBytes(data(i + 1, 1, false, sizes[i]));
+      expected.add((sizes[i] > 64 * 1024 ? "direct " : "array ") + (i + 1) + "/1");
+      expectedBytes.add(pattern(sizes[i]));
+      if (i % 3 == 2) {
+        wire.writeBytes(ping);
+        expected.add("ping 5");
+      }
+    }
+    byte[] all = wire.toByteArray();
+    java.util.Random random = new java.util.Random(42);
+    for (int round = 0; round < 20; round++) {
+      FakeLink link = new FakeLink();
+      FrameReader reader = new FrameReader(link, 16 << 20);
+      reader.readChunksInto(new ChunkBuffers(CHUNK + 16));
+      Chunks h = new Chunks();
+      for (int at = 0; at < all.length; ) {
+        int n = Math.min(all.length - at, 1 + random.nextInt(round % 2 == 0 ? 20 : 200_000));
+        link.feed(Arrays.copyOfRange(all, at, at + n));
+        at += n;
+        while (reader.poll(h, 0) == FrameReader.FRAME) {
+          // every whole frame
+        }
+      }
+      link.end();
+      while (reader.poll(h, 0) == FrameReader.FRAME) {
+        // the rest
+      }
+      assertThat(h.how).as("round " + round).containsExactlyElementsOf(expected);
+      assertThat(h.bytes).as("round " + round).containsExactlyElementsOf(expectedBytes);
+    }
+  }
+
   @Test
   void chunksThatFitTheReadBufferOrExceedTheBuffersStayArrays() throws Exception {
     FakeLink link = new FakeLink();
