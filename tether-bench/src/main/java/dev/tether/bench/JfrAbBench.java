@@ -1,12 +1,7 @@
 package dev.tether.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -63,11 +58,11 @@ public final class JfrAbBench {
   /** Starts the JVMs, times the rounds and returns the report. */
   String run() throws Exception {
     JfrAbPeer.Setting[] settings = JfrAbPeer.Setting.values();
-    Map<JfrAbPeer.Setting, Peer> peers = new EnumMap<>(JfrAbPeer.Setting.class);
+    Map<JfrAbPeer.Setting, BlockPeer> peers = new EnumMap<>(JfrAbPeer.Setting.class);
     try {
       for (JfrAbPeer.Setting s : settings) { // one at a time: warm-ups do not share the CPU
         progress.println("jfr a/b: starting and warming up " + name(s));
-        peers.put(s, Peer.start(s, warmup));
+        peers.put(s, start(s, warmup));
       }
       Map<JfrAbPeer.Setting, double[]> ratios = new EnumMap<>(JfrAbPeer.Setting.class);
       Map<JfrAbPeer.Setting, long[]> p50s = new EnumMap<>(JfrAbPeer.Setting.class);
@@ -81,7 +76,7 @@ public final class JfrAbBench {
         }
         for (int k = 0; k < settings.length; k++) {
           JfrAbPeer.Setting s = settings[(r + k) % settings.length];
-          p50s.get(s)[r] = peers.get(s).block(block);
+          p50s.get(s)[r] = Long.parseLong(peers.get(s).block(block, "P50"));
         }
         double base = p50s.get(JfrAbPeer.Setting.OFF)[r];
         for (JfrAbPeer.Setting s : settings) {
@@ -90,7 +85,7 @@ public final class JfrAbBench {
       }
       return report(p50s, ratios);
     } finally {
-      for (Peer p : peers.values()) {
+      for (BlockPeer p : peers.values()) {
         p.close();
       }
     }
@@ -135,64 +130,17 @@ public final class JfrAbBench {
     return s.name().toLowerCase(Locale.ROOT);
   }
 
-  /** One child JVM and its pipes. */
-  private static final class Peer implements AutoCloseable {
-    private final Process process;
-    private final BufferedReader out;
-    private final PrintStream in;
-    private final Path err;
-
-    private Peer(Process process, Path err) {
-      this.process = process;
-      this.err = err;
-      this.out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-          StandardCharsets.UTF_8));
-      this.in = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
-    }
-
-    static Peer start(JfrAbPeer.Setting s, int warmup) throws IOException {
-      List<String> cmd = new ArrayList<>();
-      cmd.add(ServerProcess.javaExecutable());
-      cmd.add("-Xms256m");
-      cmd.add("-Xmx256m");
-      cmd.add("-cp");
-      cmd.add(System.getProperty("java.class.path"));
-      cmd.add(JfrAbPeer.class.getName());
-      cmd.add(name(s));
-      cmd.add(Integer.toString(warmup));
-      Path err = Files.createTempFile("tether-jfrab-" + name(s) + "-", ".err");
-      err.toFile().deleteOnExit();
-      Peer p = new Peer(new ProcessBuilder(cmd).redirectError(err.toFile()).start(), err);
-      String line = p.out.readLine();
-      if (!"READY".equals(line)) {
-        p.close();
-        throw new IOException(name(s) + " did not start (" + line + "): "
-            + Files.readString(err));
-      }
-      return p;
-    }
-
-    /** Times one block in this JVM and returns its p50 in nanoseconds. */
-    long block(int n) throws IOException {
-      in.println("BLOCK " + n);
-      String line = out.readLine();
-      if (line == null || !line.startsWith("P50 ")) {
-        throw new IOException("peer failed (" + line + "): " + Files.readString(err));
-      }
-      return Long.parseLong(line.substring(4).trim());
-    }
-
-    @Override
-    public void close() {
-      in.println("QUIT");
-      try {
-        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
-    }
+  /** Starts the JVM of setting {@code s}, warmed up with {@code warmup} round trips. */
+  private static BlockPeer start(JfrAbPeer.Setting s, int warmup) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ServerProcess.javaExecutable());
+    cmd.add("-Xms256m");
+    cmd.add("-Xmx256m");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(JfrAbPeer.class.getName());
+    cmd.add(name(s));
+    cmd.add(Integer.toString(warmup));
+    return BlockPeer.start(name(s), cmd);
   }
 }

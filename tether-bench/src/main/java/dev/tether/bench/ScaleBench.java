@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * How the cost of Tether and its peers grows as their work grows (issue 14's scaling table),
@@ -105,6 +106,7 @@ public final class ScaleBench {
       AtomicBoolean counting = new AtomicBoolean();
       AtomicBoolean stop = new AtomicBoolean();
       AtomicReference<Throwable> failure = new AtomicReference<>();
+      LongAdder completed = new LongAdder();
       List<Histogram> hs = new ArrayList<>();
       List<Thread> threads = new ArrayList<>();
       for (int i = 0; i < n; i++) {
@@ -118,6 +120,7 @@ public final class ScaleBench {
               long t = System.nanoTime() - t0;
               if (counting.get()) {
                 h.add(t);
+                completed.increment();
               }
             }
           } catch (Throwable t) {
@@ -130,6 +133,13 @@ public final class ScaleBench {
       counting.set(true);
       long t0 = System.nanoTime();
       Thread.sleep(measureMillis());
+      // as Measure.throughput: a window that ends before any call completed (a JVM still
+      // interpreting on a loaded machine, seen in CI) grows until one has, bounded
+      long extendUntil = t0 + TimeUnit.SECONDS.toNanos(Measure.QUICK_EXTENSION_SECONDS);
+      while (completed.sum() == 0 && failure.get() == null
+          && System.nanoTime() - extendUntil < 0) {
+        Thread.sleep(1);
+      }
       counting.set(false);
       long elapsed = System.nanoTime() - t0;
       stop.set(true);

@@ -268,7 +268,7 @@ public final class StreamBench {
     return h;
   }
 
-  private static long rawUp(String address, long bytes) throws IOException {
+  static long rawUp(String address, long bytes) throws IOException {
     try (SocketChannel ch = RawStreamServer.connect(address)) {
       ch.write(ByteBuffer.wrap(new byte[] {'U'}));
       ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
@@ -283,7 +283,7 @@ public final class StreamBench {
     }
   }
 
-  private static long rawDown(String address, long bytes) throws IOException {
+  static long rawDown(String address, long bytes) throws IOException {
     try (SocketChannel ch = RawStreamServer.connect(address)) {
       ch.write(ByteBuffer.allocate(9).put((byte) 'D').putLong(bytes).flip());
       ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
@@ -296,7 +296,7 @@ public final class StreamBench {
     }
   }
 
-  private static long readAll(InputStream in) throws IOException {
+  static long readAll(InputStream in) throws IOException {
     try (in) {
       byte[] b = new byte[64 * 1024];
       long total = 0;

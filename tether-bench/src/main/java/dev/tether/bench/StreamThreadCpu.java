@@ -91,7 +91,7 @@ public final class StreamThreadCpu {
         StreamBenchService svc = client.get(StreamBenchService.class, "streams");
         long warm = 64L << 20;
         svc.sink(new StreamBenchService.ZeroSource(warm));
-        readAll(svc.source(warm));
+        StreamBench.readAll(svc.source(warm));
         double[][] mbs = new double[4][rounds];
         for (int r = 0; r < rounds; r++) {
           for (int kind = 0; kind < 4; kind++) {
@@ -102,9 +102,9 @@ public final class StreamThreadCpu {
             long t0 = System.nanoTime();
             long moved = switch (kind) {
               case 0 -> svc.sink(new StreamBenchService.ZeroSource(bytes));
-              case 1 -> rawUp(raw.address(), bytes);
-              case 2 -> readAll(svc.source(bytes));
-              default -> rawDown(raw.address(), bytes);
+              case 1 -> StreamBench.rawUp(raw.address(), bytes);
+              case 2 -> StreamBench.readAll(svc.source(bytes));
+              default -> StreamBench.rawDown(raw.address(), bytes);
             };
             mbs[kind][r] = bytes / 1e6 / ((System.nanoTime() - t0) / 1e9);
             if (moved != bytes) {
@@ -127,45 +127,5 @@ public final class StreamThreadCpu {
     double[] s = v.clone();
     Arrays.sort(s);
     return s[s.length / 2];
-  }
-
-  private static long rawUp(String address, long bytes) throws IOException {
-    try (SocketChannel ch = RawStreamServer.connect(address)) {
-      ch.write(ByteBuffer.wrap(new byte[] {'U'}));
-      ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
-      for (long left = bytes; left > 0; ) {
-        buf.clear().limit((int) Math.min(buf.capacity(), left));
-        left -= ch.write(buf);
-      }
-      ch.shutdownOutput();
-      ByteBuffer count = ByteBuffer.allocate(8);
-      RawStreamServer.readFully(ch, count);
-      return count.getLong(0);
-    }
-  }
-
-  private static long rawDown(String address, long bytes) throws IOException {
-    try (SocketChannel ch = RawStreamServer.connect(address)) {
-      ch.write(ByteBuffer.allocate(9).put((byte) 'D').putLong(bytes).flip());
-      ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
-      long total = 0;
-      int n;
-      while ((n = ch.read(buf.clear())) >= 0) {
-        total += n;
-      }
-      return total;
-    }
-  }
-
-  private static long readAll(InputStream in) throws IOException {
-    try (in) {
-      byte[] b = new byte[64 * 1024];
-      long total = 0;
-      int n;
-      while ((n = in.read(b)) >= 0) {
-        total += n;
-      }
-      return total;
-    }
   }
 }

@@ -1,20 +1,14 @@
 package dev.tether.bench;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code throughput_16} as a same-run comparison robust to a loaded machine (issue 14): one client
@@ -128,11 +122,11 @@ public final class ThroughputAbBench {
   /** Starts the JVMs, times the rounds and returns the report. */
   String run() throws Exception {
     List<String> labels = peers();
-    Map<String, Peer> peers = new LinkedHashMap<>();
+    Map<String, BlockPeer> peers = new LinkedHashMap<>();
     try {
       for (String label : labels) { // one at a time: warm-ups do not share the CPU
         progress.println("throughput a/b: starting and warming up " + label);
-        peers.put(label, Peer.start(label, classPath(label), warmupMillis, callers));
+        peers.put(label, start(label, classPath(label), warmupMillis, callers));
       }
       Map<String, double[]> ops = new LinkedHashMap<>();
       for (String label : labels) {
@@ -144,12 +138,12 @@ public final class ThroughputAbBench {
         }
         for (int k = 0; k < labels.size(); k++) {
           String label = labels.get((r + k) % labels.size());
-          ops.get(label)[r] = peers.get(label).block(blockMillis);
+          ops.get(label)[r] = Double.parseDouble(peers.get(label).block(blockMillis, "OPS"));
         }
       }
       return report(ops);
     } finally {
-      for (Peer p : peers.values()) {
+      for (BlockPeer p : peers.values()) {
         p.close();
       }
     }
@@ -206,70 +200,24 @@ public final class ThroughputAbBench {
     return v[lo] + (v[hi] - v[lo]) * (pos - lo);
   }
 
-  /** One client JVM (and, through it, its server JVM) and its pipes. */
-  private static final class Peer implements AutoCloseable {
-    private final Process process;
-    private final BufferedReader out;
-    private final PrintStream in;
-    private final Path err;
-
-    private Peer(Process process, Path err) {
-      this.process = process;
-      this.err = err;
-      this.out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-          StandardCharsets.UTF_8));
-      this.in = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
-    }
-
-    static Peer start(String label, String classPath, long warmupMillis, int callers)
-        throws IOException {
-      List<String> cmd = new ArrayList<>();
-      cmd.add(ServerProcess.javaExecutable());
-      cmd.add("-Xms256m");
-      cmd.add("-Xmx512m");
-      for (String k : System.getProperties().stringPropertyNames()) {
-        if (k.startsWith("tether.bench.")) { // the bench's settings, for every peer alike
-          cmd.add("-D" + k + "=" + System.getProperty(k));
-        }
-      }
-      cmd.add("-cp");
-      cmd.add(classPath);
-      cmd.add(ThroughputAbPeer.class.getName());
-      cmd.add(system(label));
-      cmd.add(Long.toString(warmupMillis));
-      cmd.add(Integer.toString(callers));
-      Path err = Files.createTempFile("tether-tputab-", ".err");
-      err.toFile().deleteOnExit();
-      Peer p = new Peer(new ProcessBuilder(cmd).redirectError(err.toFile()).start(), err);
-      String line = p.out.readLine();
-      if (!"READY".equals(line)) {
-        p.close();
-        throw new IOException(label + " did not start (" + line + "): " + Files.readString(err));
-      }
-      return p;
-    }
-
-    /** Times one block in this peer and returns its calls per second. */
-    double block(long millis) throws IOException {
-      in.println("BLOCK " + millis);
-      String line = out.readLine();
-      if (line == null || !line.startsWith("OPS ")) {
-        throw new IOException("peer failed (" + line + "): " + Files.readString(err));
-      }
-      return Double.parseDouble(line.substring(4).trim());
-    }
-
-    @Override
-    public void close() {
-      in.println("QUIT");
-      try {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
+  /** Starts {@code label}'s client JVM, warmed up for {@code warmupMillis}. */
+  private static BlockPeer start(String label, String classPath, long warmupMillis, int callers)
+      throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ServerProcess.javaExecutable());
+    cmd.add("-Xms256m");
+    cmd.add("-Xmx512m");
+    for (String k : System.getProperties().stringPropertyNames()) {
+      if (k.startsWith("tether.bench.")) { // the bench's settings, for every peer alike
+        cmd.add("-D" + k + "=" + System.getProperty(k));
       }
     }
+    cmd.add("-cp");
+    cmd.add(classPath);
+    cmd.add(ThroughputAbPeer.class.getName());
+    cmd.add(system(label));
+    cmd.add(Long.toString(warmupMillis));
+    cmd.add(Integer.toString(callers));
+    return BlockPeer.start(label, cmd);
   }
 }

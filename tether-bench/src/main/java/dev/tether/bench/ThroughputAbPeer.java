@@ -72,9 +72,10 @@ public final class ThroughputAbPeer {
   }
 
   /**
-   * Runs the callers for {@code rampMillis} untimed, then for {@code millis} counted, then stops
-   * them and waits (bounded) until every caller is back on the semaphore. Returns calls per
-   * second over the counted part.
+   * Runs the callers for {@code rampMillis} untimed, then for {@code millis} counted (longer if
+   * no call has completed by then, until one has, at most
+   * {@link Measure#QUICK_EXTENSION_SECONDS}), then stops them and waits (bounded) until every
+   * caller is back on the semaphore. Returns calls per second over the counted part.
    */
   private double block(long rampMillis, long millis) throws Exception {
     done.reset();
@@ -84,6 +85,13 @@ public final class ThroughputAbPeer {
     counting = true;
     long t0 = System.nanoTime();
     Thread.sleep(millis);
+    // a block with no call completed would make a ratio of 0 or infinity (seen in CI: a JVM of a
+    // loaded machine still interpreting after the quick warm-up): the block goes on until one
+    // call completed, bounded; a system that stalls still shows as a very low rate
+    long extendUntil = t0 + TimeUnit.SECONDS.toNanos(Measure.QUICK_EXTENSION_SECONDS);
+    while (done.sum() == 0 && failure.get() == null && System.nanoTime() - extendUntil < 0) {
+      Thread.sleep(1);
+    }
     counting = false;
     long elapsed = System.nanoTime() - t0;
     long calls = done.sum();

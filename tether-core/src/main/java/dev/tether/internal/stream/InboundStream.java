@@ -218,13 +218,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
           changed.await();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          lock.unlock();
-          try {
-            fail(new CallCancelledException(cancelOutcome, what
-                + " stopped: the reading thread was interrupted"), true);
-          } finally {
-            lock.lock();
-          }
+          failInterrupted();
         }
       }
       n = Math.min(len, current.remaining());
@@ -282,13 +276,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
       }
     }
     if (Thread.currentThread().isInterrupted() && failure == null) {
-      lock.unlock();
-      try {
-        fail(new CallCancelledException(cancelOutcome, what
-            + " stopped: the reading thread was interrupted"), true);
-      } finally {
-        lock.lock();
-      }
+      failInterrupted();
     }
   }
 
@@ -432,6 +420,20 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
     ByteBuffer c;
     while ((c = chunks.poll()) != null) {
       table.recycle(c);
+    }
+  }
+
+  /**
+   * Fails the stream because the reading thread was interrupted (a cancel of the transfer). Called
+   * with {@link #lock} held; releases it around {@link #fail}, which tells the other side.
+   */
+  private void failInterrupted() {
+    lock.unlock();
+    try {
+      fail(new CallCancelledException(cancelOutcome, what
+          + " stopped: the reading thread was interrupted"), true);
+    } finally {
+      lock.lock();
     }
   }
 }

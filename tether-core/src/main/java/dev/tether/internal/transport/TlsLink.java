@@ -619,11 +619,6 @@ final class TlsLink implements Link {
     return peerPrincipal;
   }
 
-  /**
-   * Idempotent, from any thread, never waits: sends close_notify if the handshake is done and no
-   * write is in progress (one non-blocking attempt), then closes the underlying link. A server
-   * link closed before its handshake finished (the handshake timeout) counts as a failure.
-   */
   /** Sends close_notify (as {@link #close} does), then ends the socket's sending side. */
   @Override
   public boolean shutdownOutput() {
@@ -631,11 +626,7 @@ final class TlsLink implements Link {
       return false;
     }
     try {
-      engine.closeOutbound();
-      ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
-      engine.wrap(EMPTY, out);
-      out.flip();
-      raw.write(out); // non-blocking: what does not fit is dropped
+      sendCloseNotify();
       return net.shutdownOutput();
     } catch (IOException | RuntimeException e) {
       return false;
@@ -644,6 +635,20 @@ final class TlsLink implements Link {
     }
   }
 
+  /** One non-blocking attempt to write close_notify; what does not fit is dropped. */
+  private void sendCloseNotify() throws IOException {
+    engine.closeOutbound();
+    ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+    engine.wrap(EMPTY, out);
+    out.flip();
+    raw.write(out);
+  }
+
+  /**
+   * Idempotent, from any thread, never waits: sends close_notify if the handshake is done and no
+   * write is in progress (one non-blocking attempt), then closes the underlying link. A server
+   * link closed before its handshake finished (the handshake timeout) counts as a failure.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -654,11 +659,7 @@ final class TlsLink implements Link {
           : "no TLS handshake within the handshake timeout");
     } else if (writeLock.tryLock()) {
       try {
-        engine.closeOutbound();
-        ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
-        engine.wrap(EMPTY, out);
-        out.flip();
-        raw.write(out); // non-blocking: what does not fit is dropped
+        sendCloseNotify();
       } catch (IOException | RuntimeException e) {
         // best effort: the connection ends either way
       } finally {
