@@ -46,6 +46,20 @@ public final class Measure {
   static final long QUICK_EXTENSION_SECONDS = 30;
 
   /**
+   * Extends a timed window that began at {@code t0} (a {@link System#nanoTime} reading) until one
+   * call has completed ({@code done} above 0) or a caller failed, at most
+   * {@link #QUICK_EXTENSION_SECONDS} from {@code t0}: a window with no call in it would give a
+   * rate of 0 (or a ratio of 0 or infinity) that says only that a JVM was still interpreting.
+   */
+  static void awaitFirstCall(LongAdder done, AtomicReference<Throwable> failure, long t0)
+      throws InterruptedException {
+    long extendUntil = t0 + TimeUnit.SECONDS.toNanos(QUICK_EXTENSION_SECONDS);
+    while (done.sum() == 0 && failure.get() == null && System.nanoTime() - extendUntil < 0) {
+      Thread.sleep(1);
+    }
+  }
+
+  /**
    * Calls per second with {@code threads} platform threads calling {@code call} in a loop: a warm-up
    * period, then the timed period (in a quick run, extended until one call completed, at most
    * {@link #QUICK_EXTENSION_SECONDS}). Returns {completed calls per second, completed calls}.
@@ -79,10 +93,8 @@ public final class Measure {
       // a quick run checks structure, not numbers: on a loaded machine its JVMs may still be
       // interpreting after the short warm-up, and a 300 ms window can end before the first call
       // does (seen in CI at load 10). It waits for one call, bounded: a real hang still shows as 0
-      long extendUntil = t0 + TimeUnit.SECONDS.toNanos(QUICK_EXTENSION_SECONDS);
-      while (plan.quick() && done.sum() == 0 && failure.get() == null
-          && System.nanoTime() - extendUntil < 0) {
-        Thread.sleep(10);
+      if (plan.quick()) {
+        awaitFirstCall(done, failure, t0);
       }
       long calls = done.sum();
       long elapsed = System.nanoTime() - t0;

@@ -133,13 +133,7 @@ public final class ScaleBench {
       counting.set(true);
       long t0 = System.nanoTime();
       Thread.sleep(measureMillis());
-      // as Measure.throughput: a window that ends before any call completed (a JVM still
-      // interpreting on a loaded machine, seen in CI) grows until one has, bounded
-      long extendUntil = t0 + TimeUnit.SECONDS.toNanos(Measure.QUICK_EXTENSION_SECONDS);
-      while (completed.sum() == 0 && failure.get() == null
-          && System.nanoTime() - extendUntil < 0) {
-        Thread.sleep(1);
-      }
+      Measure.awaitFirstCall(completed, failure, t0); // no sample seen in CI under load
       counting.set(false);
       long elapsed = System.nanoTime() - t0;
       stop.set(true);

@@ -85,13 +85,9 @@ public final class ThroughputAbPeer {
     counting = true;
     long t0 = System.nanoTime();
     Thread.sleep(millis);
-    // a block with no call completed would make a ratio of 0 or infinity (seen in CI: a JVM of a
-    // loaded machine still interpreting after the quick warm-up): the block goes on until one
-    // call completed, bounded; a system that stalls still shows as a very low rate
-    long extendUntil = t0 + TimeUnit.SECONDS.toNanos(Measure.QUICK_EXTENSION_SECONDS);
-    while (done.sum() == 0 && failure.get() == null && System.nanoTime() - extendUntil < 0) {
-      Thread.sleep(1);
-    }
+    // a block with no call completed would make a ratio of 0 or infinity (seen in CI); a system
+    // that stalls still shows as a very low rate
+    Measure.awaitFirstCall(done, failure, t0);
     counting = false;
     long elapsed = System.nanoTime() - t0;
     long calls = done.sum();

@@ -109,45 +109,26 @@ public final class TlsFloorProbe {
 
     static Pair open(TlsConfig serverTls, TlsConfig clientTls) throws IOException {
       Listener listener = Transports.listen(Endpoint.parse("tcp:127.0.0.1:0"));
-      Link[] accepted = new Link[1];
+      Thread[] echo = new Thread[1];
+      // the echo starts as soon as it accepts: a TLS server's handshake runs in its first reads
       Thread acceptor = Thread.ofPlatform().start(() -> {
         try {
           Link l = listener.accept();
-          accepted[0] = serverTls == null ? l : Transports.secureAccepted(l, serverTls,
-              (peer, why) -> System.err.println("handshake failed: " + why));
+          echo[0] = startEcho(serverTls == null ? l : Transports.secureAccepted(l, serverTls,
+              (peer, why) -> System.err.println("handshake failed: " + why)));
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
         }
       });
-      Endpoint at = listener.endpoint();
-      Link client;
-      if (clientTls == null) {
-        client = Transports.connect(at, Duration.ofSeconds(10));
-      } else { // the server's side of the handshake runs in its first reads: echo is started first
-        Thread waitForAccept = acceptor;
-        Thread[] echoHolder = new Thread[1];
-        Thread starter = Thread.ofPlatform().start(() -> {
-          try {
-            waitForAccept.join();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          echoHolder[0] = startEcho(accepted[0]);
-        });
-        client = Transports.connect(at, Duration.ofSeconds(10), clientTls);
-        try {
-          starter.join();
-        } catch (InterruptedException e) {
-          throw new IOException(e);
-        }
-        return new Pair(listener, client, echoHolder[0]);
-      }
+      Link client = clientTls == null
+          ? Transports.connect(listener.endpoint(), Duration.ofSeconds(10))
+          : Transports.connect(listener.endpoint(), Duration.ofSeconds(10), clientTls);
       try {
         acceptor.join();
       } catch (InterruptedException e) {
         throw new IOException(e);
       }
-      return new Pair(listener, client, startEcho(accepted[0]));
+      return new Pair(listener, client, echo[0]);
     }
 
     private static Thread startEcho(Link server) {

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
  * writes GOAWAY with the reason, so the client's handshake fails with it instead of hanging, then
  * closes. Before closing it ends its sending and reads and drops what the client sent (its HELLO)
  * for a moment ({@link Lingering}): closing a socket with unread input resets it, and the reset
- * may destroy the GOAWAY before the client reads it. That short linger runs on a virtual thread, at most {@value #MAX_LINGERING} at once;
- * beyond that a refused connection is closed at once (a flood gets no reason, only the close).
+ * may destroy the GOAWAY before the client reads it. That short linger runs on a virtual thread,
+ * at most {@value #MAX_LINGERING} at once; beyond that a refused connection is closed at once (a
+ * flood gets no reason, only the close).
  *
  * <p>Thread-safe.
  */

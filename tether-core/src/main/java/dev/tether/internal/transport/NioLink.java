@@ -263,7 +263,6 @@ final class NioLink implements Link {
     }
   }
 
-  /** Idempotent and safe from any thread: the first caller releases everything. */
   @Override
   public boolean shutdownOutput() {
     if (closed.get()) {
@@ -281,6 +280,7 @@ final class NioLink implements Link {
     }
   }
 
+  /** Idempotent and safe from any thread: the first caller releases everything. */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {

@@ -81,9 +81,7 @@ public final class FrameWriter {
 
   /** Writes the frame built in {@code frame} (see {@link Frames}), or queues it if others write. */
   public void write(ByteWriter frame) throws IOException {
-    if (bulkSeen) {
-      smallFrames.incrementAndGet(); // see smallFramesBesideBulk: costs nothing without streams
-    }
+    countSmallFrame();
     if (corker == Thread.currentThread()) {
       if (corkedBytes + frame.size() <= CORK_BYTES) {
         corkedBytes += frame.size();
@@ -114,9 +112,7 @@ public final class FrameWriter {
    * followers offered, together). The caller must make sure somebody does: {@link #flushOffered}.
    */
   public void offer(ByteWriter frame) {
-    if (bulkSeen) {
-      smallFrames.incrementAndGet();
-    }
+    countSmallFrame();
     enqueue(frame);
   }
 
@@ -191,6 +187,13 @@ public final class FrameWriter {
     return link.awaitWritable(timeoutNanos);
   }
 
+  /** Counts a frame other than bulk data (see {@link #smallFramesBesideBulk}). */
+  private void countSmallFrame() {
+    if (bulkSeen) { // a volatile read: costs nothing more on a connection without streams
+      smallFrames.incrementAndGet();
+    }
+  }
+
   /**
    * A number that changes whenever a frame other than bulk data is handed to this writer (written,
    * offered or queued) after bulk data was: a bulk writer that sees it change knows that calls,
@@ -229,9 +232,7 @@ public final class FrameWriter {
    * queued) shortly. For frames whose delay of a few microseconds does not matter.
    */
   public void writeSoon(ByteWriter frame) {
-    if (bulkSeen) {
-      smallFrames.incrementAndGet();
-    }
+    countSmallFrame();
     enqueue(frame);
     if (flushScheduled.compareAndSet(false, true)) {
       Thread.ofVirtual().name("tether-flush").start(this::backgroundFlush);
