@@ -11,20 +11,23 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * The floor under issue 11's target (TLS round trip p50 at most 1.3x plain TCP's): a 64-byte
- * ping-pong over Tether's own links with no frames, calls or threads of Tether's in it, each end
- * polling (the spin-polled floor: no wake-ups in the way), plain TCP against
- * TLS 1.3 (the {@code tether-tls} rows' certificate and trust), in one JVM, the two alternating
- * in blocks so the machine's state changes hit both alike. Its TLS / plain ratio is what the
- * JDK's TLS costs a round trip at the least; Tether's own ratio cannot be expected below it by
- * more than its extra work on the plain path dilutes it.
+ * ping-pong with no frames, calls or threads of Tether's in it, each end polling (the
+ * spin-polled floor: no wake-ups in the way), in one JVM, three kinds rotating in blocks so the
+ * machine's state changes hit all alike: plain TCP over Tether's link, TLS 1.3 over Tether's
+ * {@code TlsLink} (the {@code tether-tls} rows' certificate and trust), and TLS 1.3 over the
+ * least code that can drive the JDK's {@code SSLEngine} ({@link BareTlsPingPong}). The bare
+ * engine's ratio to plain is what the JDK's TLS costs a round trip at the least; {@code TlsLink}
+ * over the bare engine is what Tether's link adds to it.
  *
  * <p>Run: {@code java -cp tether-bench/target/tether-bench-all.jar dev.tether.bench.TlsFloorProbe
- * [blocks]} (default 40 blocks of 5,000 round trips each, after 100,000 of warm-up). Prints the
- * p50 of each kind over all blocks, the median of the per-block ratios, and their spread.
+ * [blocks [suite,...]]} (default 40 blocks of 5,000 round trips per kind, after 100,000 of
+ * warm-up). Prints each kind's p50 over all blocks and three ratios, each with the median and
+ * quartiles of its per-block ratios.
  */
 public final class TlsFloorProbe {
   private static final int MESSAGE = 64;
@@ -34,48 +37,80 @@ public final class TlsFloorProbe {
    * window, Tether's default, lets a pair fall into a regime where each end's wake-up outlasts
    * the other's window and both sleep every time), while the pair not being timed does.
    */
-  private static final long SPIN_NANOS = 1_000_000;
+  static final long SPIN_NANOS = 1_000_000;
 
   private TlsFloorProbe() {}
 
-  /** {@code [blocks]}. */
+  /** {@code [blocks [suite,...]]}: the suites, if given, apply to the bare engine only. */
   public static void main(String[] args) throws Exception {
     int blocks = args.length > 0 ? Integer.parseInt(args[0]) : 40;
     Path store = BenchTls.makeKeyStore();
     TlsConfig serverTls = config(BenchTls.server(store), false);
     TlsConfig clientTls = config(BenchTls.client(store), true);
-    try (Pair plain = Pair.open(null, null); Pair tls = Pair.open(serverTls, clientTls)) {
-      plain.run(100_000);
-      tls.run(100_000);
-      long[] plainAll = new long[blocks * BLOCK];
-      long[] tlsAll = new long[blocks * BLOCK];
-      double[] ratios = new double[blocks];
-      for (int b = 0; b < blocks; b++) {
-        long[] p;
-        long[] t;
-        if (b % 2 == 0) { // alternate which goes first
-          p = plain.run(BLOCK);
-          t = tls.run(BLOCK);
-        } else {
-          t = tls.run(BLOCK);
-          p = plain.run(BLOCK);
-        }
-        System.arraycopy(p, 0, plainAll, b * BLOCK, BLOCK);
-        System.arraycopy(t, 0, tlsAll, b * BLOCK, BLOCK);
-        ratios[b] = (double) median(t) / median(p);
+    try (Pair plain = Pair.open(null, null); Pair tls = Pair.open(serverTls, clientTls);
+        BareTlsPingPong bare = BareTlsPingPong.open(serverTls.context(), clientTls.context(),
+            MESSAGE, args.length > 1 ? args[1].split(",") : null)) {
+      List<Kind> kinds = List.of(new Kind("plain TCP", plain::run),
+          new Kind("TLS 1.3, TlsLink", tls::run), new Kind("TLS 1.3, bare SSLEngine", bare::run));
+      for (Kind k : kinds) {
+        k.timer.run(100_000);
       }
-      Arrays.sort(ratios);
+      for (int b = 0; b < blocks; b++) {
+        for (int i = 0; i < kinds.size(); i++) { // rotate which goes first
+          kinds.get((b + i) % kinds.size()).block(b, blocks);
+        }
+      }
       System.out.printf(Locale.ROOT, "raw link ping-pong, spin-polled, %d-byte messages, %d blocks"
-          + " of %d alternating%n", MESSAGE, blocks, BLOCK);
-      System.out.printf(Locale.ROOT, "plain TCP p50 %.2f us, p99 %.2f us%n",
-          percentile(plainAll, 50) / 1e3, percentile(plainAll, 99) / 1e3);
-      System.out.printf(Locale.ROOT, "TLS 1.3   p50 %.2f us, p99 %.2f us%n",
-          percentile(tlsAll, 50) / 1e3, percentile(tlsAll, 99) / 1e3);
-      System.out.printf(Locale.ROOT, "RATIO_TLS_FLOOR p50 %.2f (median of per-block ratios %.2f,"
-          + " quartiles %.2f-%.2f); TLS adds %.2f us a round trip%n",
-          (double) percentile(tlsAll, 50) / percentile(plainAll, 50), ratios[blocks / 2],
-          ratios[blocks / 4], ratios[3 * blocks / 4],
-          (percentile(tlsAll, 50) - percentile(plainAll, 50)) / 1e3);
+          + " of %d rotating%n", MESSAGE, blocks, BLOCK);
+      for (Kind k : kinds) {
+        System.out.printf(Locale.ROOT, "%-24s p50 %.2f us, p99 %.2f us%n", k.name,
+            percentile(k.all, 50) / 1e3, percentile(k.all, 99) / 1e3);
+      }
+      report("RATIO_TLS_FLOOR", kinds.get(1), kinds.get(0));
+      report("RATIO_BARE_ENGINE_FLOOR", kinds.get(2), kinds.get(0));
+      report("RATIO_TLSLINK_OVER_BARE", kinds.get(1), kinds.get(2));
+    }
+  }
+
+  /** One line: {@code a}'s p50 over {@code b}'s, and the spread of their per-block ratios. */
+  private static void report(String label, Kind a, Kind b) {
+    double[] ratios = new double[a.medians.length];
+    for (int i = 0; i < ratios.length; i++) {
+      ratios[i] = (double) a.medians[i] / b.medians[i];
+    }
+    Arrays.sort(ratios);
+    int n = ratios.length;
+    System.out.printf(Locale.ROOT, "%s p50 %.2f (median of per-block ratios %.2f, quartiles"
+        + " %.2f-%.2f); %s adds %.2f us a round trip to %s%n", label,
+        (double) percentile(a.all, 50) / percentile(b.all, 50), ratios[n / 2], ratios[n / 4],
+        ratios[3 * n / 4], a.name, (percentile(a.all, 50) - percentile(b.all, 50)) / 1e3, b.name);
+  }
+
+  /** Something that times round trips. */
+  private interface Timer {
+    long[] run(int n) throws IOException;
+  }
+
+  /** One kind of ping-pong and what its blocks measured. */
+  private static final class Kind {
+    final String name;
+    final Timer timer;
+    long[] all = new long[0];
+    long[] medians = new long[0];
+
+    Kind(String name, Timer timer) {
+      this.name = name;
+      this.timer = timer;
+    }
+
+    void block(int b, int blocks) throws IOException {
+      if (all.length == 0) {
+        all = new long[blocks * BLOCK];
+        medians = new long[blocks];
+      }
+      long[] t = timer.run(BLOCK);
+      System.arraycopy(t, 0, all, b * BLOCK, BLOCK);
+      medians[b] = median(t);
     }
   }
 
