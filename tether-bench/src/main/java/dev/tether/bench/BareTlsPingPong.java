@@ -79,7 +79,10 @@ final class BareTlsPingPong implements AutoCloseable {
     return new BareTlsPingPong(listener, client, echo, message);
   }
 
-  /** {@code n} round trips of {@code message} bytes; returns each one's nanoseconds. */
+  /**
+   * {@code n} round trips of {@code message} bytes; returns each one's nanoseconds; fails if an
+   * echo is not the message sent.
+   */
   long[] run(int n) throws IOException {
     ByteBuffer out = ByteBuffer.allocate(message);
     ByteBuffer in = ByteBuffer.allocate(message);
@@ -94,8 +97,16 @@ final class BareTlsPingPong implements AutoCloseable {
         throw new IOException("echo ended");
       }
       t[i] = System.nanoTime() - start;
+      if (in.getLong(0) != i) {
+        throw new IOException("echo " + in.getLong(0) + " for " + i);
+      }
     }
     return t;
+  }
+
+  /** The cipher suite the handshake chose. */
+  String suite() {
+    return client.engine.getSession().getCipherSuite();
   }
 
   @Override
