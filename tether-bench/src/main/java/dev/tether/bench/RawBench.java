@@ -125,6 +125,12 @@ public final class RawBench extends SystemBench {
     };
   }
 
+  /** The rtt row's ping-pong, for one caller only: the channel carries one exchange at a time. */
+  @Override
+  protected Measure.Call echoCall(int callers) throws Exception {
+    return callers == 1 ? pingPong(callFrameBytes("echo", 7)) : null;
+  }
+
   private Measure.Call pingPong(int size) {
     ByteBuffer out = ByteBuffer.allocateDirect(size);
     out.putInt(size - 4);

@@ -73,6 +73,16 @@ public abstract class SystemBench implements AutoCloseable {
     return null;
   }
 
+  /**
+   * The round trip {@link ThroughputAbPeer} drives with {@code callers} threads: the scaling
+   * tables' echo, or null when the system has none. A system whose round trip serves only one
+   * thread at a time (a raw socket) returns it for one caller only.
+   */
+  protected Measure.Call echoCall(int callers) throws Exception {
+    ScaleTarget t = scaleTarget();
+    return t == null ? null : t.echo();
+  }
+
   /** See {@link #scaleTarget()}. */
   record ScaleTarget(Measure.Call echo, java.util.function.Supplier<Measure.PendingProbe> pending) {}
 

@@ -24,13 +24,25 @@ import java.util.Map;
  * between two JVMs of the same thing), and with {@code --base-jar JAR} each Tether system again
  * with that jar first on the class path ({@code tether-tcp@base}), for an A/B of two builds of
  * Tether in the same rounds. Every peer makes the same calls with the same warm-up.
+ * {@code --twin SYSTEM} makes that system's twin the A/A control instead, and {@code --pairs
+ * a/b,c/d} replaces the comparisons with the ones given.
+ *
+ * <p>With {@code --callers 1} each block also gives its median round trip, and each comparison a
+ * second ratio, of the two peers' median round trips in the same round ({@code RTTAB} lines):
+ * the same-run verdict for issue 14's spin-off target, for example {@code --systems
+ * tether-tcp-nospin,raw-tcp,tether-uds-nospin,raw-uds --callers 1 --twin raw-tcp --pairs
+ * tether-tcp-nospin/raw-tcp,tether-uds-nospin/raw-uds,raw-tcp~twin/raw-tcp} (the raw systems'
+ * blocking ping-pong serves one caller only).
  *
  * <p>Run: {@code java -cp tether-bench/target/tether-bench-all.jar
  * dev.tether.bench.ThroughputAbBench [--quick] [--rounds N] [--block MILLIS] [--warmup MILLIS]
- * [--systems a,b] [--base-jar JAR] [--callers N]}.
+ * [--systems a,b] [--base-jar JAR] [--callers N] [--twin SYSTEM]
+ * [--pairs a/b,c/d]}.
  * The bench's {@code tether.bench.*} system properties (such as {@code tether.bench.spinNanos} or
  * {@code tether.bench.serverJvmArgs}) are passed to every peer alike. Prints a markdown table and
- * one {@code TPUTAB peer/against median p25 p75} line per comparison.
+ * one {@code TPUTAB peer/against median p25 p75} line per comparison (calls per second, higher is
+ * faster), and with one caller one {@code RTTAB} line of the same form (round trip, lower is
+ * faster).
  * Not thread-safe.
  */
 public final class ThroughputAbBench {
@@ -46,6 +58,8 @@ public final class ThroughputAbBench {
   private final long warmupMillis;
   private final PrintStream progress;
   private int callers = ThroughputAbPeer.CALLERS;
+  private List<String[]> pairs;
+  private String twin;
 
   ThroughputAbBench(List<String> systems, String baseJar, int rounds, long blockMillis,
       long warmupMillis, PrintStream progress) {
@@ -65,7 +79,8 @@ public final class ThroughputAbBench {
     System.out.print(new ThroughputAbBench(List.of(systems.split(",")),
         stringArg(a, "--base-jar", null), (int) longArg(a, "--rounds", quick ? 3 : 100),
         longArg(a, "--block", quick ? 100 : 300), longArg(a, "--warmup", quick ? 500 : 5_000),
-        System.err).callers((int) longArg(a, "--callers", ThroughputAbPeer.CALLERS)).run());
+        System.err).callers((int) longArg(a, "--callers", ThroughputAbPeer.CALLERS))
+        .twin(stringArg(a, "--twin", null)).pairs(stringArg(a, "--pairs", null)).run());
     System.out.flush();
     System.exit(0);
   }
@@ -89,10 +104,47 @@ public final class ThroughputAbBench {
     return this;
   }
 
+  /**
+   * Runs {@code system} (one of the systems) in a second JVM too, {@code system~twin}, as the A/A
+   * control instead of RMI's twin; null keeps RMI's (when RMI is among the systems).
+   */
+  ThroughputAbBench twin(String system) {
+    if (system != null && !systems.contains(system)) {
+      throw new IllegalArgumentException("--twin: " + system + " is not among " + systems);
+    }
+    this.twin = system;
+    return this;
+  }
+
+  /**
+   * The comparisons to report, {@code a/b} comma-separated (each peer named must be among the
+   * {@link #peers()}), instead of every peer against RMI and each build against the base; null
+   * keeps those.
+   */
+  ThroughputAbBench pairs(String spec) {
+    if (spec == null) {
+      this.pairs = null;
+      return this;
+    }
+    List<String[]> p = new ArrayList<>();
+    for (String pair : spec.split(",")) {
+      String[] ab = pair.split("/");
+      if (ab.length != 2 || !peers().contains(ab[0]) || !peers().contains(ab[1])) {
+        throw new IllegalArgumentException("--pairs: '" + pair + "' is not two of the peers "
+            + peers() + " as a/b");
+      }
+      p.add(ab);
+    }
+    this.pairs = p;
+    return this;
+  }
+
   /** The peers' labels, in start order: the systems, the RMI twin, then the base jar's. */
   List<String> peers() {
     List<String> peers = new ArrayList<>(systems);
-    if (systems.contains(RMI)) {
+    if (twin != null) {
+      peers.add(twin + TWIN);
+    } else if (systems.contains(RMI)) {
       peers.add(RMI + TWIN);
     }
     if (baseJar != null) {
@@ -107,6 +159,9 @@ public final class ThroughputAbBench {
 
   /** Pairs {numerator, denominator} of the ratios reported. */
   List<String[]> comparisons() {
+    if (pairs != null) {
+      return pairs;
+    }
     List<String[]> c = new ArrayList<>();
     for (String p : peers()) {
       if (!p.equals(RMI) && systems.contains(RMI)) {
@@ -129,8 +184,10 @@ public final class ThroughputAbBench {
         peers.put(label, start(label, classPath(label), warmupMillis, callers));
       }
       Map<String, double[]> ops = new LinkedHashMap<>();
+      Map<String, double[]> p50 = new LinkedHashMap<>();
       for (String label : labels) {
         ops.put(label, new double[rounds]);
+        p50.put(label, new double[rounds]);
       }
       for (int r = 0; r < rounds; r++) {
         if (r % 10 == 0) {
@@ -138,10 +195,14 @@ public final class ThroughputAbBench {
         }
         for (int k = 0; k < labels.size(); k++) {
           String label = labels.get((r + k) % labels.size());
-          ops.get(label)[r] = Double.parseDouble(peers.get(label).block(blockMillis, "OPS"));
+          String[] v = peers.get(label).block(blockMillis, "OPS").split(" ");
+          ops.get(label)[r] = Double.parseDouble(v[0]);
+          // "P50 nanos" with one caller; a base jar's older peer may not print it
+          p50.get(label)[r] = v.length >= 3 && v[1].equals("P50") ? Double.parseDouble(v[2])
+              : Double.NaN;
         }
       }
-      return report(ops);
+      return report(ops) + (callers == 1 ? latencyReport(p50) : "");
     } finally {
       for (BlockPeer p : peers.values()) {
         p.close();
@@ -172,11 +233,20 @@ public final class ThroughputAbBench {
           quantile(v, 0.5), quantile(v, 0.25), quantile(v, 0.75),
           Arrays.stream(v).average().orElse(0)));
     }
-    sb.append("\n| ratio (per round) | median | p25 | p75 |\n|---|---:|---:|---:|\n");
+    return sb + ratioTable("ratio (per round)", "TPUTAB", ops);
+  }
+
+  /**
+   * One row and one {@code key} line per comparison: the median and quartiles over the rounds of
+   * the two peers' values in the same round.
+   */
+  private String ratioTable(String title, String key, Map<String, double[]> values) {
+    StringBuilder sb = new StringBuilder("\n| " + title + " | median | p25 | p75 |\n"
+        + "|---|---:|---:|---:|\n");
     List<String> lines = new ArrayList<>();
     for (String[] c : comparisons()) {
-      double[] num = ops.get(c[0]);
-      double[] den = ops.get(c[1]);
+      double[] num = values.get(c[0]);
+      double[] den = values.get(c[1]);
       double[] r = new double[rounds];
       for (int i = 0; i < rounds; i++) {
         r[i] = num[i] / den[i];
@@ -185,11 +255,24 @@ public final class ThroughputAbBench {
       String name = c[0] + "/" + c[1];
       sb.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f |%n", name,
           quantile(r, 0.5), quantile(r, 0.25), quantile(r, 0.75)));
-      lines.add(String.format(Locale.ROOT, "TPUTAB %s %.4f %.4f %.4f", name, quantile(r, 0.5),
+      lines.add(String.format(Locale.ROOT, "%s %s %.4f %.4f %.4f", key, name, quantile(r, 0.5),
           quantile(r, 0.25), quantile(r, 0.75)));
     }
     sb.append('\n').append(String.join("\n", lines)).append('\n');
     return sb.toString();
+  }
+
+  /** The median round trips of one-caller blocks, and their per-round ratios. */
+  String latencyReport(Map<String, double[]> p50) {
+    StringBuilder sb = new StringBuilder("\n| peer | median block rtt p50 (us) | p25 | p75 |\n"
+        + "|---|---:|---:|---:|\n");
+    for (Map.Entry<String, double[]> e : p50.entrySet()) {
+      double[] v = e.getValue().clone();
+      Arrays.sort(v);
+      sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f |%n", e.getKey(),
+          quantile(v, 0.5) / 1e3, quantile(v, 0.25) / 1e3, quantile(v, 0.75) / 1e3));
+    }
+    return sb + ratioTable("rtt p50 ratio (per round, lower is faster)", "RTTAB", p50);
   }
 
   /** The {@code q} quantile of sorted {@code v}, by linear interpolation. */

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,7 +19,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Protocol (standard input and output, one line each): after the warm-up it prints
  * {@code READY}; for each {@code BLOCK millis} it runs the callers for a short untimed ramp, then
- * counts the calls completed in {@code millis} and prints {@code OPS callsPerSecond}; {@code QUIT}
+ * counts the calls completed in {@code millis} and prints {@code OPS callsPerSecond}, followed by
+ * {@code P50 nanos} (the median round trip of the block) when it runs one caller; {@code QUIT}
  * ends it. It uses only what {@code ./tether bench} itself uses ({@link BenchMain#create},
  * {@link SystemBench#scaleTarget()}), so it also runs against an older jar put first on the class
  * path (the A/B of two builds). The reading thread drives; the callers only count.
@@ -36,10 +38,14 @@ public final class ThroughputAbPeer {
   private volatile boolean running;
   private volatile boolean counting;
   private final Semaphore parked = new Semaphore(0);
+  /** Round trips of the block, with one caller only (null otherwise); written by that caller. */
+  private final long[] times;
+  private int timed;
 
   private ThroughputAbPeer(Measure.Call call, int callers) {
     this.call = call;
     this.callers = callers;
+    this.times = callers == 1 ? new long[1 << 20] : null;
     for (int i = 0; i < callers; i++) {
       Thread.ofPlatform().daemon().name("ab-caller-" + i).start(this::callerLoop);
     }
@@ -53,11 +59,12 @@ public final class ThroughputAbPeer {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     try (SystemBench bench = BenchMain.create(system, BenchPlan.of(true, 0))) {
       bench.open();
-      SystemBench.ScaleTarget target = bench.scaleTarget();
-      if (target == null) {
-        throw new IllegalArgumentException(system + " has no echo call to drive");
+      Measure.Call echo = bench.echoCall(callers);
+      if (echo == null) {
+        throw new IllegalArgumentException(system + " has no echo call for " + callers
+            + " caller(s) to drive");
       }
-      ThroughputAbPeer peer = new ThroughputAbPeer(target.echo(), callers);
+      ThroughputAbPeer peer = new ThroughputAbPeer(echo, callers);
       peer.block(0, warmupMillis); // the same warm-up, with the same callers, for every system
       out.println("READY");
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in,
@@ -65,7 +72,8 @@ public final class ThroughputAbPeer {
       for (String line = in.readLine(); line != null && !line.equals("QUIT");
           line = in.readLine()) {
         long millis = Long.parseLong(line.substring("BLOCK ".length()).trim());
-        out.println("OPS " + peer.block(Math.min(50, millis / 4), millis));
+        double ops = peer.block(Math.min(50, millis / 4), millis);
+        out.println("OPS " + ops + (peer.times == null ? "" : " P50 " + peer.medianTime()));
       }
     }
     System.exit(0);
@@ -79,6 +87,7 @@ public final class ThroughputAbPeer {
    */
   private double block(long rampMillis, long millis) throws Exception {
     done.reset();
+    timed = 0;
     running = true;
     go.release(callers);
     Thread.sleep(rampMillis); // the timing itself, not synchronisation
@@ -101,14 +110,25 @@ public final class ThroughputAbPeer {
     return calls * 1e9 / elapsed;
   }
 
+  /** The median of the last block's round trips (one caller; read after it came back). */
+  private long medianTime() {
+    long[] t = Arrays.copyOf(times, timed);
+    Arrays.sort(t);
+    return t.length == 0 ? 0 : t[t.length / 2];
+  }
+
   private void callerLoop() {
     while (true) {
       go.acquireUninterruptibly();
       try {
         while (running) {
+          long t0 = System.nanoTime();
           call.call();
           if (counting) {
             done.increment();
+            if (times != null && timed < times.length) {
+              times[timed++] = System.nanoTime() - t0;
+            }
           }
         }
       } catch (Throwable t) {

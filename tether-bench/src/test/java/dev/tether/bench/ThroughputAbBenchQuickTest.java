@@ -1,6 +1,7 @@
 package dev.tether.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -47,6 +48,42 @@ class ThroughputAbBenchQuickTest {
       assertThat(log.indexOf("throughput a/b: starting and warming up " + peer + "\n"))
           .as(peer).isBetween(0, firstRound);
     }
+  }
+
+  @Test
+  @Timeout(240)
+  void oneCallerComparesTheGivenPairsByRoundTripAgainstATwinOfTheFloor() throws Exception {
+    ThroughputAbBench bench = new ThroughputAbBench(List.of("tether-tcp-nospin", "raw-tcp"),
+        null, 3, 100, 300, new PrintStream(new ByteArrayOutputStream(), true,
+            StandardCharsets.UTF_8))
+        .callers(1).twin("raw-tcp").pairs("tether-tcp-nospin/raw-tcp,raw-tcp~twin/raw-tcp");
+    assertThat(bench.peers()).containsExactly("tether-tcp-nospin", "raw-tcp", "raw-tcp~twin");
+
+    String report = bench.run();
+    System.out.println(report);
+
+    for (String key : List.of("TPUTAB", "RTTAB")) {
+      Matcher m = Pattern.compile("(?m)^" + key + " ([a-z~@-]+/[a-z~@-]+) ([0-9.]+) ([0-9.]+)"
+          + " ([0-9.]+)$").matcher(report);
+      List<String> pairs = new ArrayList<>();
+      while (m.find()) {
+        pairs.add(m.group(1));
+        assertThat(Double.parseDouble(m.group(2))).as(key + " " + m.group(1)).isPositive()
+            .isBetween(Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)));
+      }
+      assertThat(pairs).as(key).containsExactly("tether-tcp-nospin/raw-tcp",
+          "raw-tcp~twin/raw-tcp");
+    }
+  }
+
+  @Test
+  void refusesPairsOfPeersItDoesNotRunAndATwinOfAnotherSystem() {
+    ThroughputAbBench bench = new ThroughputAbBench(List.of("tether-uds", "raw-uds"), null, 1, 1,
+        1, System.err);
+    assertThatThrownBy(() -> bench.pairs("tether-uds/rmi"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tether-uds/rmi");
+    assertThatThrownBy(() -> bench.twin("rmi"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rmi");
   }
 
   @Test
