@@ -17,13 +17,17 @@ import java.util.function.BooleanSupplier;
  * on these machines costs more than the transport itself (DESIGN.md, performance notes), so a call
  * that will be quick is cheapest run right where its frame was read. The risk is a method that is
  * quick until it is not: while it runs, its connection reads nothing, not even a CANCEL. Hence: a
- * method earns inlining with {@value #CREDIT_NEEDED} recent runs of at most 100 µs; one slower run
- * takes the credit away; asynchronous and interrupt-on-cancel methods never run inline (a reader
- * thread must never be interrupted); and while calls run inline, a watchdog ticking every 2 ms
- * gives a reader stuck in one for longer a replacement thread (the stuck one leaves the loop when
- * its call ends) and bars that method from inlining for a long while. So a call that suddenly
- * hangs delays its connection by a few milliseconds at most. The watchdog stops itself after
- * 100 ms without inline calls, so an idle server does not tick.
+ * method earns inlining with {@value #CREDIT_NEEDED} recent runs of at most 100 µs and loses it
+ * with a slower run ({@link History#record} has the details: a slow run is as likely the
+ * machine's doing, a preempted thread or a GC pause, as the method's, so a lone one in a long
+ * fast streak is forgiven); asynchronous and interrupt-on-cancel methods never run inline (a
+ * reader thread must never be interrupted); and while calls run inline, a watchdog ticking every
+ * 2 ms gives a reader stuck in one for longer a replacement thread (the stuck one leaves the loop
+ * when its call ends) and takes the method's credit; if that run lasts 20 ms, the method is barred
+ * for a long while. A tick that comes late (the timer thread was held up too: the JVM paused or the machine
+ * is overloaded) judges nobody, and the next ticks count a run's time only from then on. So a
+ * call that suddenly hangs delays its connection by a few milliseconds at most. The watchdog stops itself after 100 ms without inline calls, so an
+ * idle server does not tick.
  *
  * <p>Thread-safe. The per-method {@link History} is racy on purpose: it is a heuristic, not a
  * count.
@@ -37,13 +41,22 @@ final class InlinePolicy {
   /** A reader running one inline call for longer than this gets a replacement; the watchdog tick. */
   static final long LIMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
   private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** A tick this much later than the one before it found the watchdog itself held up. */
+  static final long LATE_NANOS = LIMIT_NANOS + LIMIT_NANOS / 2;
+  /** What a slower run costs a method with full credit. */
+  private static final int SLOW_COST = MAX_CREDIT / 2;
+  /** What a slower run costs a method that is not inlined. */
+  private static final int HANDED_OFF_SLOW_COST = 8;
+  /** A taken-over run this long was the method's doing: barred for a long while. */
+  static final long HUNG_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final int BARRED = -64 * MAX_CREDIT;
 
   /** A connection's reader, as the watchdog sees it. */
   interface Reader {
     /**
      * Starts a replacement reader if this one has been running an inline call since before
-     * {@code now - limitNanos}, and bars that call's method from inlining. Returns whether the
-     * reader is running an inline call at all.
+     * {@code now - limitNanos} ({@link Long#MAX_VALUE}: nobody is stuck), and bars that call's
+     * method from inlining. Returns whether the reader is running an inline call at all.
      */
     boolean takeOverIfStuck(long now, long limitNanos);
   }
@@ -63,7 +76,13 @@ final class InlinePolicy {
     @SuppressWarnings("unused") // through CREDIT
     private int credit;
 
-    /** Records one run that took {@code nanos}. */
+    /**
+     * Records one run that took {@code nanos}: a fast one adds a credit; a slow one takes them
+     * all, except that it only halves a full credit (one slow run in a long fast streak) and costs
+     * a method that is not inlined anyway {@value #HANDED_OFF_SLOW_COST} (its runs start on a
+     * call thread right after a wake-up, and on a loaded machine such runs are slow a few percent
+     * of the time whatever the method).
+     */
     void record(long nanos) {
       int c = (int) CREDIT.getOpaque(this);
       if (nanos <= FAST_NANOS) {
@@ -71,13 +90,29 @@ final class InlinePolicy {
           CREDIT.setRelease(this, c + 1);
         }
       } else if (c > -MAX_CREDIT) {
-        CREDIT.setRelease(this, -MAX_CREDIT);
+        CREDIT.setRelease(this, c >= MAX_CREDIT ? MAX_CREDIT - SLOW_COST
+            : c >= CREDIT_NEEDED ? -MAX_CREDIT : Math.max(-MAX_CREDIT, c - HANDED_OFF_SLOW_COST));
       }
     }
 
-    /** An inline run of this method got its reader replaced: no inlining for a long while. */
+    /**
+     * An inline run of this method got its reader replaced: not inlined until it earns it back.
+     * A preempted reader looks the same to the watchdog as a method that hangs; which it was
+     * shows when the run ends ({@link #hung}).
+     */
     void stuck() {
-      CREDIT.setVolatile(this, -64 * MAX_CREDIT);
+      int c = (int) CREDIT.getOpaque(this);
+      if (c > -MAX_CREDIT) {
+        CREDIT.setVolatile(this, -MAX_CREDIT);
+      }
+    }
+
+    /**
+     * A run the watchdog took its reader from lasted {@link #HUNG_NANOS} or more: the method's
+     * doing, whatever the machine: no inlining for a long while.
+     */
+    void hung() {
+      CREDIT.setVolatile(this, BARRED);
     }
 
     boolean earned() {
@@ -87,14 +122,28 @@ final class InlinePolicy {
 
   private final Iterable<? extends Reader> readers;
   private final BooleanSupplier stopped;
+  private final Clock clock;
   private final AtomicBoolean watching = new AtomicBoolean();
   private volatile long lastInlineNanos;
   private volatile ScheduledFuture<?> watchdog;
+  /**
+   * The watchdog's own clock readings, written by its ticks (and by {@link #started} before it
+   * schedules them). A race between a stopping and a restarting watchdog can make one tick look
+   * late or not: it then judges nobody for a tick, or judges one tick early, as a heuristic may.
+   */
+  private volatile long lastTickNanos;
+  private volatile long stallEndNanos;
 
-  /** A policy whose watchdog looks after {@code readers} until {@code stopped} says so. */
-  InlinePolicy(Iterable<? extends Reader> readers, BooleanSupplier stopped) {
+  /**
+   * A policy whose watchdog looks after {@code readers} until {@code stopped} says so, with time
+   * from {@code clock}.
+   */
+  InlinePolicy(Iterable<? extends Reader> readers, BooleanSupplier stopped, Clock clock) {
     this.readers = readers;
     this.stopped = stopped;
+    this.clock = clock;
+    this.lastTickNanos = clock.nanoTime();
+    this.stallEndNanos = lastTickNanos - LIMIT_NANOS; // no stall seen: judge from the start
   }
 
   /** Whether a call of {@code method} may run inline on the reader thread that read it. */
@@ -105,19 +154,37 @@ final class InlinePolicy {
 
   /** A reader thread starts running a call inline: make sure the watchdog is looking. */
   void started() {
-    lastInlineNanos = Clock.system().nanoTime();
+    long now = clock.nanoTime();
+    lastInlineNanos = now;
     if (!watching.get() && watching.compareAndSet(false, true)) {
+      lastTickNanos = now; // the first tick is not late: it starts from here
       watchdog = Timers.scheduleAtFixedRate(this::watch, LIMIT_NANOS);
     }
   }
 
-  /** One watchdog tick, on the timer thread: rescues stuck readers; stops when idle. */
-  private void watch() {
-    long now = Clock.system().nanoTime();
+  /**
+   * The watchdog's look at the readers at {@code now}: a reader is stuck after
+   * {@link #LIMIT_NANOS} in one inline call, counted from the end of the last stall the
+   * watchdog saw (a tick later than {@link #LATE_NANOS}; that tick itself judges nobody). Returns
+   * whether any reader runs an inline call.
+   */
+  boolean judge(long now) {
+    if (now - lastTickNanos > LATE_NANOS) {
+      stallEndNanos = now;
+    }
+    lastTickNanos = now;
+    long limit = now - stallEndNanos < LIMIT_NANOS ? Long.MAX_VALUE : LIMIT_NANOS;
     boolean busy = false;
     for (Reader r : readers) {
-      busy |= r.takeOverIfStuck(now, LIMIT_NANOS);
+      busy |= r.takeOverIfStuck(now, limit);
     }
+    return busy;
+  }
+
+  /** One watchdog tick, on the timer thread: rescues stuck readers; stops when idle. */
+  private void watch() {
+    long now = clock.nanoTime();
+    boolean busy = judge(now);
     boolean stop = stopped.getAsBoolean();
     if (!busy && now - lastInlineNanos > IDLE_NANOS || stop) {
       ScheduledFuture<?> w = watchdog;
@@ -125,7 +192,7 @@ final class InlinePolicy {
       if (w != null) {
         w.cancel(false);
       }
-      if (Clock.system().nanoTime() - lastInlineNanos < LIMIT_NANOS && !stop) {
+      if (clock.nanoTime() - lastInlineNanos < LIMIT_NANOS && !stop) {
         started(); // an inline call began while stopping: keep watching
       }
     }

@@ -219,6 +219,9 @@ final class ServerConnection implements InlinePolicy.Reader {
           server.inline().started();
           runner.run();
           if (!inline.compareAndSet(run, null)) {
+            if (Clock.system().nanoTime() - run.startNanos >= InlinePolicy.HUNG_NANOS) {
+              run.call.method.inline().hung(); // not a preempted reader: the method
+            }
             return; // taken over: another thread reads now and will close
           }
         }

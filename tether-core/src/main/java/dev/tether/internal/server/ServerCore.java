@@ -71,7 +71,7 @@ public final class ServerCore implements AutoCloseable {
     this.exports = Map.copyOf(exports);
     this.options = options;
     this.executor = new CallExecutor();
-    this.inline = new InlinePolicy(connections, closed::get);
+    this.inline = new InlinePolicy(connections, closed::get, Clock.system());
     this.admission = new CallAdmission(options.maxCallThreads(), options.maxOrphans());
     this.admin = this.exports.get(dev.tether.TetherAdmin.NAME);
     this.gate = new CallGate(options.concurrencyLimit(), options.incomingCallFilter(),
