@@ -1,5 +1,6 @@
 package dev.tether.bench;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -54,7 +55,7 @@ final class BareTlsPingPong implements AutoCloseable {
         ByteBuffer buf = ByteBuffer.allocate(message);
         while (true) {
           buf.clear();
-          if (!server.read(buf)) {
+          if (!server.fill(buf)) {
             return;
           }
           buf.flip();
@@ -84,24 +85,7 @@ final class BareTlsPingPong implements AutoCloseable {
    * echo is not the message sent.
    */
   long[] run(int n) throws IOException {
-    ByteBuffer out = ByteBuffer.allocate(message);
-    ByteBuffer in = ByteBuffer.allocate(message);
-    long[] t = new long[n];
-    for (int i = 0; i < n; i++) {
-      long start = System.nanoTime();
-      out.clear();
-      out.putLong(0, i);
-      client.write(out);
-      in.clear();
-      if (!client.read(in)) {
-        throw new IOException("echo ended");
-      }
-      t[i] = System.nanoTime() - start;
-      if (in.getLong(0) != i) {
-        throw new IOException("echo " + in.getLong(0) + " for " + i);
-      }
-    }
-    return t;
+    return TlsFloorProbe.time(n, message, client);
   }
 
   /** The cipher suite the handshake chose. */
@@ -111,17 +95,11 @@ final class BareTlsPingPong implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    client.close();
-    listener.close();
-    try {
-      echo.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    TlsFloorProbe.closeAndJoin(client, listener, echo);
   }
 
   /** One end: an engine, its channel, and its three buffers. */
-  private static final class End implements AutoCloseable {
+  private static final class End implements Closeable, TlsFloorProbe.PingEnd {
     final SSLEngine engine;
     final SocketChannel channel;
     /** Ciphertext read and not yet unwrapped, in write mode. */
@@ -170,7 +148,8 @@ final class BareTlsPingPong implements AutoCloseable {
     }
 
     /** Wraps all of {@code src} and writes it, spinning until the socket took it. */
-    void write(ByteBuffer src) throws IOException {
+    @Override
+    public void write(ByteBuffer src) throws IOException {
       do {
         netOut.clear();
         SSLEngineResult r = engine.wrap(src, netOut);
@@ -185,7 +164,8 @@ final class BareTlsPingPong implements AutoCloseable {
     }
 
     /** Fills {@code dst} with plaintext, spin-polling; false at the end of the stream. */
-    boolean read(ByteBuffer dst) throws IOException {
+    @Override
+    public boolean fill(ByteBuffer dst) throws IOException {
       while (dst.hasRemaining()) {
         if (appIn.position() > 0) {
           appIn.flip();

@@ -6,6 +6,7 @@ import dev.tether.internal.transport.Link;
 import dev.tether.internal.transport.Listener;
 import dev.tether.internal.transport.TlsConfig;
 import dev.tether.internal.transport.Transports;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -133,8 +134,6 @@ public final class TlsFloorProbe {
     private final Listener listener;
     private final Link client;
     private final Thread echo;
-    private final ByteBuffer out = ByteBuffer.allocate(MESSAGE);
-    private final ByteBuffer in = ByteBuffer.allocate(MESSAGE);
 
     private Pair(Listener listener, Link client, Thread echo) {
       this.listener = listener;
@@ -211,30 +210,69 @@ public final class TlsFloorProbe {
 
     /** {@code n} round trips; returns each one's nanoseconds. */
     long[] run(int n) throws IOException {
-      long[] t = new long[n];
-      for (int i = 0; i < n; i++) {
-        long start = System.nanoTime();
-        out.clear();
-        out.putLong(0, i);
-        client.write(out);
-        in.clear();
-        if (!fill(client, in)) {
-          throw new IOException("echo ended");
+      return time(n, MESSAGE, new PingEnd() {
+        @Override
+        public void write(ByteBuffer b) throws IOException {
+          client.write(b);
         }
-        t[i] = System.nanoTime() - start;
-      }
-      return t;
+
+        @Override
+        public boolean fill(ByteBuffer b) throws IOException {
+          return Pair.fill(client, b);
+        }
+      });
     }
 
     @Override
     public void close() throws IOException {
-      client.close();
-      listener.close();
-      try {
-        echo.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      closeAndJoin(client, listener, echo);
+    }
+  }
+
+  /** The timing end of a ping-pong. */
+  interface PingEnd {
+    /** Writes all of {@code b}. */
+    void write(ByteBuffer b) throws IOException;
+
+    /** Fills {@code b} with what the echo sent; false at the end of the stream. */
+    boolean fill(ByteBuffer b) throws IOException;
+  }
+
+  /**
+   * {@code n} round trips of {@code message} bytes from {@code end}; returns each one's
+   * nanoseconds; fails if an echo is not the message sent.
+   */
+  static long[] time(int n, int message, PingEnd end) throws IOException {
+    ByteBuffer out = ByteBuffer.allocate(message);
+    ByteBuffer in = ByteBuffer.allocate(message);
+    long[] t = new long[n];
+    for (int i = 0; i < n; i++) {
+      long start = System.nanoTime();
+      out.clear();
+      out.putLong(0, i);
+      end.write(out);
+      in.clear();
+      if (!end.fill(in)) {
+        throw new IOException("echo ended");
       }
+      t[i] = System.nanoTime() - start;
+      if (in.getLong(0) != i) {
+        throw new IOException("echo " + in.getLong(0) + " for " + i);
+      }
+    }
+    return t;
+  }
+
+  /** Closes a ping-pong's client end and listener, then waits (bounded) for its echo to end. */
+  static void closeAndJoin(Closeable client, Closeable listener, Thread echo)
+      throws IOException {
+    try (listener) {
+      client.close();
+    }
+    try {
+      echo.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
