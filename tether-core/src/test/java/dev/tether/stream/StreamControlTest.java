@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.CallCancelledException;
+import dev.tether.CancelResult;
+import dev.tether.Cancellation;
 import dev.tether.CancelScope;
 import dev.tether.DeadlineExceededException;
 import dev.tether.Registration;
@@ -149,6 +151,41 @@ class StreamControlTest {
     StreamService.Impl.ServerSource source = StreamService.Impl.SOURCE.get();
     assertThat(source.closed.await(10, TimeUnit.SECONDS)).as("the server's source closed").isTrue();
     assertThat(source.read.get()).isLessThanOrEqualTo(3L * WINDOW + CHUNK);
+  }
+
+  /** COM's CoCancelCall for a stream: the thread waiting for a hung worker's data gets back. */
+  @Test
+  void cancellingTheThreadThatWaitsForAHungResultStreamReleasesItAndStopsTheServer()
+      throws Exception {
+    InputStream in = service.produceThenHang(2L * WINDOW);
+    CompletableFuture<Throwable> ended = new CompletableFuture<>();
+    Thread reader = Thread.ofPlatform().name("stream-reader").start(() -> {
+      try (Registration enabled = Cancellation.enable()) {
+        byte[] b = new byte[CHUNK];
+        while (in.read(b) >= 0) {
+          // until the hung worker's cancel
+        }
+        ended.complete(null);
+      } catch (Throwable t) {
+        ended.complete(t);
+      }
+    });
+    assertThat(StreamService.Impl.WAITING.await(30, TimeUnit.SECONDS)).as("the worker hangs")
+        .isTrue();
+    Await.until(() -> Cancellation.pendingCall(reader).isPresent(),
+        "the reader to wait for the hung worker's data");
+
+    assertThat(Cancellation.cancel(reader, Duration.ofSeconds(30))).isEqualTo(CancelResult.FORCED);
+
+    assertThat(ended.get(10, TimeUnit.SECONDS)).isInstanceOf(CallCancelledException.class)
+        .hasMessageContaining("the result of StreamService.produceThenHang");
+    assertThat(((CallCancelledException) ended.get()).outcome())
+        .isEqualTo(CallCancelledException.Outcome.FORCED);
+    StreamService.Impl.RELEASE.countDown(); // the hung read returns: the server sees the reset
+    assertThat(StreamService.Impl.SOURCE.get().closed.await(10, TimeUnit.SECONDS))
+        .as("the server's source closed").isTrue();
+    reader.join(10_000);
+    assertThat(Cancellation.pendingCall(reader)).isEmpty();
   }
 
   @Test

@@ -1,15 +1,19 @@
 package dev.tether.internal.stream;
 
 import dev.tether.CallCancelledException;
+import dev.tether.CallCanceller;
+import dev.tether.CancelResult;
 import dev.tether.ErrorCode;
 import dev.tether.TetherException;
 import dev.tether.internal.cancel.CancelNode;
 import dev.tether.internal.cancel.CancelReason;
+import dev.tether.internal.cancel.ThreadCancelState;
 import dev.tether.internal.time.Clock;
 import dev.tether.internal.wire.ProtocolException;
 import dev.tether.internal.wire.RemoteError;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -27,6 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Thread-safe: one lock guards the queue and state; frames are written outside it. The
  * reader's wait ends on data, end, reset, cancel, connection failure or interrupt (which cancels).
+ * While it waits on a thread with cancellation enabled, a result stream is that thread's cancel
+ * object, so {@code Cancellation.cancel(thread, grace)} reaches it like a pending call.
  */
 public final class InboundStream extends InputStream implements CancelNode.Listener {
   private final StreamTable table;
@@ -51,6 +57,10 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
   /** Bumped on every change a reader may wait for: read without the lock by a spinning reader. */
   private volatile int changes;
   private final long spinNanos;
+  /** A result stream's slot; argument streams are numbered from 1. */
+  static final int RESULT_SLOT = 0;
+  /** Set by the reading thread the first time it waits with cancellation enabled. */
+  private ReaderCanceller readerCanceller;
 
   InboundStream(StreamTable table, int callId, int slot, String what,
       CallCancelledException.Outcome cancelOutcome) {
@@ -137,7 +147,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
   }
 
   /** Fails the stream at once; {@code tellPeer}: ask the sender to stop. Never blocks. */
-  void fail(TetherException e, boolean tellPeer) {
+  boolean fail(TetherException e, boolean tellPeer) {
     boolean first;
     lock.lock();
     try {
@@ -162,6 +172,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
     } else if (!tellPeer) {
       removed();
     }
+    return first;
   }
 
   @Override
@@ -180,6 +191,8 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
     int n;
     int grant = 0;
     boolean spun = false;
+    boolean looked = false;
+    ThreadCancelState pushedOn = null;
     lock.lock();
     try {
       while (true) {
@@ -197,6 +210,10 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
         }
         if (reset != null) {
           throw StreamErrors.fromPeer(reset, what);
+        }
+        if (!looked) { // about to wait: reachable by Cancellation.cancel(thread) meanwhile
+          looked = true;
+          pushedOn = pushReaderCanceller();
         }
         ReadAssist assist = table.readAssist();
         if (assist != null) {
@@ -235,11 +252,57 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
       }
     } finally {
       lock.unlock();
+      if (pushedOn != null) {
+        pushedOn.pop(readerCanceller);
+      }
     }
     if (grant > 0) {
       table.credit(callId, slot, grant);
     }
     return n;
+  }
+
+  /**
+   * A result stream's reader about to wait, on a thread with cancellation enabled: pushes this
+   * stream's {@link ReaderCanceller} as the thread's cancel object, so that
+   * {@link dev.tether.Cancellation#cancel(Thread, Duration)} releases it as it would release a
+   * pending call. Returns the state to pop it from, or null (an argument stream, read on the
+   * server, is cancelled by its call instead).
+   */
+  private ThreadCancelState pushReaderCanceller() {
+    if (slot != RESULT_SLOT) {
+      return null;
+    }
+    ThreadCancelState state = ThreadCancelState.currentIfEnabled();
+    if (state != null) {
+      if (readerCanceller == null) {
+        readerCanceller = new ReaderCanceller();
+      }
+      state.push(readerCanceller);
+    }
+    return state;
+  }
+
+  /**
+   * This result stream as the cancel object of the thread waiting to read it: a cancel stops the
+   * transfer in both directions, as a cancel of the call's scope does, and releases the reader at
+   * once with a {@link CallCancelledException} ({@link CancelResult#FORCED}: the call has already
+   * answered, so there is no answer to wait for, and the grace is not used).
+   */
+  private final class ReaderCanceller implements CallCanceller {
+    private volatile boolean requested;
+
+    @Override
+    public CancelResult cancel(Duration grace) {
+      requested = true;
+      return fail(StreamErrors.cancelled(null, cancelOutcome, what), true) ? CancelResult.FORCED
+          : CancelResult.ALREADY_COMPLETE;
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return requested;
+    }
   }
 
   /**
