@@ -52,7 +52,10 @@ public final class Cancellation {
    * Cancels the innermost outbound call pending on {@code thread} (COM's {@code CoCancelCall}):
    * sends the cancel to the server at once, then waits up to {@code grace} for its answer, after
    * which the caller is released with a {@link CallCancelledException}. Blocks the calling thread up
-   * to {@code grace}; see {@link CallCanceller#cancelAsync} for a non-blocking form.
+   * to {@code grace}; see {@link CallCanceller#cancelAsync} for a non-blocking form. A thread
+   * waiting for the data of a result stream ({@code InputStream} or {@code Stream} returned by a
+   * call) counts as pending on it: the transfer stops both ways and the reader is released at once
+   * ({@link CancelResult#FORCED}; the call has answered already, so {@code grace} is not used).
    *
    * @param grace how long the server may take to answer; {@link Duration#ZERO} releases the caller
    *     at once, {@link #NO_LIMIT} waits whatever it takes
