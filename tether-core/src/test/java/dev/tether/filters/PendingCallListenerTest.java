@@ -1,6 +1,7 @@
 package dev.tether.filters;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.tether.CallCancelledException;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -79,6 +81,55 @@ class PendingCallListenerTest {
     assertThat(result.get(30, TimeUnit.SECONDS)).as("the server ends hold() only when released,"
         + " so the grace runs out or it acknowledges")
         .isIn(CancelResult.FORCED, CancelResult.ACKNOWLEDGED);
+  }
+
+  @Test
+  void aHandleListenerSeesAPendingAsynchronousCallAndCanCancelIt() throws Exception {
+    AtomicReference<PendingCallInfo> seen = new AtomicReference<>();
+    AtomicReference<Thread> listenerThread = new AtomicReference<>();
+    CompletableFuture<CancelResult> result = new CompletableFuture<>();
+    PendingCallWatch watch = PendingCallWatch.after(Duration.ofMillis(50), call -> {
+      seen.set(call);
+      listenerThread.set(Thread.currentThread());
+      result.complete(call.canceller().cancel(Duration.ZERO));
+    });
+    try (Tether client = Tether.connect(server.address(),
+        TetherOptions.defaults().withPendingCallWatch(watch))) {
+      GateService gate = client.get(GateService.class, "gate");
+
+      CompletableFuture<Integer> pending = gate.holdAsync();
+
+      assertThat(result.get(30, TimeUnit.SECONDS)).isEqualTo(CancelResult.FORCED);
+      Throwable e = catchThrowable(() -> pending.get(30, TimeUnit.SECONDS));
+      assertThat(e).isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(CallCancelledException.class);
+      PendingCallInfo call = seen.get();
+      assertThat(call.method().getName()).isEqualTo("holdAsync");
+      assertThat(call.elapsed()).isGreaterThanOrEqualTo(Duration.ofMillis(50));
+      assertThat(call.attempts()).isEqualTo(1);
+      assertThat(listenerThread.get().isVirtual()).isTrue();
+    }
+  }
+
+  /** The watches that apply are those when the call is made, as for a synchronous call. */
+  @Test
+  void aThreadListenerWatchesTheAsynchronousCallsMadeWhileItWasRegistered() throws Exception {
+    CountDownLatch cancelled = new CountDownLatch(1);
+    PendingCallWatch watch = PendingCallWatch.after(Duration.ofMillis(20), call -> {
+      call.canceller().cancel(Duration.ZERO);
+      cancelled.countDown();
+    });
+    try (Tether client = Tether.connect(server.address())) {
+      GateService gate = client.get(GateService.class, "gate");
+      CompletableFuture<Integer> pending;
+      try (Registration r = watch.pushOnThisThread()) {
+        pending = gate.holdAsync();
+      }
+
+      assertThat(cancelled.await(30, TimeUnit.SECONDS)).isTrue();
+      Throwable e = catchThrowable(() -> pending.get(30, TimeUnit.SECONDS));
+      assertThat(e).hasCauseInstanceOf(CallCancelledException.class);
+    }
   }
 
   @Test

@@ -312,7 +312,14 @@ final class AsyncRetry implements CallCanceller, CancelNode.Listener {
   }
 
   /** The future the caller holds. */
-  private final class Result extends CompletableFuture<Object> implements HasCanceller {
+  final class Result extends CompletableFuture<Object> implements HasCanceller {
+    /** Attempts sent so far (for a pending-call listener). */
+    int attempts() {
+      synchronized (lock) {
+        return attempts;
+      }
+    }
+
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
       // first, so the future is the cancelled one whatever the attempt's end says

@@ -233,6 +233,16 @@ public final class RemoteObjectHandler implements InvocationHandler {
    */
   private Object callAsync(int index, MethodCodec codec, Object[] args) {
     MethodPlan plan = plans[index];
+    if (plan == null && !PendingWatches.any()) {
+      return asyncAttempt(index, codec, args);
+    }
+    CancelNode scope = CallContext.current();
+    return AsyncWatch.run(plan, codec, scope, () -> asyncRetried(plan, scope, index, codec, args));
+  }
+
+  /** The call under {@code plan}'s retry policy, if it has one. */
+  private CompletableFuture<Object> asyncRetried(MethodPlan plan, CancelNode scope, int index,
+      MethodCodec codec, Object[] args) {
     if (plan == null || plan.retry().maxAttempts() == 1) {
       return asyncAttempt(index, codec, args);
     }
@@ -242,8 +252,7 @@ public final class RemoteObjectHandler implements InvocationHandler {
     } catch (TetherException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return AsyncRetry.start(plan, CallContext.current(), () -> asyncAttempt(index, codec, args),
-        budget);
+    return AsyncRetry.start(plan, scope, () -> asyncAttempt(index, codec, args), budget);
   }
 
   /** One attempt of an asynchronous call: its future, failed at once if it cannot be sent. */
