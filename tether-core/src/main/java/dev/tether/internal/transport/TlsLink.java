@@ -65,6 +65,8 @@ final class TlsLink implements Link {
   private boolean netInMayHoldRecord; // unwrapping stopped for lack of room, not of bytes
   private boolean inboundDone; // close_notify received
   private boolean begun;
+  /** The handshake waits for the peer's next bytes, with nothing of its own to do (reader only). */
+  private boolean waitingForPeer;
   private boolean bytesSeen;
   /** The session's record sizes, read once the handshake is done (reading them takes a lock). */
   private volatile int packetBytes;
@@ -163,6 +165,7 @@ final class TlsLink implements Link {
    * false when it waits for the peer (or the peer left: {@link #inboundDone}).
    */
   private boolean advanceHandshake() throws IOException {
+    waitingForPeer = false;
     try {
       if (!begun) {
         begun = true;
@@ -181,6 +184,7 @@ final class TlsLink implements Link {
           }
           case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
             if (!unwrapHandshake()) {
+              waitingForPeer = !inboundDone; // all sent, all read: only the peer's bytes move it
               return false;
             }
           }
@@ -457,8 +461,7 @@ final class TlsLink implements Link {
    */
   @Override
   public SelectableChannel park() {
-    if (!handshakeDone || (appIn != null && appIn.hasRemaining()) || netInMayHoldRecord
-        || (netIn != null && netIn.position() > 0) || answerOwed) {
+    if (!handshakeDone || !nothingBuffered()) {
       return null;
     }
     SelectableChannel ch = net.park();
@@ -477,14 +480,29 @@ final class TlsLink implements Link {
   }
 
   /**
-   * Before anything was read (the server's side, right after accept, when the client's first TLS
-   * record has not arrived): the socket itself, so a peer that connects and says nothing waits in
-   * the server's parker and holds no thread. Null once the handshake has begun (its state lives in
-   * buffers the parker cannot see).
+   * The socket itself whenever the parker's selector, which sees only the socket, would see
+   * everything that moves this link on: before anything was read (the server's side, right after
+   * accept, when the client's first TLS record has not arrived), so a peer that connects and says
+   * nothing holds no thread; in the middle of the TLS handshake while it waits for the peer's
+   * next bytes (everything to send is sent and every whole record read; a record in part stays in
+   * the inbound buffer for whoever reads next), so a peer that stops there holds none either; and
+   * after it with nothing buffered. Null otherwise: the state would wait unseen.
    */
   @Override
   public SelectableChannel watchable() {
-    return begun || handshakeDone ? null : net.watchable();
+    if (!begun) {
+      return net.watchable();
+    }
+    if (!handshakeDone) {
+      return waitingForPeer && !inboundDone ? net.watchable() : null;
+    }
+    return nothingBuffered() ? net.watchable() : null;
+  }
+
+  /** No decrypted bytes, no record (or part of one) and no post-handshake answer wait here. */
+  private boolean nothingBuffered() {
+    return (appIn == null || !appIn.hasRemaining()) && !netInMayHoldRecord
+        && (netIn == null || netIn.position() == 0) && !answerOwed;
   }
 
   /** Room in the socket beneath: {@link #write} leaves nothing of its own buffered. */
