@@ -7,6 +7,7 @@ import dev.tether.CancelScope;
 import dev.tether.Cancellation;
 import dev.tether.Registration;
 import dev.tether.RemoteException;
+import dev.tether.TetherAdmin;
 import dev.tether.TetherException;
 import dev.tether.TetherOptions;
 import dev.tether.fixtures.LocalServer;
@@ -217,10 +218,17 @@ class ArgumentReadsTest {
     StalledSource source = new StalledSource();
     CompletableFuture<String> upload = stalledUpload(sinks, source, null);
 
-    // Small calls (inline on the reader once they are fast, which the method must hand back to
-    // the reader thread), and a cancel of another call, all read while the method leads.
+    // Small calls (which a method reading sends to call threads), calls to the admin object
+    // (which run inline on the reader thread: the method hands the lead back to it), and a cancel
+    // of another call, all read while the method leads.
     for (int i = 0; i < 2000; i++) {
       assertThat(Async.run(() -> sinks.ping(7)).get(10, TimeUnit.SECONDS)).isEqualTo(8);
+    }
+    TetherAdmin admin = served.client().get(TetherAdmin.class, TetherAdmin.NAME);
+    for (int i = 0; i < 20; i++) {
+      Await.until(() -> readingTheConnection(impl.reading.get()),
+          "the method to read the connection again");
+      assertThat(Async.run(admin::stats).get(10, TimeUnit.SECONDS)).isNotNull();
     }
     try (CancelScope scope = CancelScope.open()) {
       CompletableFuture<Throwable> blocked = Async.thrownBy(() -> {

@@ -54,6 +54,8 @@ final class ArgumentReads implements ReadAssist {
   private final AtomicInteger lead = new AtomicInteger(READER);
   private final ConcurrentLinkedQueue<InboundStream> waiting = new ConcurrentLinkedQueue<>();
   private volatile InboundStream leadingFor;
+  /** The method thread leading, or null. */
+  private volatile Thread leader;
   /** Leads by methods so far; written only by the leader. */
   private volatile long leads;
   /** A method read something only the reader thread acts on: it takes the lead back at once. */
@@ -94,10 +96,12 @@ final class ArgumentReads implements ReadAssist {
     }
     leads++; // only the leader writes it
     leadingFor = stream;
+    leader = Thread.currentThread();
     boolean callReader = true;
     try {
       callReader = readUntilChanged(stream, seen);
     } finally {
+      leader = null;
       leadingFor = null;
       stepDown(callReader || stream.isOver());
     }
@@ -129,7 +133,7 @@ final class ArgumentReads implements ReadAssist {
         }
         if (r == FrameReader.FRAME) {
           if (connection.nextInline != null || connection.clientLeft) {
-            return true; // only the reader thread runs calls inline and ends the connection
+            return true; // only the reader runs (admin) calls inline and ends the connection
           }
           spinEnd = Clock.system().nanoTime() + spinNanos;
         } else if (r == FrameReader.END) {
@@ -237,6 +241,16 @@ final class ArgumentReads implements ReadAssist {
       return FrameReader.END;
     }
     return connection.nextInline != null ? FrameReader.FRAME : FrameReader.NONE;
+  }
+
+  /**
+   * True when the calling thread is a method reading the connection: a call it reads goes to a
+   * call thread rather than inline on the reader thread, so that the method goes on reading (an
+   * inline call would take the lead back to the reader thread and forth again, two wake-ups).
+   * One volatile read.
+   */
+  boolean onThisThread() {
+    return leader == Thread.currentThread();
   }
 
   /** Leads by methods so far, for tests. */

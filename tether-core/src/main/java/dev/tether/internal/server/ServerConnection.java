@@ -75,7 +75,7 @@ final class ServerConnection implements InlinePolicy.Reader {
   /** Byte streams of calls (see {@link CallStreams}). */
   final StreamTable streams;
   /** Methods reading argument streams read the connection themselves (see ArgumentReads). */
-  private final ArgumentReads argumentReads;
+  final ArgumentReads argumentReads;
   /** Set by {@link #closeGracefully}: the close half-closes and lingers (see {@link #close}). */
   private volatile boolean closingGracefully;
   /**
