@@ -18,16 +18,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * A method reading an argument stream reads the connection itself while it waits for data, as a
  * result stream's consumer does on the client: its thread leads the connection's reading until
  * its stream has data (or ends, fails, is closed), dispatching every frame it reads to its owner
- * as the connection's reader would (a call to the executor, a cancel to its call, another stream's
- * chunk to that stream), then steps down. A chunk then goes from the socket to the method with no
+ * as the connection's reader would (a cancel to its call, another stream's chunk to that stream;
+ * a call to the executor, never inline: see {@link #onThisThread}), then steps down. A chunk then goes from the socket to the method with no
  * other thread and no wake-up between them, where the connection's reader thread used to read it
  * and wake the method (two busy threads and a hand-off per chunk).
  *
  * <p>Who reads when: the lead is the connection's reader thread's ({@link #READER}) until a method
  * asks for it; the reader sees that ({@link #wanted}) before its next wait and stands aside
  * ({@link #standAside}), waiting until the lead has been free for a whole {@link #RECHECK_NANOS}
- * with no method leading meanwhile, or until a method needs it: a call to run inline on the reader
- * was read, the client said GOAWAY, the connection ended or failed, or a stream ended. A method
+ * with no method leading meanwhile, or until a method needs it: an admin call (which always runs
+ * inline on the reader) was read, the client said GOAWAY, the connection ended or failed, or a
+ * stream ended. A method
  * finding another method leading waits for its stream to change and is woken ({@link
  * InboundStream#nudge}) when the lead comes free. So nothing the client sends waits longer than
  * about {@code 2 * RECHECK_NANOS} for a method that stopped reading; while a method reads, every
