@@ -23,7 +23,8 @@ import java.util.TreeMap;
  * ended during the transfer (the pumps). CPU time holds on a loaded machine where MB/s does not.
  * Not part of the table.
  *
- * <p>{@code [MiB per transfer, default 1024] [rounds, default 3] [transports, default uds,tcp]}.
+ * <p>{@code [MiB per transfer, default 1024] [rounds, default 3] [transports, default uds,tcp]
+ * [directions, default up,down]}.
  */
 public final class StreamThreadCpu {
   private StreamThreadCpu() {}
@@ -81,6 +82,7 @@ public final class StreamThreadCpu {
     long bytes = (args.length > 0 ? Long.parseLong(args[0]) : 1024) << 20;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     List<String> transports = List.of((args.length > 2 ? args[2] : "uds,tcp").split(","));
+    List<String> directions = List.of((args.length > 3 ? args[3] : "up,down").split(","));
     long self = ProcessHandle.current().pid();
     double gib = bytes / (double) (1L << 30);
     System.out.println("ms CPU per GiB per thread kind (voluntary/involuntary switches per MiB)");
@@ -95,6 +97,9 @@ public final class StreamThreadCpu {
         double[][] mbs = new double[4][rounds];
         for (int r = 0; r < rounds; r++) {
           for (int kind = 0; kind < 4; kind++) {
+            if (!directions.contains(kind < 2 ? "up" : "down")) {
+              continue;
+            }
             boolean tetherKind = kind % 2 == 0;
             long pid = tetherKind ? tether.pid() : raw.pid();
             Map<String, long[]> c0 = threads(self);

@@ -69,11 +69,13 @@ final class ServerConnection implements InlinePolicy.Reader {
   final CallAnswers answers = new CallAnswers(this);
   final ServerHandshake handshake; // reader thread only
   private final AtomicReference<Object> inline = new AtomicReference<>();
-  CallRunner nextInline; // reader thread only
+  CallRunner nextInline; // the thread reading the connection only (see ArgumentReads)
   /** Calls finished whose answer is being written: they still count as running for the drain. */
   private final AtomicInteger answering = new AtomicInteger();
   /** Byte streams of calls (see {@link CallStreams}). */
   final StreamTable streams;
+  /** Methods reading argument streams read the connection themselves (see ArgumentReads). */
+  final ArgumentReads argumentReads;
   /** Set by {@link #closeGracefully}: the close half-closes and lingers (see {@link #close}). */
   private volatile boolean closingGracefully;
   /**
@@ -109,6 +111,9 @@ final class ServerConnection implements InlinePolicy.Reader {
     this.handshakeTimeout =
         Timers.schedule(this::handshakeTimedOut, server.options().handshakeTimeout().toNanos());
     this.handler = new ServerFrameHandler(this, handshakeTimeout);
+    this.argumentReads = new ArgumentReads(this, reader, handler, link,
+        server.options().spinNanos());
+    streams.readBy(argumentReads);
     this.handshake = new ServerHandshake(link, unixPeer, server.options(), server.authFailures(),
         this::send);
   }
@@ -290,6 +295,18 @@ final class ServerConnection implements InlinePolicy.Reader {
         : HANDSHAKE_PARK_AFTER_NANOS);
     while (true) {
       Thread.interrupted();
+      if (argumentReads.wanted()) { // a method waits to read its argument stream itself
+        writer.uncork();
+        int r = argumentReads.standAside();
+        lastFrameNanos = Clock.system().nanoTime(); // it read frames meanwhile
+        if (r != FrameReader.NONE || closed.get() || clientLeft) {
+          return r == FrameReader.NONE ? FrameReader.FRAME : r; // the loop looks at why
+        }
+        now = lastFrameNanos;
+        spinEnd = now + server.options().spinNanos();
+        parkAt = now + PARK_AFTER_NANOS;
+        continue;
+      }
       boolean spinning = now - spinEnd < 0;
       long wait = spinning ? 0 : parkAt - now;
       if (wait <= 0 && !spinning) {

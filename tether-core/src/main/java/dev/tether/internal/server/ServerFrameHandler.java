@@ -173,7 +173,8 @@ final class ServerFrameHandler implements FrameHandler {
     CallRunner runner = new CallRunner(call, body, argsOffset, c.budget,
         c.reader.takePenaltyCharge());
     if (b.admin() || InlinePolicy.mayInline(call.method) && !call.filtered
-        && !c.server.options().listenerNeedsCallThread()) { // user code never runs on the reader
+        && !c.server.options().listenerNeedsCallThread() // user code never runs on the reader
+        && !c.argumentReads.onThisThread()) { // read by a method: it goes on reading its stream
       runner.inline = true;
       c.nextInline = runner;
     } else {

@@ -343,6 +343,19 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
     }
   }
 
+  /**
+   * True when nothing more will be read from the stream: its last chunk or the sender's reset
+   * arrived, or it failed or was closed.
+   */
+  public boolean isOver() {
+    lock.lock();
+    try {
+      return ended || reset != null || failure != null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** True when something a reader waits for happened since {@code seen} ({@link #changes}). */
   public boolean changedSince(int seen) {
     return changes != seen;

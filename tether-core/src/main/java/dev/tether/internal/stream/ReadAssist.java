@@ -3,8 +3,9 @@ package dev.tether.internal.stream;
 /**
  * Lets the thread that reads an {@link InboundStream} read the connection itself while it waits
  * for data, instead of waiting for another thread to read the chunk and wake it (the client's
- * result streams: see the client's {@code ConsumerReads}). A connection without one (the server)
- * hands every chunk over from its reader thread.
+ * result streams: see the client's {@code ConsumerReads}; the server's argument streams: see the
+ * server's {@code ArgumentReads}). A table without one hands every chunk over from the
+ * connection's reader thread.
  *
  * <p>Implementations are thread-safe; none of the methods is called with the stream's lock held.
  */

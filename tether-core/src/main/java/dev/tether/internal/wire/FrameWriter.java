@@ -52,6 +52,7 @@ public final class FrameWriter {
   private final ConcurrentLinkedQueue<byte[]> queued = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private ByteBuffer batch; // guarded by lock; allocated on first need, freed by trim()
+  private ByteBuffer bulk; // guarded by lock; a large bulk frame's direct copy, freed by trim()
   private final ByteBudget queueBudget; // null: not counted
   /** The thread whose frames are held back (see {@link #cork}); null: nobody's. */
   private volatile Thread corker;
@@ -168,11 +169,32 @@ public final class FrameWriter {
     }
     lock.lock();
     try {
-      flush(frame);
+      if (frame.size() <= BATCH_BYTES) {
+        flush(frame);
+      } else {
+        flush(null);
+        writeDirect(frame);
+      }
     } finally {
       lock.unlock();
     }
     drainLeftovers();
+  }
+
+  /**
+   * Writes a large frame from a direct copy of it. Handed to the channel as a heap array, it would
+   * be copied whole to a temporary direct buffer on every write, and what is left of it again
+   * after every partial write into a full socket, the usual case while a stream flows (measured:
+   * about 1.5 writes per 128 KiB chunk); this copies each byte once. Lock held.
+   */
+  private void writeDirect(ByteWriter frame) throws IOException {
+    int n = frame.size();
+    if (bulk == null || bulk.capacity() < n) {
+      bulk = ByteBuffer.allocateDirect(n);
+    }
+    bulk.clear();
+    bulk.put(frame.array(), 0, n).flip();
+    link.write(bulk);
   }
 
   /**
@@ -303,6 +325,7 @@ public final class FrameWriter {
       try {
         if (queued.isEmpty()) {
           batch = null;
+          bulk = null;
           bulkSeen = false;
         }
       } finally {
