@@ -1,15 +1,11 @@
 package dev.tether.internal.client;
 
 import dev.tether.CallCanceller;
-import dev.tether.PendingCallInfo;
 import dev.tether.PendingCallWatch;
 import dev.tether.internal.cancel.CancelNode;
 import dev.tether.internal.cancel.HasCanceller;
 import dev.tether.internal.cancel.PendingWatches;
 import dev.tether.internal.codec.MethodCodec;
-import dev.tether.internal.time.Clock;
-import java.lang.reflect.Method;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,20 +15,15 @@ import java.util.function.Supplier;
  * The pending-call watches of an asynchronous call (COM's message filter, for a call nobody waits
  * on): the same watches as a synchronous call's (the handle's, the calling thread's and the
  * scope's, collected when the call is made) are called while its future is not done, and stopped
- * when it completes, however it completes. The listener's {@link PendingCallInfo#canceller()}
+ * when it completes, however it completes. The listener's {@link dev.tether.PendingCallInfo#canceller()}
  * cancels the call behind the future, across its attempts. Thread-safe: what it holds is fixed
  * once made, and {@link PendingWatcher} is thread-safe.
  */
-final class AsyncWatch implements PendingCallInfo {
-  private static final Clock CLOCK = Clock.system();
-
-  private final MethodCodec codec;
-  private final long startNanos;
+final class AsyncWatch extends WatchedCallInfo {
   private final CompletableFuture<Object> future;
 
   private AsyncWatch(MethodCodec codec, long startNanos, CompletableFuture<Object> future) {
-    this.codec = codec;
-    this.startNanos = startNanos;
+    super(codec, startNanos);
     this.future = future;
   }
 
@@ -63,21 +54,6 @@ final class AsyncWatch implements PendingCallInfo {
     // dependent stage of the caller's; stop() only cancels timers
     f.whenComplete((value, thrown) -> watcher.stop());
     return f;
-  }
-
-  @Override
-  public Class<?> iface() {
-    return codec.method().getDeclaringClass();
-  }
-
-  @Override
-  public Method method() {
-    return codec.method();
-  }
-
-  @Override
-  public Duration elapsed() {
-    return Duration.ofNanos(CLOCK.nanoTime() - startNanos);
   }
 
   @Override

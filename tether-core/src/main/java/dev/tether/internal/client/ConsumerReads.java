@@ -1,6 +1,7 @@
 package dev.tether.internal.client;
 
 import dev.tether.internal.stream.InboundStream;
+import dev.tether.internal.stream.LeadPoll;
 import dev.tether.internal.stream.ReadAssist;
 import dev.tether.internal.time.Clock;
 import dev.tether.internal.transport.Link;
@@ -86,17 +87,9 @@ final class ConsumerReads implements ReadAssist {
         if (connection.streamEnded()) {
           return WAIT; // the peer is gone; its owner decides how the stream fails
         }
-        int r = spinNanos > 0 || frames.hasBufferedFrame() ? frames.poll(handler, 0)
-            : FrameReader.NONE;
-        if (r == FrameReader.NONE) {
-          if (Thread.currentThread().isInterrupted()) {
-            return READ; // the stream fails with the interrupt
-          }
-          if (Clock.system().nanoTime() - spinEnd < 0) {
-            Thread.yield(); // lets a thread waiting for this core (perhaps our peer) run first
-            continue;
-          }
-          r = frames.poll(handler, RECHECK_NANOS);
+        int r = LeadPoll.poll(frames, handler, spinNanos, spinEnd, RECHECK_NANOS);
+        if (r == LeadPoll.INTERRUPTED) {
+          return READ; // the stream fails with the interrupt
         }
         if (r == FrameReader.FRAME) {
           connection.heard();

@@ -3,7 +3,6 @@ package dev.tether.internal.client;
 import dev.tether.CallCancelledException;
 import dev.tether.CallCanceller;
 import dev.tether.CancelResult;
-import dev.tether.PendingCallInfo;
 import dev.tether.PendingCallWatch;
 import dev.tether.RetryPolicy;
 import dev.tether.TetherException;
@@ -14,8 +13,6 @@ import dev.tether.internal.cancel.Grace;
 import dev.tether.internal.cancel.PendingWatches;
 import dev.tether.internal.cancel.ThreadCancelState;
 import dev.tether.internal.codec.MethodCodec;
-import dev.tether.internal.time.Clock;
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,20 +29,17 @@ import java.util.function.Supplier;
  * without an answer. Thread-safe: the attempt and cancellation state is guarded by a lock held
  * only to read or swap fields.
  */
-final class RetryingCall implements CallCanceller, PendingCallInfo, CancelNode.Listener {
+final class RetryingCall extends WatchedCallInfo implements CallCanceller, CancelNode.Listener {
   /** One attempt: the plain call, reporting its {@link PendingCall} to this object. */
   interface Attempt {
     Object run(RetryingCall call) throws Throwable;
   }
 
-  private static final Clock CLOCK = Clock.system();
 
-  private final MethodCodec codec;
   private final RetryPolicy policy;
   private final boolean idempotent;
   private final CancelNode scope;
   private final Thread caller = Thread.currentThread();
-  private final long startNanos = CLOCK.nanoTime();
   private final Object lock = new Object();
   private PendingCall current; // guarded by lock
   private CancelReason cancelled; // guarded by lock; the first request's
@@ -56,7 +50,7 @@ final class RetryingCall implements CallCanceller, PendingCallInfo, CancelNode.L
 
   private RetryingCall(MethodCodec codec, RetryPolicy policy, boolean idempotent,
       CancelNode scope) {
-    this.codec = codec;
+    super(codec, CLOCK.nanoTime());
     this.policy = policy;
     this.idempotent = idempotent;
     this.scope = scope;
@@ -283,21 +277,6 @@ final class RetryingCall implements CallCanceller, PendingCallInfo, CancelNode.L
   @Override
   public boolean isCancelled() {
     return cancelReason() != null;
-  }
-
-  @Override
-  public Class<?> iface() {
-    return codec.method().getDeclaringClass();
-  }
-
-  @Override
-  public Method method() {
-    return codec.method();
-  }
-
-  @Override
-  public Duration elapsed() {
-    return Duration.ofNanos(CLOCK.nanoTime() - startNanos);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.tether.internal.server;
 
 import dev.tether.internal.stream.InboundStream;
+import dev.tether.internal.stream.LeadPoll;
 import dev.tether.internal.stream.ReadAssist;
 import dev.tether.internal.time.Clock;
 import dev.tether.internal.transport.Link;
@@ -120,17 +121,9 @@ final class ArgumentReads implements ReadAssist {
         if (connection.closed.get()) {
           return true;
         }
-        int r = spinNanos > 0 || frames.hasBufferedFrame() ? frames.poll(handler, 0)
-            : FrameReader.NONE;
-        if (r == FrameReader.NONE) {
-          if (Thread.currentThread().isInterrupted()) {
-            return false; // the stream fails with the interrupt
-          }
-          if (Clock.system().nanoTime() - spinEnd < 0) {
-            Thread.yield(); // lets a thread waiting for this core (perhaps our peer) run first
-            continue;
-          }
-          r = frames.poll(handler, POLL_NANOS);
+        int r = LeadPoll.poll(frames, handler, spinNanos, spinEnd, POLL_NANOS);
+        if (r == LeadPoll.INTERRUPTED) {
+          return false; // the stream fails with the interrupt
         }
         if (r == FrameReader.FRAME) {
           if (connection.nextInline != null || connection.clientLeft) {
