@@ -43,7 +43,7 @@ import java.util.function.Consumer;
  * books (the calls running, answers owed, the drain) and its reader's life (inline calls,
  * parking, closing).
  */
-final class ServerConnection implements InlinePolicy.Reader {
+final class ServerConnection implements InlinePolicy.Reader, IdleWakeups.Waiter {
   final ServerCore server;
   final Link link;
   final FrameReader reader;
@@ -65,6 +65,8 @@ final class ServerConnection implements InlinePolicy.Reader {
   int peerMaxFrameBytes = FrameKind.DEFAULT_MAX_FRAME_BYTES;
   private final ScheduledFuture<?> handshakeTimeout;
   private final ServerFrameHandler handler;
+  /** This connection's reader as {@link IdleWakeups} sees it. */
+  private final IdleWakeups.Slot idleSlot;
   /** Writes the answers that end this connection's calls. */
   final CallAnswers answers = new CallAnswers(this);
   final ServerHandshake handshake; // reader thread only
@@ -96,6 +98,7 @@ final class ServerConnection implements InlinePolicy.Reader {
   ServerConnection(ServerCore server, Link link, PeerCredentials unixPeer) {
     this.server = server;
     this.link = link;
+    this.idleSlot = new IdleWakeups.Slot(link);
     this.budget = server.budget().child(server.options().connectionBufferBytes());
     this.reader = new FrameReader(link, server.options().maxFrameBytes(), budget,
         FrameKind.MAX_HANDSHAKE_FRAME_BYTES, server.penalty());
@@ -293,37 +296,45 @@ final class ServerConnection implements InlinePolicy.Reader {
     long spinEnd = now + server.options().spinNanos();
     long parkAt = now + (handler.helloSeen || link.watchable() == null ? PARK_AFTER_NANOS
         : HANDSHAKE_PARK_AFTER_NANOS);
-    while (true) {
-      Thread.interrupted();
-      if (argumentReads.wanted()) { // a method waits to read its argument stream itself
-        writer.uncork();
-        int r = argumentReads.standAside();
-        lastFrameNanos = Clock.system().nanoTime(); // it read frames meanwhile
-        if (r != FrameReader.NONE || closed.get() || clientLeft) {
-          return r == FrameReader.NONE ? FrameReader.FRAME : r; // the loop looks at why
+    try {
+      while (true) {
+        Thread.interrupted();
+        if (argumentReads.wanted()) { // a method waits to read its argument stream itself
+          idleSlot.done(); // not waiting in the selector meanwhile: no sweep wakes it
+          writer.uncork();
+          int r = argumentReads.standAside();
+          lastFrameNanos = Clock.system().nanoTime(); // it read frames meanwhile
+          if (r != FrameReader.NONE || closed.get() || clientLeft) {
+            return r == FrameReader.NONE ? FrameReader.FRAME : r; // the loop looks at why
+          }
+          now = lastFrameNanos;
+          spinEnd = now + server.options().spinNanos();
+          parkAt = now + PARK_AFTER_NANOS;
+          continue;
         }
-        now = lastFrameNanos;
-        spinEnd = now + server.options().spinNanos();
-        parkAt = now + PARK_AFTER_NANOS;
-        continue;
+        boolean spinning = now - spinEnd < 0;
+        long wait = spinning ? 0 : parkAt - now;
+        if (wait <= 0 && !spinning) {
+          return FrameReader.NONE;
+        }
+        if (!spinning && handler.helloSeen) { // untimed: the server's sweep wakes it at parkAt
+          wait = server.idleWakeups().untimed(idleSlot, parkAt);
+        }
+        int r = reader.poll(handler, wait);
+        if (r != FrameReader.NONE) {
+          return r;
+        }
+        writer.uncork(); // a frame held back by the budget: never wait with answers held back
+        if (closed.get()) {
+          return FrameReader.NONE; // closed meanwhile: the loop ends (and lingers if asked to)
+        }
+        if (spinning) {
+          Thread.yield(); // lets a thread waiting for this core (perhaps our peer) run first
+        }
+        now = Clock.system().nanoTime();
       }
-      boolean spinning = now - spinEnd < 0;
-      long wait = spinning ? 0 : parkAt - now;
-      if (wait <= 0 && !spinning) {
-        return FrameReader.NONE;
-      }
-      int r = reader.poll(handler, wait);
-      if (r != FrameReader.NONE) {
-        return r;
-      }
-      writer.uncork(); // a frame held back by the budget: never wait with answers held back
-      if (closed.get()) {
-        return FrameReader.NONE; // closed meanwhile: the loop ends (and lingers if asked to)
-      }
-      if (spinning) {
-        Thread.yield(); // lets a thread waiting for this core (perhaps our peer) run first
-      }
-      now = Clock.system().nanoTime();
+    } finally {
+      idleSlot.done();
     }
   }
 
@@ -415,6 +426,11 @@ final class ServerConnection implements InlinePolicy.Reader {
   private record InlineRun(ServerCall call, long startNanos) {}
 
   private static final Object TAKEN_OVER = new Object();
+
+  @Override
+  public IdleWakeups.Slot idleSlot() {
+    return idleSlot;
+  }
 
   @Override
   public boolean takeOverIfStuck(long now, long limitNanos) {

@@ -44,6 +44,7 @@ public final class ServerCore implements AutoCloseable {
   private final OrphanTracker orphans = new OrphanTracker(Clock.system());
   private final CallExecutor executor;
   private final InlinePolicy inline;
+  private final IdleWakeups idleWakeups;
   private final CallAdmission admission;
   private final CallGate gate;
   private final ExportedObject admin;
@@ -72,6 +73,7 @@ public final class ServerCore implements AutoCloseable {
     this.options = options;
     this.executor = new CallExecutor();
     this.inline = new InlinePolicy(connections, closed::get, Clock.system());
+    this.idleWakeups = new IdleWakeups(connections, closed::get, Clock.system());
     this.admission = new CallAdmission(options.maxCallThreads(), options.maxOrphans());
     this.admin = this.exports.get(dev.tether.TetherAdmin.NAME);
     this.gate = new CallGate(options.concurrencyLimit(), options.incomingCallFilter(),
@@ -286,6 +288,11 @@ public final class ServerCore implements AutoCloseable {
 
   InlinePolicy inline() {
     return inline;
+  }
+
+  /** Wakes readers that wait untimed when their connections should park. */
+  IdleWakeups idleWakeups() {
+    return idleWakeups;
   }
 
   void callStarted() {

@@ -19,8 +19,9 @@ public interface Link extends Closeable {
   int tryRead(ByteBuffer dst) throws IOException;
 
   /**
-   * Waits until bytes may be available, at most {@code timeoutNanos}; returns early (false) on
-   * {@link #wakeupReader()} or an interrupt (whose flag stays set).
+   * Waits until bytes may be available, at most {@code timeoutNanos} ({@link Long#MAX_VALUE}: no
+   * limit, and no timer armed); returns early (false) on {@link #wakeupReader()} or an interrupt
+   * (whose flag stays set).
    */
   boolean awaitReadable(long timeoutNanos) throws IOException;
 

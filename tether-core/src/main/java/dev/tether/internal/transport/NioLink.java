@@ -109,7 +109,9 @@ final class NioLink implements Link {
       }
     }
     try {
+      // Long.MAX_VALUE: no timeout at all, which costs less than a long one (IdleWakeups)
       int ready = timeoutNanos <= 0 ? selector.selectNow()
+          : timeoutNanos == Long.MAX_VALUE ? selector.select()
           : selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)));
       selector.selectedKeys().clear();
       return ready > 0;
