@@ -49,8 +49,8 @@ final class StreamCalls {
    */
   static Object receiveResult(ClientConnection connection, int callId, MethodCodec codec) {
     String what = "the result of " + Answers.describe(codec) + " (call " + callId + ")";
-    InboundStream s = connection.streams().openInbound(callId, 0, what, CallContext.current(),
-        CallCancelledException.Outcome.FORCED);
+    InboundStream s = connection.streams().openInbound(callId, StreamTable.RESULT_SLOT, what,
+        CallContext.current(), CallCancelledException.Outcome.FORCED);
     return codec.resultElements() == null ? s
         : ElementDecoder.stream(s, codec.resultElements(), what);
   }

@@ -49,8 +49,9 @@ final class CallStreams {
       CancelNode connectionNode) {
     InputStream source = value instanceof Stream<?> elements
         ? new ElementEncoder(elements, call.method.codec().resultElements()) : (InputStream) value;
-    return table.openOutbound(call.id, 0, "the result of " + call.methodName() + " (call "
-        + call.id + ")", source, () -> false, CancelNode.create(connectionNode, null, 0));
+    return table.openOutbound(call.id, StreamTable.RESULT_SLOT, "the result of "
+        + call.methodName() + " (call " + call.id + ")", source, () -> false,
+        CancelNode.create(connectionNode, null, 0));
   }
 
   /** A stream result nobody will read (the caller left): closes it, ends the call's streams. */

@@ -57,8 +57,6 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
   /** Bumped on every change a reader may wait for: read without the lock by a spinning reader. */
   private volatile int changes;
   private final long spinNanos;
-  /** A result stream's slot; argument streams are numbered from 1. */
-  static final int RESULT_SLOT = 0;
   /** Set by the reading thread the first time it waits with cancellation enabled. */
   private ReaderCanceller readerCanceller;
 
@@ -270,7 +268,7 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
    * server, is cancelled by its call instead).
    */
   private ThreadCancelState pushReaderCanceller() {
-    if (slot != RESULT_SLOT) {
+    if (slot != StreamTable.RESULT_SLOT) {
       return null;
     }
     ThreadCancelState state = ThreadCancelState.currentIfEnabled();

@@ -35,6 +35,9 @@ import java.util.function.Supplier;
  * breaks the connection through {@code broken}.
  */
 public final class StreamTable {
+  /** The slot of a call's result stream; its argument streams are numbered from 1. */
+  public static final int RESULT_SLOT = 0;
+
   private final FrameWriter writer;
   private final Consumer<IOException> broken;
   private final IntSupplier peerMaxFrameBytes;
@@ -284,7 +287,7 @@ public final class StreamTable {
 
   /** A stream ended (once), however: a result stream takes its call's other streams with it. */
   void ended(int callId, int slot) {
-    if (slot == 0) {
+    if (slot == RESULT_SLOT) {
       callEnded(callId, "its result stream ended");
     }
   }

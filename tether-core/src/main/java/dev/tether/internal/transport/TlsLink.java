@@ -494,7 +494,7 @@ final class TlsLink implements Link {
       return net.watchable();
     }
     if (!handshakeDone) {
-      return waitingForPeer && !inboundDone ? net.watchable() : null;
+      return waitingForPeer ? net.watchable() : null;
     }
     return nothingBuffered() ? net.watchable() : null;
   }
