@@ -43,7 +43,9 @@ final class BlockPeer implements AutoCloseable {
     return p;
   }
 
-  /** Sends {@code BLOCK n} and returns the value of the answer, which must start with {@code key}. */
+  /**
+   * Sends {@code BLOCK n} and returns the value of the answer, which must start with {@code key}.
+   */
   String block(long n, String key) throws IOException {
     in.println("BLOCK " + n);
     String line = out.readLine();

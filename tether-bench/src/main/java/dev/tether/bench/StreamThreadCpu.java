@@ -32,7 +32,8 @@ public final class StreamThreadCpu {
   /** Per thread kind of process {@code pid}: CPU ticks, voluntary and involuntary switches. */
   private static Map<String, long[]> threads(long pid) throws IOException {
     Map<String, long[]> m = new TreeMap<>();
-    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+    Path taskDir = Path.of("/proc/" + pid + "/task");
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(taskDir)) {
       for (Path t : tasks) {
         try {
           String kind = Files.readString(t.resolve("comm")).trim().replaceAll("[0-9]+", "")

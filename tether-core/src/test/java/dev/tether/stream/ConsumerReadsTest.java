@@ -43,7 +43,9 @@ class ConsumerReadsTest {
     /** A stream whose source blocks (at most a minute) before its first byte. */
     InputStream stalled();
 
-    /** {@code size} bytes of {@link PatternStream}, once gate {@code gate} opens (at most a minute). */
+    /**
+     * {@code size} bytes of {@link PatternStream}, once gate {@code gate} opens (at most a minute).
+     */
     InputStream gated(int gate, long size);
 
     /** A small call. */

@@ -15,9 +15,10 @@ import java.util.function.Supplier;
  * The pending-call watches of an asynchronous call (COM's message filter, for a call nobody waits
  * on): the same watches as a synchronous call's (the handle's, the calling thread's and the
  * scope's, collected when the call is made) are called while its future is not done, and stopped
- * when it completes, however it completes. The listener's {@link dev.tether.PendingCallInfo#canceller()}
- * cancels the call behind the future, across its attempts. Thread-safe: what it holds is fixed
- * once made, and {@link PendingWatcher} is thread-safe.
+ * when it completes, however it completes. The listener's
+ * {@link dev.tether.PendingCallInfo#canceller()} cancels the call behind the future, across its
+ * attempts. Thread-safe: what it holds is fixed once made, and {@link PendingWatcher} is
+ * thread-safe.
  */
 final class AsyncWatch extends WatchedCallInfo {
   private final CompletableFuture<Object> future;

@@ -20,9 +20,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * result stream's consumer does on the client: its thread leads the connection's reading until
  * its stream has data (or ends, fails, is closed), dispatching every frame it reads to its owner
  * as the connection's reader would (a cancel to its call, another stream's chunk to that stream;
- * a call to the executor, never inline: see {@link #onThisThread}), then steps down. A chunk then goes from the socket to the method with no
- * other thread and no wake-up between them, where the connection's reader thread used to read it
- * and wake the method (two busy threads and a hand-off per chunk).
+ * a call to the executor, never inline: see {@link #onThisThread}), then steps down. A chunk then
+ * goes from the socket to the method with no other thread and no wake-up between them, where the
+ * connection's reader thread used to read it and wake the method (two busy threads and a hand-off
+ * per chunk).
  *
  * <p>Who reads when: the lead is the connection's reader thread's ({@link #READER}) until a method
  * asks for it; the reader sees that ({@link #wanted}) before its next wait and stands aside
@@ -87,7 +88,8 @@ final class ArgumentReads implements ReadAssist {
     if (readerCalled || !lead.compareAndSet(FREE, METHOD)) {
       waiting.add(stream);
       int now = lead.get();
-      if (now == FREE && !readerCalled) { // it came free meanwhile (its holder may not have seen us)
+      // it came free meanwhile (its holder may not have seen us)
+      if (now == FREE && !readerCalled) {
         waiting.remove(stream);
         return READ;
       }

@@ -24,10 +24,10 @@ import java.util.function.BooleanSupplier;
  * reader thread must never be interrupted); and while calls run inline, a watchdog ticking every
  * 2 ms gives a reader stuck in one for longer a replacement thread (the stuck one leaves the loop
  * when its call ends) and takes the method's credit; if that run lasts 20 ms, the method is barred
- * for a long while. A tick that comes late (the timer thread was held up too: the JVM paused or the machine
- * is overloaded) judges nobody, and the next ticks count a run's time only from then on. So a
- * call that suddenly hangs delays its connection by a few milliseconds at most. The watchdog stops itself after 100 ms without inline calls, so an
- * idle server does not tick.
+ * for a long while. A tick that comes late (the timer thread was held up too: the JVM paused or
+ * the machine is overloaded) judges nobody, and the next ticks count a run's time only from then
+ * on. So a call that suddenly hangs delays its connection by a few milliseconds at most. The
+ * watchdog stops itself after 100 ms without inline calls, so an idle server does not tick.
  *
  * <p>Thread-safe. The per-method {@link History} is racy on purpose: it is a heuristic, not a
  * count.

@@ -97,7 +97,9 @@ class InlinePolicyTest {
     assertThat(InlinePolicy.mayInline(echo)).isTrue();
   }
 
-  /** A method's first calls can be slow (class loading, lazy set-up) and say nothing of later ones. */
+  /**
+   * A method's first calls can be slow (class loading, lazy set-up) and say nothing of later ones.
+   */
   @Test
   void aSlowFirstRunDoesNotBarAMethod() throws Exception {
     ServedMethod echo = method("echo", false);
