@@ -132,6 +132,24 @@ class ConsumerReadsTest {
     return crc.getValue();
   }
 
+  /** A thread reading a stream, and what its read throws. */
+  private record Reading(Thread thread, CompletableFuture<Throwable> failure) {}
+
+  /**
+   * Reads one byte of {@code in} on another thread and returns once that thread reads the
+   * connection for it.
+   */
+  private static Reading readOnAnotherThread(InputStream in) {
+    AtomicReference<Thread> reader = new AtomicReference<>();
+    CompletableFuture<Throwable> failure = Async.thrownBy(() -> {
+      reader.set(Thread.currentThread());
+      in.read();
+    });
+    Await.until(() -> reader.get() != null && readingTheConnection(reader.get()),
+        "the consumer to read the connection for its stream");
+    return new Reading(reader.get(), failure);
+  }
+
   /** Whether {@code t} is reading the connection for its stream. */
   private static boolean readingTheConnection(Thread t) {
     return Arrays.stream(t.getStackTrace())
@@ -225,18 +243,12 @@ class ConsumerReadsTest {
   void anInterruptedConsumerFailsItsStreamAndLeavesTheConnectionToOthers() throws Exception {
     Feeds feeds = start(TetherOptions.defaults());
     InputStream in = feeds.stalled();
-    AtomicReference<Thread> reader = new AtomicReference<>();
-    CompletableFuture<Throwable> failure = Async.thrownBy(() -> {
-      reader.set(Thread.currentThread());
-      in.read();
-    });
-    Await.until(() -> reader.get() != null && readingTheConnection(reader.get()),
-        "the consumer to read the connection for its stream");
+    Reading reading = readOnAnotherThread(in);
 
-    reader.get().interrupt();
+    reading.thread().interrupt();
 
-    assertThat(failure.get(10, TimeUnit.SECONDS)).isInstanceOf(CallCancelledException.class)
-        .hasMessageContaining("interrupted");
+    assertThat(reading.failure().get(10, TimeUnit.SECONDS))
+        .isInstanceOf(CallCancelledException.class).hasMessageContaining("interrupted");
     assertThat(impl.stalledClosed.await(10, TimeUnit.SECONDS)).as("the server's source closed")
         .isTrue();
     assertThat(feeds.ping(1)).isEqualTo(2);
@@ -253,17 +265,12 @@ class ConsumerReadsTest {
     try (Registration r = scope.join()) {
       in = feeds.stalled();
     }
-    AtomicReference<Thread> reader = new AtomicReference<>();
-    CompletableFuture<Throwable> failure = Async.thrownBy(() -> {
-      reader.set(Thread.currentThread());
-      in.read();
-    });
-    Await.until(() -> reader.get() != null && readingTheConnection(reader.get()),
-        "the consumer to read the connection for its stream");
+    Reading reading = readOnAnotherThread(in);
 
     scope.cancel();
 
-    assertThat(failure.get(10, TimeUnit.SECONDS)).isInstanceOf(CallCancelledException.class);
+    assertThat(reading.failure().get(10, TimeUnit.SECONDS))
+        .isInstanceOf(CallCancelledException.class);
     assertThat(impl.stalledClosed.await(10, TimeUnit.SECONDS)).isTrue();
     scope.close();
     assertThat(feeds.ping(1)).isEqualTo(2);
@@ -273,17 +280,11 @@ class ConsumerReadsTest {
   void closingTheStreamFromAnotherThreadStopsItsConsumer() throws Exception {
     Feeds feeds = start(TetherOptions.defaults());
     InputStream in = feeds.stalled();
-    AtomicReference<Thread> reader = new AtomicReference<>();
-    CompletableFuture<Throwable> failure = Async.thrownBy(() -> {
-      reader.set(Thread.currentThread());
-      in.read();
-    });
-    Await.until(() -> reader.get() != null && readingTheConnection(reader.get()),
-        "the consumer to read the connection for its stream");
+    Reading reading = readOnAnotherThread(in);
 
     in.close();
 
-    assertThat(failure.get(10, TimeUnit.SECONDS)).isInstanceOf(TetherException.class)
+    assertThat(reading.failure().get(10, TimeUnit.SECONDS)).isInstanceOf(TetherException.class)
         .hasMessageContaining("closed");
     assertThat(impl.stalledClosed.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(feeds.ping(1)).isEqualTo(2);
