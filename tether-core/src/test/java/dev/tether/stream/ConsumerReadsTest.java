@@ -139,7 +139,7 @@ class ConsumerReadsTest {
    * Reads one byte of {@code in} on another thread and returns once that thread reads the
    * connection for it.
    */
-  private static Reading readOnAnotherThread(InputStream in) {
+  private static Reading readOnAnotherThread(InputStream in) throws InterruptedException {
     AtomicReference<Thread> reader = new AtomicReference<>();
     CompletableFuture<Throwable> failure = Async.thrownBy(() -> {
       reader.set(Thread.currentThread());
