@@ -30,6 +30,14 @@ final class CallRunner implements Runnable {
   /** Runs on the connection's reader (set by the reader before it runs it). */
   boolean inline;
 
+  // What the run teaches the inline policy: nothing (the method did not run), its time, or that
+  // its call's cancel ended it (InlinePolicy.History.endedByCancel). Only the running thread
+  // touches it.
+  private static final byte NOT_RUN = 0;
+  private static final byte RAN = 1;
+  private static final byte ENDED_BY_CANCEL = 2;
+  private byte run = NOT_RUN;
+
   /**
    * Bytes of the frame charged provisionally to the server's RefusalPenalty (0: none): kept if
    * the arguments are refused for their size, refunded as soon as they decode (or the call ends
@@ -59,7 +67,11 @@ final class CallRunner implements Runnable {
       lastResort(t);
     } finally {
       refundPenalty();
-      call.method.inline().record(CLOCK.nanoTime() - start);
+      if (run == ENDED_BY_CANCEL) {
+        call.method.inline().endedByCancel();
+      } else if (run == RAN) {
+        call.method.inline().record(CLOCK.nanoTime() - start);
+      }
     }
   }
 
@@ -146,6 +158,7 @@ final class CallRunner implements Runnable {
     try {
       result = call.method.invoke(args);
     } catch (Throwable t) {
+      run = call.node.isCancelled() ? ENDED_BY_CANCEL : RAN;
       call.leftThread();
       answerThrown(t);
       return;
@@ -160,6 +173,7 @@ final class CallRunner implements Runnable {
       }
       Thread.interrupted(); // an interrupt meant for this call must not leak to the next
     }
+    run = call.node.isCancelled() ? ENDED_BY_CANCEL : RAN;
     if (codec.isAsync()) {
       answerLater(result);
     } else {

@@ -20,7 +20,8 @@ import java.util.function.BooleanSupplier;
  * method earns inlining with {@value #CREDIT_NEEDED} recent runs of at most 100 µs and loses it
  * with a slower run ({@link History#record} has the details: a slow run is as likely the
  * machine's doing, a preempted thread or a GC pause, as the method's, so a lone one in a long
- * fast streak is forgiven); asynchronous and interrupt-on-cancel methods never run inline (a
+ * fast streak is forgiven), or with a run its call's cancel ended (how long that took was the
+ * cancel's doing, and inline the cancel cannot be read: {@link History#endedByCancel}); asynchronous and interrupt-on-cancel methods never run inline (a
  * reader thread must never be interrupted); and while calls run inline, a watchdog ticking every
  * 2 ms gives a reader stuck in one for longer a replacement thread (the stuck one leaves the loop
  * when its call ends) and takes the method's credit; if that run lasts 20 ms, the method is barred
@@ -93,6 +94,17 @@ final class InlinePolicy {
         CREDIT.setRelease(this, c >= MAX_CREDIT ? MAX_CREDIT - SLOW_COST
             : c >= CREDIT_NEEDED ? -MAX_CREDIT : Math.max(-MAX_CREDIT, c - HANDED_OFF_SLOW_COST));
       }
+    }
+
+    /**
+     * Records one run that ended after its call was cancelled: a slow run whatever it took. A
+     * method that runs until its cancel (polling {@code isCancelled}, waiting for the caller to
+     * give up) ends as soon as a reader has read the CANCEL, so its runs look fast; inline, the
+     * reader that would read the CANCEL is the one running it, and only the watchdog's take-over
+     * lets the cancel through, milliseconds later.
+     */
+    void endedByCancel() {
+      record(Long.MAX_VALUE);
     }
 
     /**

@@ -2,10 +2,14 @@ package dev.tether.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tether.CallCancelledException;
+import dev.tether.CancelResult;
+import dev.tether.Cancellation;
 import dev.tether.Tether;
 import dev.tether.TetherServer;
 import dev.tether.fixtures.EchoService;
 import dev.tether.fixtures.EchoServiceImpl;
+import dev.tether.fixtures.PlainTcp;
 import dev.tether.fixtures.ThreadProbe;
 import dev.tether.internal.codec.InterfaceSchema;
 import dev.tether.internal.time.Clock;
@@ -139,6 +143,24 @@ class InlinePolicyTest {
     throw new AssertionError("never inlined again");
   }
 
+  /** How long a run its cancel ended took was the cancel's doing, not the method's. */
+  @Test
+  void runsEndedByTheirCancelCountAsSlowAndCallsCancelledBeforeTheyRanNotAtAll()
+      throws Exception {
+    ServedMethod echo = method("echo", false);
+    runs(echo, InlinePolicy.CREDIT_NEEDED, FAST);
+    assertThat(InlinePolicy.mayInline(echo)).isTrue();
+    echo.inline().endedByCancel();
+    assertThat(InlinePolicy.mayInline(echo)).as("a cancelled run in a short streak").isFalse();
+    ServedMethod waiter = method("echo", false);
+    for (int i = 0; i < 1000; i++) {
+      waiter.inline().endedByCancel();
+    }
+    runs(waiter, InlinePolicy.CREDIT_NEEDED, FAST);
+    assertThat(InlinePolicy.mayInline(waiter)).as("always cancelled: earns back like a slow one")
+        .isFalse();
+  }
+
   @Test
   void asynchronousAndInterruptOnCancelMethodsNeverRunInline() throws Exception {
     ServedMethod async = method("echoAsync", false);
@@ -253,6 +275,47 @@ class InlinePolicyTest {
         assertThat(probe.spin(0)).as("call %d after the hang", i)
             .doesNotStartWith("tether-server-reader");
       }
+    }
+  }
+
+  /**
+   * A method that waits for its cancel ends as soon as the reader has read the CANCEL, so its
+   * runs look fast; but inline, the reader that would read the CANCEL is the one running it, and
+   * only the watchdog's take-over after 2 ms lets the cancel through (the bench's hot
+   * cancel_observe p99 was 3 ms: one run in about 80 was inline). A run its cancel ended is no
+   * evidence of speed. Each call is cancelled as soon as it runs, so on the old policy its runs
+   * were fast enough to earn inlining within a few dozen calls on an idle machine (on a loaded
+   * one a cancel takes milliseconds to arrive, and the runs were slow anyway).
+   */
+  @Test
+  void aMethodThatRunsUntilItsCallIsCancelledNeverRunsInline() throws Exception {
+    ThreadProbe.Impl impl = new ThreadProbe.Impl();
+    try (TetherServer server = TetherServer.builder()
+            .export("probe", ThreadProbe.class, impl).listen("tcp:127.0.0.1:0").insecurePlaintextTcp().start();
+        Tether client = Tether.connect(server.address(), PlainTcp.OPTIONS)) {
+      ThreadProbe probe = client.get(ThreadProbe.class, "probe");
+      for (int i = 0; i < 300; i++) {
+        int started = impl.started.get();
+        CountDownLatch ended = new CountDownLatch(1);
+        Thread caller = Thread.ofPlatform().start(() -> {
+          try (var enabled = Cancellation.enable()) {
+            probe.spinUntilCancelled(TimeUnit.SECONDS.toMicros(10));
+          } catch (CallCancelledException expected) {
+            ended.countDown();
+          }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (impl.started.get() == started && System.nanoTime() < deadline) {
+          Thread.onSpinWait(); // cancel as soon as it runs: the run stays short
+        }
+        assertThat(impl.started.get()).as("call %d started", i).isGreaterThan(started);
+        assertThat(Cancellation.cancel(caller, Duration.ofSeconds(10)))
+            .isEqualTo(CancelResult.ACKNOWLEDGED);
+        assertThat(ended.await(10, TimeUnit.SECONDS)).as("call %d ended cancelled", i).isTrue();
+        caller.join(10_000);
+      }
+      assertThat(impl.threads).hasSize(300)
+          .noneMatch(name -> name.startsWith("tether-server-reader"));
     }
   }
 }
