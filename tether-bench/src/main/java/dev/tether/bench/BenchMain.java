@@ -141,6 +141,10 @@ public final class BenchMain implements BenchRunner {
       case "raw-tcp" -> new RawBench(false, plan);
       case "raw-uds-spin" -> new RawBench(true, true, plan);
       case "raw-tcp-spin" -> new RawBench(false, true, plan);
+      case "raw-uds-epoll" -> new RawBench(true, RawBench.Waiting.EPOLL, plan);
+      case "raw-tcp-epoll" -> new RawBench(false, RawBench.Waiting.EPOLL, plan);
+      case "raw-uds-epoll-server" -> new RawBench(true, RawBench.Waiting.EPOLL_SERVER, plan);
+      case "raw-tcp-epoll-server" -> new RawBench(false, RawBench.Waiting.EPOLL_SERVER, plan);
       default -> throw new IllegalArgumentException(system);
     };
   }

@@ -11,6 +11,8 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,21 +27,55 @@ import java.util.List;
  * inside its polling window). The blocking systems also measure the cold one-way time
  * ({@link Metric#ONE_WAY_COLD}), the floor of a cold cancel.
  *
+ * <p>A third floor, for the round trip only ({@code raw-uds-epoll}, {@code raw-tcp-epoll}; not in
+ * {@code ./tether bench}'s default systems, but in {@link BenchMain#create} and so in
+ * {@link ThroughputAbBench}): both ends wait the way Tether waits with spinning off, each with a
+ * non-blocking channel and a {@link Selector} of its own, {@code select()} with no timeout, then
+ * one read. It tells how much of Tether's spin-off round trip is that way of waiting
+ * ({@code epoll_wait} through the JDK's selector, then a read) rather than Tether's own work.
+ * {@code raw-uds-epoll-server}/{@code raw-tcp-epoll-server} wait that way on the server's end
+ * only, the client blocking in its read.
+ *
  * <p>The client's first byte on a connection picks the server's mode: {@code 'B'} blocking echo,
- * {@code 'S'} spin-polled echo, {@code 'T'} blocking, answering each message with the server's
- * {@code System.nanoTime()} when it had read it.
+ * {@code 'S'} spin-polled echo, {@code 'E'} selector-waiting echo, {@code 'T'} blocking,
+ * answering each message with the server's {@code System.nanoTime()} when it had read it.
  */
 public final class RawBench extends SystemBench {
   private static final String NA_CANCEL = "raw socket: no calls, nothing to cancel (reference only)";
 
   private static final byte BLOCKING = 'B';
   private static final byte SPIN = 'S';
+  private static final byte EPOLL = 'E';
   private static final byte STAMP = 'T';
 
+  /** How the two ends of the ping-pong wait for the next message. */
+  enum Waiting {
+    /** Blocking sockets: both ends sleep in {@code read}. */
+    BLOCKING("", RawBench.BLOCKING, false),
+    /** Non-blocking sockets polled in a spin loop on both ends. */
+    SPIN("-spin", RawBench.SPIN, false),
+    /** Non-blocking sockets, one selector per end: {@code select()}, then one read. */
+    EPOLL("-epoll", RawBench.EPOLL, true),
+    /** The server's end as {@link #EPOLL}, the client's blocking. */
+    EPOLL_SERVER("-epoll-server", RawBench.EPOLL, false);
+
+    final String suffix;
+    final byte serverMode;
+    final boolean clientSelects;
+
+    Waiting(String suffix, byte serverMode, boolean clientSelects) {
+      this.suffix = suffix;
+      this.serverMode = serverMode;
+      this.clientSelects = clientSelects;
+    }
+  }
+
   private final boolean uds;
+  private final Waiting waiting;
   private final boolean spin;
   private ServerProcess server;
   private SocketChannel channel;
+  private Selector selector; // EPOLL's client end only
   private double rttP50Micros = Double.NaN;
   private long rttSamples;
 
@@ -50,17 +86,27 @@ public final class RawBench extends SystemBench {
 
   /** Like {@link #RawBench(boolean, BenchPlan)}; spin-polled non-blocking sockets when {@code spin}. */
   public RawBench(boolean uds, boolean spin, BenchPlan plan) {
-    super((uds ? "raw-uds" : "raw-tcp") + (spin ? "-spin" : ""), plan);
+    this(uds, spin ? Waiting.SPIN : Waiting.BLOCKING, plan);
+  }
+
+  /** Raw ping-pong whose ends wait as {@code waiting} says. */
+  RawBench(boolean uds, Waiting waiting, BenchPlan plan) {
+    super((uds ? "raw-uds" : "raw-tcp") + waiting.suffix, plan);
     this.uds = uds;
-    this.spin = spin;
+    this.waiting = waiting;
+    this.spin = waiting == Waiting.SPIN;
   }
 
   @Override
   protected void start() throws Exception {
     server = startServer(uds ? "raw-uds" : "raw-tcp");
-    channel = open(spin ? SPIN : BLOCKING);
-    if (spin) {
+    channel = open(waiting.serverMode);
+    if (spin || waiting.clientSelects) {
       channel.configureBlocking(false);
+    }
+    if (waiting.clientSelects) {
+      selector = Selector.open();
+      channel.register(selector, SelectionKey.OP_READ);
     }
   }
 
@@ -90,6 +136,9 @@ public final class RawBench extends SystemBench {
 
   @Override
   protected List<Row> measure(Metric m) throws Exception {
+    if (waiting.serverMode == EPOLL && m != Metric.RTT) {
+      return one(Row.notApplicable(name, m, "the selector-waiting floor: the round trip only"));
+    }
     return switch (m) {
       case RTT -> {
         int size = callFrameBytes("echo", 7);
@@ -97,7 +146,10 @@ public final class RawBench extends SystemBench {
         rttP50Micros = h.percentile(50) / 1e3;
         rttSamples = h.count();
         yield one(latencyRow(m, h, size + "-byte messages (Tether's CALL frame for echo(int))"
-            + (spin ? "; non-blocking sockets polled in a spin loop on both ends" : "")));
+            + (spin ? "; non-blocking sockets polled in a spin loop on both ends" : "")
+            + (waiting == Waiting.EPOLL ? "; each end waits in a selector, then reads" : "")
+            + (waiting == Waiting.EPOLL_SERVER ? "; the server waits in a selector, then reads"
+                : "")));
       }
       case RTT_RECORD -> {
         int size = callFrameBytes("echoPayload", Payload.sample());
@@ -138,6 +190,19 @@ public final class RawBench extends SystemBench {
       out.put((byte) 0x5a);
     }
     ByteBuffer in = ByteBuffer.allocateDirect(size);
+    if (selector != null) {
+      return () -> {
+        writeAll(out);
+        in.clear();
+        while (in.hasRemaining()) { // as Tether's reader with spinning off: wait, then read once
+          selector.select();
+          selector.selectedKeys().clear();
+          if (channel.read(in) < 0) {
+            throw new EOFException("raw server closed the connection");
+          }
+        }
+      };
+    }
     return () -> {
       out.clear();
       while (out.hasRemaining()) {
@@ -156,6 +221,15 @@ public final class RawBench extends SystemBench {
         }
       }
     };
+  }
+
+  private void writeAll(ByteBuffer out) throws IOException {
+    out.clear();
+    while (out.hasRemaining()) {
+      if (channel.write(out) == 0) {
+        Thread.onSpinWait(); // a full socket buffer: never with one small message in flight
+      }
+    }
   }
 
   /**
@@ -216,6 +290,9 @@ public final class RawBench extends SystemBench {
   @Override
   public void close() throws IOException {
     try {
+      if (selector != null) {
+        selector.close();
+      }
       if (channel != null) {
         channel.close();
       }
@@ -227,8 +304,9 @@ public final class RawBench extends SystemBench {
   }
 
   /**
-   * The echo server: one platform thread per connection, blocking reads and writes, or
-   * spin-polled non-blocking ones (the connection's first byte decides).
+   * The echo server: one platform thread per connection, blocking reads and writes, spin-polled
+   * non-blocking ones, or non-blocking ones that wait in a selector (the connection's first byte
+   * decides).
    */
   public static final class Server implements AutoCloseable {
     private final RawListener listener;
@@ -271,6 +349,10 @@ public final class RawBench extends SystemBench {
           return;
         }
         byte mode = buf.get(0);
+        if (mode == EPOLL) {
+          serveSelecting(ch, buf);
+          return;
+        }
         if (mode == SPIN) {
           ch.configureBlocking(false); // readFully and the writes below then poll
         }
@@ -300,6 +382,41 @@ public final class RawBench extends SystemBench {
         }
       } catch (IOException e) {
         // client went away
+      }
+    }
+
+    /**
+     * The {@code 'E'} echo: waits as Tether's server reader does with spinning off, in a selector
+     * of its own with no timeout, then reads once as much as has arrived, and echoes each whole
+     * message.
+     */
+    private static void serveSelecting(SocketChannel ch, ByteBuffer buf) throws IOException {
+      ch.configureBlocking(false);
+      try (Selector selector = Selector.open()) {
+        ch.register(selector, SelectionKey.OP_READ);
+        buf.clear(); // writing mode: position = bytes held
+        while (true) {
+          int length = buf.position() >= 4 ? buf.getInt(0) : 0;
+          if (length < 0 || length > buf.capacity() - 4) {
+            return;
+          }
+          if (buf.position() < 4 || buf.position() < 4 + length) {
+            selector.select();
+            selector.selectedKeys().clear();
+            if (ch.read(buf) < 0) {
+              return;
+            }
+            continue;
+          }
+          ByteBuffer message = buf.duplicate().position(0).limit(4 + length);
+          while (message.hasRemaining()) {
+            if (ch.write(message) == 0) {
+              Thread.onSpinWait(); // a full socket buffer: not with one message in flight
+            }
+          }
+          buf.flip().position(4 + length);
+          buf.compact();
+        }
       }
     }
 
