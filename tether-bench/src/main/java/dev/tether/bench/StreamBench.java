@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Run: {@code java -cp tether-bench/target/tether-bench-all.jar dev.tether.bench.StreamBench
  * [--quick] [--rtt]}: 1 GiB each way (64 MiB quick), 3 rounds (1 quick); {@code --rtt}: only
  * the small calls beside a transfer (Unix socket, both windows, and the raw floor), with what the
- * transfers moved while the pings ran. Prints a markdown table and {@code RATIO} lines.
+ * transfers moved while the pings ran; {@code --tether-spin NANOS}: Tether's idle strategy
+ * (client and server) instead of the default. Prints a markdown table and {@code RATIO} lines.
  */
 public final class StreamBench {
   private final boolean quick;
@@ -53,10 +54,17 @@ public final class StreamBench {
     this.progress = progress;
   }
 
-  /** {@code [--quick]}. */
+  /** {@code [--quick] [--rtt] [--tether-spin NANOS]}. */
   public static void main(String[] args) throws Exception {
     StreamBench b = new StreamBench(Arrays.asList(args).contains("--quick"), System.err);
     b.rttOnly = Arrays.asList(args).contains("--rtt");
+    int spin = Arrays.asList(args).indexOf("--tether-spin"); // nanoseconds, client and servers
+    if (spin >= 0) {
+      System.setProperty(TetherBench.SPIN_PROPERTY, args[spin + 1]);
+      System.setProperty("tether.bench.serverJvmArgs", (System.getProperty(
+          "tether.bench.serverJvmArgs", "") + " -D" + TetherBench.SPIN_PROPERTY + "="
+          + args[spin + 1]).trim());
+    }
     System.out.print(b.run());
     System.exit(0);
   }
