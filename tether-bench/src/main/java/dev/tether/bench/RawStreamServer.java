@@ -10,8 +10,10 @@ import java.nio.channels.SocketChannel;
 /**
  * The baseline of {@link StreamBench}: a plain socket that moves the same bytes with nothing on
  * top. Per connection, one command byte: {@code U} (the client sends until it shuts down its
- * output; the server answers the count as 8 bytes) or {@code D} then an 8-byte count (the server
- * sends that many zero bytes and closes).
+ * output; the server answers the count as 8 bytes), {@code D} then an 8-byte count (the server
+ * sends that many zero bytes and closes), or {@code E}: a blocking ping-pong, each message a
+ * 4-byte length and that many bytes, echoed whole (the floor of small calls beside a bulk copy:
+ * {@link RttBesideStream}).
  */
 final class RawStreamServer implements AutoCloseable {
   private final RawListener listener;
@@ -58,7 +60,9 @@ final class RawStreamServer implements AutoCloseable {
       cmd.limit(1);
       readFully(ch, cmd);
       ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
-      if (cmd.get(0) == 'U') {
+      if (cmd.get(0) == 'E') {
+        echo(ch, buf);
+      } else if (cmd.get(0) == 'U') {
         long total = 0;
         int n;
         while ((n = ch.read(buf.clear())) >= 0) {
@@ -76,6 +80,27 @@ final class RawStreamServer implements AutoCloseable {
       }
     } catch (IOException e) {
       // the client went away
+    }
+  }
+
+  /** Echoes length-prefixed messages until the client closes. */
+  private static void echo(SocketChannel ch, ByteBuffer buf) throws IOException {
+    while (true) {
+      buf.clear().limit(4);
+      if (ch.read(buf) < 0) {
+        return; // the client closed between messages
+      }
+      readFully(ch, buf);
+      int length = buf.getInt(0);
+      if (length < 0 || length > buf.capacity() - 4) {
+        return;
+      }
+      buf.limit(4 + length);
+      readFully(ch, buf);
+      buf.flip();
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
     }
   }
 

@@ -57,6 +57,10 @@ public final class ServerMain {
       case "stream-uds", "stream-tcp" -> { // StreamBench's Tether server
         TetherServer.Builder b = TetherServer.builder()
             .export("streams", StreamBenchService.class, new StreamBenchService.Impl());
+        String spin = System.getProperty(TetherBench.SPIN_PROPERTY); // StreamBench --tether-spin
+        if (spin != null) {
+          b.spin(java.time.Duration.ofNanos(Long.parseLong(spin)));
+        }
         if (args[0].equals("stream-tcp")) {
           b.listen("tcp:127.0.0.1:0").insecurePlaintextTcp();
         }

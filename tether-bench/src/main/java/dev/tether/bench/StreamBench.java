@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Streams (issue 15): {@code stream_mb_s} (a transfer each way, Tether beside a raw socket copy
@@ -25,14 +24,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * every system warmed up with 16 MiB each way first), the time
  * from a cancel to both sides stopped ({@code stream_cancel}, p50/p99, each direction), and the
  * round trip of small calls on the same connection while a stream flows, beside their baseline
- * ({@code rtt_during_stream}). Servers run in their own JVMs ({@link ServerMain} kinds
- * {@code stream-*}, {@code rawstream-*} and {@code grpc}); stop times come from
- * {@code System.nanoTime} in both JVMs, which on Linux is one clock for the whole machine.
+ * and beside the same pings over raw sockets next to a raw bulk copy ({@code rtt_during_stream},
+ * {@link RttBesideStream}: rotating blocks, 50,000 pings per condition). Servers run in their
+ * own JVMs ({@link ServerMain} kinds {@code stream-*}, {@code rawstream-*} and {@code grpc});
+ * stop times come from {@code System.nanoTime} in both JVMs, which on Linux is one clock for
+ * the whole machine.
  *
  * <p>Run: {@code java -cp tether-bench/target/tether-bench-all.jar dev.tether.bench.StreamBench
  * [--quick] [--rtt]}: 1 GiB each way (64 MiB quick), 3 rounds (1 quick); {@code --rtt}: only
- * the small calls during a transfer (Unix socket, both windows), with what the stream moved
- * while the pings ran. Prints a markdown table and {@code RATIO} lines.
+ * the small calls beside a transfer (Unix socket, both windows, and the raw floor), with what the
+ * transfers moved while the pings ran; {@code --tether-spin NANOS}: Tether's idle strategy
+ * (client and server) instead of the default. Prints a markdown table and {@code RATIO} lines.
  */
 public final class StreamBench {
   private final boolean quick;
@@ -52,10 +54,17 @@ public final class StreamBench {
     this.progress = progress;
   }
 
-  /** {@code [--quick]}. */
+  /** {@code [--quick] [--rtt] [--tether-spin NANOS]}. */
   public static void main(String[] args) throws Exception {
     StreamBench b = new StreamBench(Arrays.asList(args).contains("--quick"), System.err);
     b.rttOnly = Arrays.asList(args).contains("--rtt");
+    int spin = Arrays.asList(args).indexOf("--tether-spin"); // nanoseconds, client and servers
+    if (spin >= 0) {
+      System.setProperty(TetherBench.SPIN_PROPERTY, args[spin + 1]);
+      System.setProperty("tether.bench.serverJvmArgs", (System.getProperty(
+          "tether.bench.serverJvmArgs", "") + " -D" + TetherBench.SPIN_PROPERTY + "="
+          + args[spin + 1]).trim());
+    }
     System.out.print(b.run());
     System.exit(0);
   }
@@ -64,12 +73,8 @@ public final class StreamBench {
   String run() throws Exception {
     if (rttOnly) {
       try (ServerProcess tetherServer = ServerProcess.start("stream-uds", 60, List.of());
-          Tether client = Tether.connect(tetherServer.address(), TetherBench.options())) {
-        rttDuringStream(client.get(StreamBenchService.class, "streams"), "");
-        try (Tether small = Tether.connect(tetherServer.address(),
-            TetherBench.options().withStreamWindowBytes(128 * 1024))) {
-          rttDuringStream(small.get(StreamBenchService.class, "streams"), "_window128k");
-        }
+          ServerProcess rawServer = ServerProcess.start("rawstream-uds", 60, List.of())) {
+        rttBesideStream(tetherServer.address(), rawServer.address());
       }
       return report();
     }
@@ -93,12 +98,7 @@ public final class StreamBench {
         }
         if (transport.equals("uds")) {
           cancels(svc);
-          rttDuringStream(svc, "");
-          // the same with a client window of 128 KiB: the answers wait behind less stream data
-          try (Tether small = Tether.connect(tetherServer.address(),
-              TetherBench.options().withStreamWindowBytes(128 * 1024))) {
-            rttDuringStream(small.get(StreamBenchService.class, "streams"), "_window128k");
-          }
+          rttBesideStream(tetherServer.address(), rawServer.address());
         }
       }
     }
@@ -218,54 +218,21 @@ public final class StreamBench {
     return t;
   }
 
-  /** Small calls on the same connection: alone, then while a result stream flows. */
-  private void rttDuringStream(StreamBenchService svc, String suffix) throws Exception {
-    int n = quick ? 2_000 : 20_000;
-    for (int i = 0; i < n; i++) {
-      svc.ping(i); // warm-up
+  /**
+   * Small calls alone and while a stream flows, on the default and a 128 KiB client window, with
+   * the raw floor, in rotating blocks ({@link RttBesideStream}): 20 rounds of 2,500 pings per
+   * condition (50,000 each; 4 of 250 quick).
+   */
+  private void rttBesideStream(String tetherAddress, String rawAddress) throws Exception {
+    RttBesideStream rtt = new RttBesideStream(quick ? 4 : 20, quick ? 250 : 2_500, progress);
+    try (Tether client = Tether.connect(tetherAddress, TetherBench.options());
+        Tether small = Tether.connect(tetherAddress,
+            TetherBench.options().withStreamWindowBytes(128 * 1024))) {
+      rtt.measure(client.get(StreamBenchService.class, "streams"),
+          small.get(StreamBenchService.class, "streams"), rawAddress);
     }
-    Histogram baseline = pings(svc, n);
-    InputStream in = svc.source(Long.MAX_VALUE);
-    AtomicBoolean stop = new AtomicBoolean();
-    long[] moved = new long[1];
-    Thread reader = Thread.ofPlatform().daemon().start(() -> {
-      byte[] b = new byte[64 * 1024];
-      int r;
-      try {
-        while (!stop.get() && (r = in.read(b)) >= 0) {
-          moved[0] += r;
-        }
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
-    long t0 = System.nanoTime();
-    Histogram during = pings(svc, n);
-    long pingNanos = System.nanoTime() - t0;
-    stop.set(true);
-    reader.join(30_000);
-    in.close();
-    String window = suffix.isEmpty() ? "the default 1 MiB window" : "a 128 KiB client window";
-    addLatency("rtt_baseline" + suffix, baseline, n + " pings on the connection alone (" + window
-        + ")");
-    addLatency("rtt_during_stream" + suffix, during, n + " pings on the same connection while a "
-        + "result stream is read as fast as possible (" + window + "; " + mib(moved[0])
-        + " moved meanwhile, " + String.format(Locale.ROOT, "~%.0f MB/s", moved[0] / 1e3
-        / (pingNanos / 1e6)) + ")");
-    ratios.add(String.format(Locale.ROOT, "RATIO rtt_p99%s during_stream/baseline %.2f", suffix,
-        (double) during.percentile(99) / baseline.percentile(99)));
-    ratios.add(String.format(Locale.ROOT, "RATIO rtt_p50%s during_stream/baseline %.2f", suffix,
-        (double) during.percentile(50) / baseline.percentile(50)));
-  }
-
-  private static Histogram pings(StreamBenchService svc, int n) {
-    Histogram h = new Histogram();
-    for (int i = 0; i < n; i++) {
-      long t = System.nanoTime();
-      svc.ping(i);
-      h.add(System.nanoTime() - t);
-    }
-    return h;
+    rows.addAll(rtt.rows);
+    ratios.addAll(rtt.ratios);
   }
 
   static long rawUp(String address, long bytes) throws IOException {

@@ -41,10 +41,21 @@ class StreamBenchQuickTest {
       assertThat(report).containsPattern("RATIO stream_mb_s_" + dir + "_tcp tether/grpc [0-9.]+");
     }
     for (String metric : new String[] {"stream_cancel_down", "stream_cancel_up", "rtt_baseline",
-        "rtt_during_stream"}) {
+        "rtt_during_stream", "rtt_baseline_window128k", "rtt_during_stream_window128k",
+        "rtt_during_copy"}) {
       assertThat(report).containsPattern("\\| " + metric
           + " \\| tether-uds \\| p50 [0-9.]+ µs, p99 [0-9.]+ µs \\|");
     }
-    assertThat(report).containsPattern("RATIO rtt_p99 during_stream/baseline [0-9.]+");
+    for (String metric : new String[] {"rtt_baseline", "rtt_during_copy"}) { // the raw floor
+      assertThat(report).containsPattern("\\| " + metric
+          + " \\| raw-uds \\| p50 [0-9.]+ µs, p99 [0-9.]+ µs \\|");
+    }
+    for (String ratio : new String[] {"rtt_p99 during_stream/baseline",
+        "rtt_window128k_p99 during_stream/baseline", "rtt_raw_p99 during_copy/baseline",
+        "rtt_p99 during_copy/baseline"}) {
+      assertThat(report).containsPattern("RATIO " + ratio + " [0-9.]+\n");
+    }
+    assertThat(report).containsPattern("RATIO rtt_p99_rounds during_stream/baseline [0-9.]+ "
+        + "\\(quartiles [0-9.]+-[0-9.]+, 4 rounds\\)");
   }
 }
