@@ -11,6 +11,7 @@ import dev.tether.fixtures.StreamService;
 import dev.tether.testing.Async;
 import dev.tether.testing.Await;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
@@ -60,6 +61,27 @@ class StreamWindowTest {
         assertThat(s.checksum(new PatternStream(size))).isEqualTo(PatternStream.checksum(size));
         try (InputStream in = s.produce(size)) {
           assertThat(crc(in)).isEqualTo(PatternStream.checksum(size));
+        }
+      }
+    }
+  }
+
+  @Test
+  void pumpsHeldToTheirWindowKeepEveryByteWhetherTheyPollOrParkForCredit() throws Exception {
+    // a 16 KiB window makes each pump wait for credit about every chunk: with no spin it parks
+    // and the grant must wake it; with a long one it polls, and the grant must end the poll
+    int window = 16 * 1024;
+    for (Duration spin : new Duration[] {Duration.ZERO, Duration.ofMillis(200)}) {
+      try (LocalServer<StreamService> local = LocalServer.start("s", StreamService.class,
+          new StreamService.Impl(), b -> b.streamWindowBytes(window).spin(spin),
+          TetherOptions.defaults().withStreamWindowBytes(window).withSpin(spin))) {
+        StreamService s = local.proxy();
+        long size = 8L << 20; // 512 windows each way
+        assertThat(s.checksum(new PatternStream(size))).as("upload, spin %s", spin)
+            .isEqualTo(PatternStream.checksum(size));
+        try (InputStream in = s.produce(size)) {
+          assertThat(crc(in)).as("download, spin %s", spin)
+              .isEqualTo(PatternStream.checksum(size));
         }
       }
     }
