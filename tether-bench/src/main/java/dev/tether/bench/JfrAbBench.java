@@ -120,10 +120,7 @@ public final class JfrAbBench {
 
   /** The {@code q} quantile of sorted {@code v}, by linear interpolation. */
   static double quantile(double[] v, double q) {
-    double pos = q * (v.length - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(v.length - 1, lo + 1);
-    return v[lo] + (v[hi] - v[lo]) * (pos - lo);
+    return ThroughputAbBench.quantile(v, q);
   }
 
   private static String name(JfrAbPeer.Setting s) {

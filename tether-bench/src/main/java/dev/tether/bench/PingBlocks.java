@@ -159,13 +159,10 @@ final class PingBlocks {
     return r;
   }
 
-  /** The {@code q} quantile (0 to 1) of {@code v}, linearly interpolated. */
+  /** The {@code q} quantile (0 to 1) of {@code v}, in any order, linearly interpolated. */
   static double quantile(double[] v, double q) {
     double[] s = v.clone();
     Arrays.sort(s);
-    double at = q * (s.length - 1);
-    int lo = (int) Math.floor(at);
-    int hi = Math.min(s.length - 1, lo + 1);
-    return s[lo] + (s[hi] - s[lo]) * (at - lo);
+    return ThroughputAbBench.quantile(s, q);
   }
 }

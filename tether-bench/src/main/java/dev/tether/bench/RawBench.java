@@ -43,7 +43,8 @@ import java.util.List;
 public final class RawBench extends SystemBench {
   private static final String NA_CANCEL = "raw socket: no calls, nothing to cancel (reference only)";
 
-  private static final byte BLOCKING = 'B';
+  /** The server's mode byte for a blocking echo (also {@link RawStreamServer}'s pings). */
+  static final byte BLOCKING = 'B';
   private static final byte SPIN = 'S';
   private static final byte EPOLL = 'E';
   private static final byte STAMP = 'T';
@@ -184,11 +185,7 @@ public final class RawBench extends SystemBench {
   }
 
   private Measure.Call pingPong(int size) {
-    ByteBuffer out = ByteBuffer.allocateDirect(size);
-    out.putInt(size - 4);
-    while (out.hasRemaining()) {
-      out.put((byte) 0x5a);
-    }
+    ByteBuffer out = message(size);
     ByteBuffer in = ByteBuffer.allocateDirect(size);
     if (selector != null) {
       return () -> {
@@ -204,12 +201,7 @@ public final class RawBench extends SystemBench {
       };
     }
     return () -> {
-      out.clear();
-      while (out.hasRemaining()) {
-        if (channel.write(out) == 0) {
-          Thread.onSpinWait(); // non-blocking only: the socket buffer is full
-        }
-      }
+      writeAll(out);
       in.clear();
       while (in.hasRemaining()) {
         int n = channel.read(in);
@@ -223,11 +215,28 @@ public final class RawBench extends SystemBench {
     };
   }
 
-  private void writeAll(ByteBuffer out) throws IOException {
-    out.clear();
+  /** One ping of {@code size} bytes: its length after the 4-byte prefix, then filler. */
+  static ByteBuffer message(int size) {
+    ByteBuffer out = ByteBuffer.allocateDirect(size);
+    out.putInt(size - 4);
     while (out.hasRemaining()) {
-      if (channel.write(out) == 0) {
-        Thread.onSpinWait(); // a full socket buffer: never with one small message in flight
+      out.put((byte) 0x5a);
+    }
+    return out;
+  }
+
+  private void writeAll(ByteBuffer out) throws IOException {
+    writeFully(channel, out.clear());
+  }
+
+  /**
+   * Writes all of {@code buf}, polling while a non-blocking channel's socket buffer is full (never
+   * with one small message in flight).
+   */
+  static void writeFully(SocketChannel ch, ByteBuffer buf) throws IOException {
+    while (buf.hasRemaining()) {
+      if (ch.write(buf) == 0) {
+        Thread.onSpinWait();
       }
     }
   }
@@ -354,34 +363,38 @@ public final class RawBench extends SystemBench {
           return;
         }
         if (mode == SPIN) {
-          ch.configureBlocking(false); // readFully and the writes below then poll
+          ch.configureBlocking(false); // readFully and the writes then poll
         }
-        while (true) {
-          buf.clear().limit(4);
-          if (!readFully(ch, buf)) {
-            return;
-          }
-          int length = buf.getInt(0);
-          if (length < 0 || length > buf.capacity() - 4) {
-            return;
-          }
-          buf.limit(4 + length);
-          if (!readFully(ch, buf)) {
-            return;
-          }
-          if (mode == STAMP) {
-            buf.clear().putLong(0, System.nanoTime()).limit(8);
-          } else {
-            buf.flip();
-          }
-          while (buf.hasRemaining()) {
-            if (ch.write(buf) == 0) {
-              Thread.onSpinWait();
-            }
-          }
-        }
+        echo(ch, buf, mode);
       } catch (IOException e) {
         // client went away
+      }
+    }
+
+    /**
+     * Echoes length-prefixed messages on {@code ch} until the client closes (mode {@code T}:
+     * answers each with the time it was read instead), with {@code buf} as its buffer.
+     */
+    static void echo(SocketChannel ch, ByteBuffer buf, byte mode) throws IOException {
+      while (true) {
+        buf.clear().limit(4);
+        if (!readFully(ch, buf)) {
+          return;
+        }
+        int length = buf.getInt(0);
+        if (length < 0 || length > buf.capacity() - 4) {
+          return;
+        }
+        buf.limit(4 + length);
+        if (!readFully(ch, buf)) {
+          return;
+        }
+        if (mode == STAMP) {
+          buf.clear().putLong(0, System.nanoTime()).limit(8);
+        } else {
+          buf.flip();
+        }
+        writeFully(ch, buf);
       }
     }
 
@@ -400,7 +413,7 @@ public final class RawBench extends SystemBench {
           if (length < 0 || length > buf.capacity() - 4) {
             return;
           }
-          if (buf.position() < 4 || buf.position() < 4 + length) {
+          if (buf.position() < 4 + length) { // length is 0 until the prefix is in
             selector.select();
             selector.selectedKeys().clear();
             if (ch.read(buf) < 0) {
@@ -408,12 +421,7 @@ public final class RawBench extends SystemBench {
             }
             continue;
           }
-          ByteBuffer message = buf.duplicate().position(0).limit(4 + length);
-          while (message.hasRemaining()) {
-            if (ch.write(message) == 0) {
-              Thread.onSpinWait(); // a full socket buffer: not with one message in flight
-            }
-          }
+          writeFully(ch, buf.duplicate().position(0).limit(4 + length));
           buf.flip().position(4 + length);
           buf.compact();
         }

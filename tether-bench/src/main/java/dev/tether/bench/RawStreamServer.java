@@ -61,7 +61,7 @@ final class RawStreamServer implements AutoCloseable {
       readFully(ch, cmd);
       ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
       if (cmd.get(0) == 'E') {
-        echo(ch, buf);
+        RawBench.Server.echo(ch, buf, RawBench.BLOCKING);
       } else if (cmd.get(0) == 'U') {
         long total = 0;
         int n;
@@ -80,27 +80,6 @@ final class RawStreamServer implements AutoCloseable {
       }
     } catch (IOException e) {
       // the client went away
-    }
-  }
-
-  /** Echoes length-prefixed messages until the client closes. */
-  private static void echo(SocketChannel ch, ByteBuffer buf) throws IOException {
-    while (true) {
-      buf.clear().limit(4);
-      if (ch.read(buf) < 0) {
-        return; // the client closed between messages
-      }
-      readFully(ch, buf);
-      int length = buf.getInt(0);
-      if (length < 0 || length > buf.capacity() - 4) {
-        return;
-      }
-      buf.limit(4 + length);
-      readFully(ch, buf);
-      buf.flip();
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
     }
   }
 

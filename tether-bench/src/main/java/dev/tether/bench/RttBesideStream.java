@@ -52,8 +52,8 @@ final class RttBesideStream {
   }
 
   /**
-   * Measures everything in the same rounds: Tether's pings on {@code svc} (and on {@code small},
-   * a connection with a 128 KiB client window, when not null) and the raw floor against the
+   * Measures everything in the same rounds: Tether's pings on {@code svc} and on {@code small}
+   * (a connection with a 128 KiB client window), and the raw floor against the
    * {@link RawStreamServer} at {@code rawAddress} (a Unix socket).
    */
   void measure(StreamBenchService svc, StreamBenchService small, String rawAddress)
@@ -64,24 +64,20 @@ final class RttBesideStream {
       PingBlocks.Ping tetherPing = pingOf(svc);
       PingBlocks.Ping rawPing = rawPing(echo, size);
       PingBlocks.Transfer rawCopy = () -> rawCopy(rawAddress);
-      List<PingBlocks.Condition> conditions = new ArrayList<>(List.of(
+      PingBlocks.Ping smallPing = pingOf(small);
+      Map<String, PingBlocks.Result> r = blocks.run(List.of(
           new PingBlocks.Condition("tether", tetherPing, null),
           new PingBlocks.Condition("tether_stream", tetherPing, () -> resultStream(svc)),
           new PingBlocks.Condition("raw", rawPing, null),
           new PingBlocks.Condition("raw_copy", rawPing, rawCopy),
-          new PingBlocks.Condition("tether_copy", tetherPing, rawCopy)));
-      if (small != null) {
-        PingBlocks.Ping smallPing = pingOf(small);
-        conditions.add(new PingBlocks.Condition("tether128k", smallPing, null));
-        conditions.add(new PingBlocks.Condition("tether128k_stream", smallPing,
-            () -> resultStream(small)));
-      }
-      Map<String, PingBlocks.Result> r = blocks.run(conditions);
-      report(r, small != null, size);
+          new PingBlocks.Condition("tether_copy", tetherPing, rawCopy),
+          new PingBlocks.Condition("tether128k", smallPing, null),
+          new PingBlocks.Condition("tether128k_stream", smallPing, () -> resultStream(small))));
+      report(r, size);
     }
   }
 
-  private void report(Map<String, PingBlocks.Result> r, boolean small, int size) {
+  private void report(Map<String, PingBlocks.Result> r, int size) {
     String blocksNote = String.format(Locale.ROOT, "%,d pings in %d blocks of %,d, one block of "
         + "each condition per round, the order rotating", rounds * perBlock, rounds, perBlock);
     row("rtt_baseline", "tether-uds", r.get("tether"), "on the connection alone (1 MiB window); "
@@ -89,13 +85,11 @@ final class RttBesideStream {
     row("rtt_during_stream", "tether-uds", r.get("tether_stream"), "on the same connection while "
         + "a result stream is read as fast as possible (1 MiB window"
         + moved(r.get("tether_stream")) + "); " + blocksNote);
-    if (small) {
-      row("rtt_baseline_window128k", "tether-uds", r.get("tether128k"), "on a connection with a "
-          + "128 KiB client window, alone; " + blocksNote);
-      row("rtt_during_stream_window128k", "tether-uds", r.get("tether128k_stream"), "on that "
-          + "connection while a result stream is read" + moved(r.get("tether128k_stream")) + "; "
-          + blocksNote);
-    }
+    row("rtt_baseline_window128k", "tether-uds", r.get("tether128k"), "on a connection with a "
+        + "128 KiB client window, alone; " + blocksNote);
+    row("rtt_during_stream_window128k", "tether-uds", r.get("tether128k_stream"), "on that "
+        + "connection while a result stream is read" + moved(r.get("tether128k_stream")) + "; "
+        + blocksNote);
     row("rtt_during_copy", "tether-uds", r.get("tether_copy"), "on the Tether connection while a "
         + "raw bulk copy runs on another" + moved(r.get("tether_copy")) + "; " + blocksNote);
     row("rtt_baseline", "raw-uds", r.get("raw"), "blocking ping-pong of " + size + "-byte "
@@ -104,10 +98,8 @@ final class RttBesideStream {
         + "another connection between the same two processes" + moved(r.get("raw_copy")) + "; "
         + blocksNote);
     ratios("rtt", "during_stream/baseline", r.get("tether_stream"), r.get("tether"));
-    if (small) {
-      ratios("rtt_window128k", "during_stream/baseline", r.get("tether128k_stream"),
-          r.get("tether128k"));
-    }
+    ratios("rtt_window128k", "during_stream/baseline", r.get("tether128k_stream"),
+        r.get("tether128k"));
     ratios("rtt_raw", "during_copy/baseline", r.get("raw_copy"), r.get("raw"));
     ratios("rtt", "during_copy/baseline", r.get("tether_copy"), r.get("tether"));
   }
@@ -143,23 +135,11 @@ final class RttBesideStream {
   }
 
   private static PingBlocks.Ping rawPing(SocketChannel ch, int size) {
-    ByteBuffer out = ByteBuffer.allocateDirect(size);
-    out.putInt(size - 4);
-    while (out.hasRemaining()) {
-      out.put((byte) 0x5a);
-    }
+    ByteBuffer out = RawBench.message(size);
     ByteBuffer in = ByteBuffer.allocateDirect(size);
     return () -> {
-      out.clear();
-      while (out.hasRemaining()) {
-        ch.write(out);
-      }
-      in.clear();
-      while (in.hasRemaining()) {
-        if (ch.read(in) < 0) {
-          throw new IOException("the raw echo closed");
-        }
-      }
+      RawBench.writeFully(ch, out.clear());
+      RawStreamServer.readFully(ch, in.clear()); // an IOException if the raw echo closed
     };
   }
 

@@ -21,8 +21,9 @@ import java.util.function.BooleanSupplier;
  * with a slower run ({@link History#record} has the details: a slow run is as likely the
  * machine's doing, a preempted thread or a GC pause, as the method's, so a lone one in a long
  * fast streak is forgiven), or with a run its call's cancel ended (how long that took was the
- * cancel's doing, and inline the cancel cannot be read: {@link History#endedByCancel}); asynchronous and interrupt-on-cancel methods never run inline (a
- * reader thread must never be interrupted); and while calls run inline, a watchdog ticking every
+ * cancel's doing, and inline the cancel cannot be read: {@link History#endedByCancel});
+ * asynchronous and interrupt-on-cancel methods never run inline (a reader thread must never be
+ * interrupted); and while calls run inline, a watchdog ticking every
  * 2 ms gives a reader stuck in one for longer a replacement thread (the stuck one leaves the loop
  * when its call ends) and takes the method's credit; if that run lasts 20 ms, the method is barred
  * for a long while. A tick that comes late (the timer thread was held up too: the JVM paused or
