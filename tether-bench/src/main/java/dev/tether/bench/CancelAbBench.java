@@ -19,9 +19,10 @@ import java.util.Map;
  * worker in a JVM of its own), all started and warmed up first, one at a time; then every peer
  * measures one short block of each row per round, one peer at a time while the others wait, in
  * an order that rotates every round (as {@link ThroughputAbBench} does for throughput). Each
- * round gives, per comparison, the ratio of the two peers' block p50s and block p99s; reported
- * are the medians of those ratios over the rounds and their quartiles, so rounds the machine
- * disturbed do not move the verdict.
+ * round gives, per comparison, the ratio of the two peers' block p50s, p99s and p99.9s, and the
+ * difference of their shares of slow samples (above {@link CancelAbPeer#SLOW_NANOS}); reported
+ * are the medians of those over the rounds and their quartiles, so rounds the machine disturbed
+ * do not move the verdict.
  *
  * <p>Peers, for each system given ({@code tether-uds} by default): the system built from this
  * jar, its twin in a second JVM ({@code tether-uds~twin}, whose ratio to the first is the A/A
@@ -32,16 +33,17 @@ import java.util.Map;
  *
  * <p>Run: {@code java -cp tether-bench/target/tether-bench-all.jar dev.tether.bench.CancelAbBench
  * [--quick] [--systems tether-uds,tether-tcp] [--builds old=/tmp/old.jar,mid=/tmp/mid.jar]
- * [--rounds N] [--samples N] [--warmup-blocks N]}. Prints a markdown table and one
- * {@code CANCELAB row/pN peer/against median p25 p75} line per comparison and quantity (lower is
- * faster). Not thread-safe.
+ * [--rounds N] [--samples N] [--warmup-blocks N]}. Prints markdown tables and one
+ * {@code CANCELAB row/quantity peer/against median p25 p75} line per comparison and quantity
+ * (for the slow share, the difference in percentage points; lower is faster). Not thread-safe.
  */
 public final class CancelAbBench {
   static final String TWIN = "~twin";
   static final String AT = "@";
   /** What each block reports, in {@link CancelAbPeer}'s order. */
   static final List<String> QUANTITIES = List.of("cancel_release/p50", "cancel_release/p99",
-      "cancel_observe/p50", "cancel_observe/p99");
+      "cancel_release/p99.9", "cancel_release/slow%", "cancel_observe/p50",
+      "cancel_observe/p99", "cancel_observe/p99.9", "cancel_observe/slow%");
 
   private final List<String> systems;
   private final Map<String, String> builds;
@@ -154,6 +156,8 @@ public final class CancelAbBench {
           for (int q = 0; q < QUANTITIES.size(); q++) {
             values.get(label)[q][r] = Double.parseDouble(v[q]);
           }
+          progress.println("cancel a/b: round " + (r + 1) + " " + label + " "
+              + String.join(" ", v)); // every block's figures, for a look at their spread
         }
       }
       return report(values);
@@ -164,28 +168,40 @@ public final class CancelAbBench {
     }
   }
 
+  /** A slow-share quantity: compared by difference (percentage points), not by ratio. */
+  static boolean isShare(String quantity) {
+    return quantity.endsWith("%");
+  }
+
   String report(Map<String, double[][]> values) {
     StringBuilder sb = new StringBuilder();
     sb.append("# hot cancels, same-run blocks (").append(rounds).append(" rounds x ")
         .append(samples).append(" cancels per row per peer, one client JVM per peer)\n\n");
-    sb.append("| peer | release p50 | release p99 | observe p50 | observe p99 |"
-        + " (us, median block; p99 mean of blocks) |\n|---|---:|---:|---:|---:|---|\n");
+    sb.append("| peer | quantity | median block | p25 | p75 | mean of blocks |\n"
+        + "|---|---|---:|---:|---:|---:|\n");
     for (Map.Entry<String, double[][]> e : values.entrySet()) {
-      double[][] v = e.getValue();
-      sb.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f (%.1f) | %.1f | %.1f (%.1f) | |%n",
-          e.getKey(), median(v[0]), median(v[1]), mean(v[1]), median(v[2]), median(v[3]),
-          mean(v[3])));
+      for (int q = 0; q < QUANTITIES.size(); q++) {
+        double[] v = e.getValue()[q].clone();
+        Arrays.sort(v);
+        sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.2f |%n",
+            e.getKey(), QUANTITIES.get(q), ThroughputAbBench.quantile(v, 0.5),
+            ThroughputAbBench.quantile(v, 0.25), ThroughputAbBench.quantile(v, 0.75),
+            mean(v)));
+      }
     }
-    sb.append("\n| ratio (per round, lower is faster) | quantity | median | p25 | p75 |\n"
-        + "|---|---|---:|---:|---:|\n");
+    sb.append("\nLatencies in us; slow% is the share of samples above ")
+        .append(CancelAbPeer.SLOW_NANOS / 1000).append(" us.\n")
+        .append("\n| per round: ratio (slow%: difference), lower is faster | quantity | median"
+            + " | p25 | p75 |\n|---|---|---:|---:|---:|\n");
     List<String> lines = new ArrayList<>();
     for (String[] c : comparisons()) {
       for (int q = 0; q < QUANTITIES.size(); q++) {
         double[] num = values.get(c[0])[q];
         double[] den = values.get(c[1])[q];
+        boolean share = isShare(QUANTITIES.get(q));
         double[] r = new double[rounds];
         for (int i = 0; i < rounds; i++) {
-          r[i] = num[i] / den[i];
+          r[i] = share ? num[i] - den[i] : num[i] / den[i];
         }
         Arrays.sort(r);
         String name = c[0] + "/" + c[1];
@@ -199,12 +215,6 @@ public final class CancelAbBench {
       }
     }
     return sb.append('\n').append(String.join("\n", lines)).append('\n').toString();
-  }
-
-  private static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return ThroughputAbBench.quantile(s, 0.5);
   }
 
   private static double mean(double[] v) {
