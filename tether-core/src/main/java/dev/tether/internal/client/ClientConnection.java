@@ -84,7 +84,8 @@ public final class ClientConnection implements AutoCloseable {
     this.peer = link.peer();
     this.streams = new StreamTable(writer,
         e -> lost("connection to " + link.peer() + " lost while sending a stream", e),
-        () -> peerMaxFrameBytes, options.streamWindowBytes(), options.spin().toNanos());
+        () -> peerMaxFrameBytes, options.streamWindowBytes(), link.isNetwork(),
+        options.spin().toNanos());
     reader.readChunksInto(streams.chunkBuffers()); // stream chunks: socket to direct buffer
   }
 

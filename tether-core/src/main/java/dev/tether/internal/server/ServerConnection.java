@@ -106,7 +106,7 @@ final class ServerConnection implements InlinePolicy.Reader, IdleWakeups.Waiter 
         budget);
     link.writeStallNanos(server.options().writeStallTimeout().toNanos());
     this.streams = new StreamTable(writer, e -> close("connection to " + link.peer() + " lost: "
-        + e), () -> peerMaxFrameBytes, server.options().streamWindowBytes(),
+        + e), () -> peerMaxFrameBytes, server.options().streamWindowBytes(), link.isNetwork(),
         server.options().spinNanos());
     streams.onRemoved(this::closeIfDrained); // a result stream done may end a drain
     reader.readChunksInto(streams.chunkBuffers()); // stream chunks: socket to direct buffer

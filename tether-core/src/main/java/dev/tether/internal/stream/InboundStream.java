@@ -20,8 +20,12 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The receiving end of a byte stream, as the user reads it: chunks the connection's reader hands
- * over ({@link #onData}) wait in a queue that the credit bounds to the table's window; reading
- * gives credit back in steps of a quarter of it.
+ * over ({@link #onData}) wait in a queue that the credit bounds to the stream's window; reading
+ * gives credit back in steps of a quarter of it. The window starts at the table's and, where
+ * the table allows more (TCP, see {@link StreamLimits#maxWindow}), doubles up to that each time
+ * the reader has drained the queue after reading a whole window since it last grew (a reader
+ * that keeps up, so the sender waits for credit); a slow reader finds data queued and keeps the
+ * window it has.
  *
  * <p>How it ends: the sender's last chunk (reads then return -1); the sender's reset, which the
  * reader meets as an exception right after the bytes that came before it (never as a silent end);
@@ -45,9 +49,12 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
   // guarded by lock
   private final ArrayDeque<ByteBuffer> chunks = new ArrayDeque<>(); // each from its position
   private ByteBuffer current;
-  private final int regrantBytes;
+  private final int maxWindow;
+  private int window; // the credit granted so far and not yet read; grows to maxWindow
+  private int regrantBytes;
   private int granted; // credit the sender may still use
   private int readSinceGrant;
+  private long readSinceGrowth;
   private boolean ended; // the last chunk arrived
   private RemoteError reset; // the sender's reset, met after the queued bytes
   private TetherException failure; // met at once
@@ -67,8 +74,10 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
     this.slot = slot;
     this.what = what;
     this.cancelOutcome = cancelOutcome;
-    this.granted = table.windowBytes();
-    this.regrantBytes = StreamLimits.regrantBytes(granted);
+    this.maxWindow = table.maxWindowBytes();
+    this.window = table.windowBytes();
+    this.granted = window;
+    this.regrantBytes = StreamLimits.regrantBytes(window);
     this.spinNanos = table.spinNanos();
   }
 
@@ -243,10 +252,21 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
         current = null;
       }
       readSinceGrant += n;
-      if (readSinceGrant >= regrantBytes && !ended && reset == null) {
-        grant = readSinceGrant;
+      readSinceGrowth += n;
+      if (!ended && reset == null) {
+        if (readSinceGrant >= regrantBytes) {
+          grant = readSinceGrant;
+          readSinceGrant = 0;
+        }
+        if (current == null && chunks.isEmpty() && readSinceGrowth >= window
+            && window < maxWindow) { // the reader keeps up: the sender waits for credit
+          int grown = StreamLimits.grownWindow(window, maxWindow);
+          grant += grown - window;
+          window = grown;
+          regrantBytes = StreamLimits.regrantBytes(window);
+          readSinceGrowth = 0;
+        }
         granted += grant;
-        readSinceGrant = 0;
       }
     } finally {
       lock.unlock();
@@ -464,6 +484,16 @@ public final class InboundStream extends InputStream implements CancelNode.Liste
   /** Leaves the table: nothing more will arrive for it. Idempotent. */
   private void removed() {
     table.removed(this, callId, slot);
+  }
+
+  /** The stream's window now (at most the table's largest), for tests of its growth. */
+  int window() {
+    lock.lock();
+    try {
+      return window;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Bytes queued and not yet read, for tests of the memory bound. */

@@ -3,9 +3,9 @@ package dev.tether.internal.stream;
 /**
  * The sizes that bound a stream's memory and shape its frames. A receiver never holds more than
  * its window of one stream (it grants no more credit; {@link #DEFAULT_WINDOW_BYTES} unless
- * configured), and a connection never has more than {@link #MAX_INBOUND_STREAMS} streams coming
- * in, so its stream buffers stay under window x {@value #MAX_INBOUND_STREAMS} bytes plus one chunk
- * each.
+ * configured, growing to {@link #NETWORK_MAX_WINDOW_BYTES} over TCP), and a connection never has
+ * more than {@link #MAX_INBOUND_STREAMS} streams coming in, so its stream buffers stay under its
+ * largest window x {@value #MAX_INBOUND_STREAMS} bytes plus one chunk each.
  */
 public final class StreamLimits {
   /**
@@ -17,6 +17,15 @@ public final class StreamLimits {
   public static final int CHUNK_BYTES = 128 * 1024;
   /** Default credit a receiver grants one stream: the most bytes sent and not yet read. */
   public static final int DEFAULT_WINDOW_BYTES = 1024 * 1024;
+  /**
+   * Most a stream's window grows to over a network link (TCP, TLS) when the default window was
+   * not changed: it starts at {@link #DEFAULT_WINDOW_BYTES} and doubles while its reader keeps up
+   * ({@link #grownWindow}). TCP's auto-tuned send buffer holds more than 1 MiB, so a 1 MiB window,
+   * not the socket, held a transfer there: the sender parked for credit about once per grant.
+   * Over a Unix socket its ~208 KiB send buffer binds first, and a larger window only let more
+   * stream data queue ahead of small calls' answers, so the window stays fixed there.
+   */
+  public static final int NETWORK_MAX_WINDOW_BYTES = 4 * 1024 * 1024;
   /** Smallest configurable window. */
   public static final int MIN_WINDOW_BYTES = 16 * 1024;
   /** Largest configurable window. */
@@ -37,6 +46,25 @@ public final class StreamLimits {
   static final long ROOM_WAIT_NANOS = 1_000_000_000L;
 
   private StreamLimits() {}
+
+  /**
+   * The most a stream's window may grow to on a connection whose streams start with
+   * {@code window}: {@link #NETWORK_MAX_WINDOW_BYTES} over a network link with the default window;
+   * otherwise {@code window} itself (a configured window is fixed).
+   */
+  public static int maxWindow(int window, boolean network) {
+    return network && window == DEFAULT_WINDOW_BYTES ? NETWORK_MAX_WINDOW_BYTES : window;
+  }
+
+  /**
+   * The window after a reader that keeps up drained its stream: twice {@code window}, at most
+   * {@code maxWindow}. A reader keeps up when it has read everything that arrived, a whole window
+   * since the window last grew: then the sender, not the reader, waits, and more credit lets it
+   * send on. A slow reader always finds data queued, so its window never grows.
+   */
+  static int grownWindow(int window, int maxWindow) {
+    return (int) Math.min(maxWindow, 2L * window);
+  }
 
   /** A receiver grants more once this much of its {@code window} has been read. */
   static int regrantBytes(int window) {

@@ -42,6 +42,7 @@ public final class StreamTable {
   private final Consumer<IOException> broken;
   private final IntSupplier peerMaxFrameBytes;
   private final int windowBytes;
+  private final int maxWindowBytes;
   private final long spinNanos;
   /** The longest chunk frame's body a peer sends (see StreamLimits#chunkBytes), header included. */
   private final ChunkBuffers chunkBuffers =
@@ -58,16 +59,18 @@ public final class StreamTable {
   /**
    * A table writing through {@code writer}; {@code broken} hears of failed writes;
    * {@code peerMaxFrameBytes} bounds a reset's exception chain and a data frame's size;
-   * {@code windowBytes} is the credit each inbound stream grants (see
-   * {@link StreamLimits#checkWindow}); a reader with nothing to read polls for {@code spinNanos}
+   * {@code windowBytes} is the credit each inbound stream grants first (see
+   * {@link StreamLimits#checkWindow}); over a {@code network} link the default window may grow
+   * ({@link StreamLimits#maxWindow}); a reader with nothing to read polls for {@code spinNanos}
    * before it parks (the connection's idle strategy).
    */
   public StreamTable(FrameWriter writer, Consumer<IOException> broken,
-      IntSupplier peerMaxFrameBytes, int windowBytes, long spinNanos) {
+      IntSupplier peerMaxFrameBytes, int windowBytes, boolean network, long spinNanos) {
     this.writer = writer;
     this.broken = broken;
     this.peerMaxFrameBytes = peerMaxFrameBytes;
     this.windowBytes = StreamLimits.checkWindow(windowBytes);
+    this.maxWindowBytes = StreamLimits.maxWindow(this.windowBytes, network);
     this.spinNanos = spinNanos;
   }
 
@@ -76,9 +79,20 @@ public final class StreamTable {
     return spinNanos;
   }
 
-  /** The credit each inbound stream grants. */
+  /** A table as above on a link that is not a network one (a fixed window). */
+  public StreamTable(FrameWriter writer, Consumer<IOException> broken,
+      IntSupplier peerMaxFrameBytes, int windowBytes, long spinNanos) {
+    this(writer, broken, peerMaxFrameBytes, windowBytes, false, spinNanos);
+  }
+
+  /** The credit each inbound stream grants first. */
   int windowBytes() {
     return windowBytes;
+  }
+
+  /** The most each inbound stream's window grows to (see {@link InboundStream}). */
+  int maxWindowBytes() {
+    return maxWindowBytes;
   }
 
   /** Most data bytes of one STREAM_DATA frame to this peer. */
