@@ -92,7 +92,8 @@ final class ReplyReader {
 
   /**
    * True when {@code t}, completing a call, should leave waking its caller to the chain ({@link
-   * #wakeLater}): {@code t} leads in {@link #readUntil}, which wakes whoever is left before it ends.
+   * #wakeLater}): {@code t} leads in {@link #readUntil}, which wakes whoever is left before it
+   * ends.
    */
   boolean passesWakes(Thread t) {
     return chainingLeader == t;
@@ -128,7 +129,7 @@ final class ReplyReader {
     }
   }
 
-  /** The leader wakes every queued caller itself (before it waits or leaves, or if no chain runs). */
+  /** The leader wakes every queued caller itself (before it waits or leaves, or with no chain). */
   private void drainWakes() {
     Thread next;
     while ((next = toWake.poll()) != null) {
