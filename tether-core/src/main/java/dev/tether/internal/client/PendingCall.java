@@ -140,7 +140,12 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
         timer.cancel();
       }
     }
-    wakeCaller();
+    if (caller != null && caller != Thread.currentThread()
+        && connection.replies().passesWakes(Thread.currentThread())) {
+      connection.replies().wakeLater(caller); // the leader: woken callers wake each other
+    } else {
+      wakeCaller();
+    }
     if (waiters != null) {
       for (Waiter w = (Waiter) WAITERS.getAndSet(this, NO_MORE_WAITERS); w != null; w = w.next) {
         LockSupport.unpark(w.thread);
@@ -350,7 +355,11 @@ class PendingCall implements CallCanceller, CancelNode.Listener {
           LockSupport.parkNanos(this, wakeAt - now);
         }
       }
+      replies.passWake(); // first: the next queued caller waits for this
       replies.unfollow(this);
+    }
+    if (caller != null) {
+      connection.replies().passWake(); // woken while not parked (ended before it parked)
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
