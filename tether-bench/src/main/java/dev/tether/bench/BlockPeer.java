@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -31,6 +32,27 @@ final class BlockPeer implements AutoCloseable {
   }
 
   /** Starts {@code cmd} and waits for its {@code READY}; {@code label} names it in failures. */
+  /**
+   * The command line of a peer JVM running {@code mainClass} from {@code classPath}: the same
+   * heap for every peer and the bench's {@code tether.bench.*} settings passed on alike; the
+   * caller appends the main class's arguments.
+   */
+  static List<String> command(String classPath, Class<?> mainClass) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ServerProcess.javaExecutable());
+    cmd.add("-Xms256m");
+    cmd.add("-Xmx512m");
+    for (String k : System.getProperties().stringPropertyNames()) {
+      if (k.startsWith("tether.bench.")) { // the bench's settings, for every peer alike
+        cmd.add("-D" + k + "=" + System.getProperty(k));
+      }
+    }
+    cmd.add("-cp");
+    cmd.add(classPath);
+    cmd.add(mainClass.getName());
+    return cmd;
+  }
+
   static BlockPeer start(String label, List<String> cmd) throws IOException {
     Path err = Files.createTempFile("tether-ab-", ".err");
     err.toFile().deleteOnExit();

@@ -259,18 +259,7 @@ public final class CancelAbBench {
 
   /** Starts {@code label}'s client JVM, warmed up. */
   private BlockPeer start(String label, String classPath) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ServerProcess.javaExecutable());
-    cmd.add("-Xms256m");
-    cmd.add("-Xmx512m");
-    for (String k : System.getProperties().stringPropertyNames()) {
-      if (k.startsWith("tether.bench.")) { // the bench's settings, for every peer alike
-        cmd.add("-D" + k + "=" + System.getProperty(k));
-      }
-    }
-    cmd.add("-cp");
-    cmd.add(classPath);
-    cmd.add(CancelAbPeer.class.getName());
+    List<String> cmd = BlockPeer.command(classPath, CancelAbPeer.class);
     cmd.add(system(label));
     cmd.add(Integer.toString(samples));
     cmd.add(Integer.toString(warmupBlocks));

@@ -286,18 +286,7 @@ public final class ThroughputAbBench {
   /** Starts {@code label}'s client JVM, warmed up for {@code warmupMillis}. */
   private static BlockPeer start(String label, String classPath, long warmupMillis, int callers)
       throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ServerProcess.javaExecutable());
-    cmd.add("-Xms256m");
-    cmd.add("-Xmx512m");
-    for (String k : System.getProperties().stringPropertyNames()) {
-      if (k.startsWith("tether.bench.")) { // the bench's settings, for every peer alike
-        cmd.add("-D" + k + "=" + System.getProperty(k));
-      }
-    }
-    cmd.add("-cp");
-    cmd.add(classPath);
-    cmd.add(ThroughputAbPeer.class.getName());
+    List<String> cmd = BlockPeer.command(classPath, ThroughputAbPeer.class);
     cmd.add(system(label));
     cmd.add(Long.toString(warmupMillis));
     cmd.add(Integer.toString(callers));
