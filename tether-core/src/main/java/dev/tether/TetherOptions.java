@@ -213,7 +213,7 @@ public final class TetherOptions {
    * Credit this client grants each stream it receives (an {@code InputStream} or
    * {@code Stream<T>} result): the most bytes the server may send ahead of the reader, so the
    * memory one result stream can hold here (default 1 MiB, which over TCP grows to 4 MiB while
-   * the reader keeps up, draining what arrived; 16 KiB to 64 MiB; a configured window is
+   * the reader keeps up, draining what arrived; 16 KiB to 64 MiB; another configured size is
    * fixed). A larger window lets a fast link stay busy while the reader is slow to come back; a
    * connection receives at most 16 streams at once, so its stream buffers stay under 16 windows.
    *

@@ -630,7 +630,7 @@ public final class TetherServer implements AutoCloseable {
      * {@code Stream<T>} argument): the most bytes a client may send ahead of the method reading
      * them, so the memory one argument stream can hold here (default 1 MiB, as
      * {@link TetherOptions#DEFAULT_STREAM_WINDOW_BYTES}, which over TCP grows to 4 MiB while the
-     * method keeps up; 16 KiB to 64 MiB; a configured window is fixed). A connection receives
+     * method keeps up; 16 KiB to 64 MiB; another configured size is fixed). A connection receives
      * at most 16 streams at once, so its stream buffers stay under 16 windows.
      *
      * @throws IllegalArgumentException outside 16 KiB to 64 MiB
